@@ -1,0 +1,19 @@
+"""private-api: a REST API reaching private services through a VPC link picked by a stage variable.
+
+Reads and checks the stack's config once, builds one component, exports what operators need.
+"""
+
+import pulumi
+
+import stack_config
+from components import PrivateRestApi
+
+args = stack_config.from_runtime()
+api = PrivateRestApi(f"private-api-{pulumi.get_stack()}", args)
+
+pulumi.export("invokeUrl", api.invoke_url)
+pulumi.export("restApiId", api.rest_api_id)
+pulumi.export("stageName", api.stage_name)
+pulumi.export("vpcLinkIds", api.vpc_link_ids)
+pulumi.export("activeVpcLink", api.active_vpc_link)
+pulumi.export("activeVpcLinkId", api.active_vpc_link_id)

@@ -1,0 +1,550 @@
+"""Typed arguments of `PrivateRestApi`, and the checks API Gateway would make at deploy time.
+
+Every check raises `ValueError` with a sentence that says what is wrong and how to fix it, without
+naming where the value came from: the component prefixes the argument name, the stack-config module
+prefixes the config key, so one rule serves both and the messages cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+EndpointType = Literal["REGIONAL", "EDGE", "PRIVATE"]
+Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
+AuthorizerType = Literal["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]
+LoggingLevel = Literal["OFF", "ERROR", "INFO"]
+VpcLinkKind = Literal["v1"]
+
+HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+ENDPOINT_TYPES: tuple[EndpointType, ...] = ("REGIONAL", "EDGE", "PRIVATE")
+AUTHORIZATIONS: tuple[Authorization, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
+LOGGING_LEVELS: tuple[LoggingLevel, ...] = ("OFF", "ERROR", "INFO")
+VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1",)
+
+#: API Gateway's integration timeout range without a quota increase.
+MIN_TIMEOUT_MS = 50
+MAX_TIMEOUT_MS = 29_000
+
+NLB_ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):elasticloadbalancing:(?P<region>[a-z]{2}(-[a-z]+)+-\d):"
+    r"(?P<account>\d{12}):loadbalancer/net/(?P<name>[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?)"
+    r"/(?P<id>[0-9a-f]{16})$"
+)
+NLB_ARN_FORM = "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>"
+LAMBDA_ARN = re.compile(
+    r"^arn:(?:aws|aws-cn|aws-us-gov):lambda:(?P<region>[a-z]{2}(-[a-z]+)+-\d):\d{12}:function:"
+    r"[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]+)?$"
+)
+COGNITO_POOL_ARN = re.compile(
+    r"^arn:(?:aws|aws-cn|aws-us-gov):cognito-idp:[a-z0-9-]+:\d{12}:userpool/[\w-]+_[0-9A-Za-z]+$"
+)
+WAF_ACL_ARN = re.compile(
+    r"^arn:(?:aws|aws-cn|aws-us-gov):wafv2:[a-z0-9-]+:\d{12}:(regional|global)/webacl/[\w-]+/[\w-]+$"
+)
+VPC_LINK_ID = re.compile(r"^[a-z0-9]{1,32}$")
+VPC_ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
+# Names we turn into Pulumi resource names and stage-variable values.
+LINK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# API Gateway: stage names are letters, digits, hyphens and underscores, up to 128 characters.
+STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# API Gateway: stage variable names are letters, digits and underscores.
+STAGE_VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+LITERAL_PATH_PART = re.compile(r"^[A-Za-z0-9._:-]+$")
+PARAM_PATH_PART = re.compile(r"^\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<greedy>\+?)\}$")
+
+
+class InvalidArgsError(ValueError):
+    """Args API Gateway would reject; `problems` holds (field, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(" ".join(f"{where}: {what}" for where, what in problems))
+        self.problems = problems
+
+
+def check_nlb_arn(arn: str) -> str:
+    """Return the load balancer's region; only NLBs can sit behind a REST API's VPC link (V1)."""
+    match = NLB_ARN.match(arn)
+    if match is None:
+        if ":loadbalancer/app/" in arn:
+            raise ValueError(
+                f"'{arn}' is an Application Load Balancer; a REST API VPC link (V1) targets "
+                f"a Network Load Balancer: give an ARN of the form {NLB_ARN_FORM}."
+            )
+        raise ValueError(
+            f"'{arn}' is not a Network Load Balancer ARN; use the form {NLB_ARN_FORM}."
+        )
+    return match.group("region")
+
+
+def check_vpc_link_id(link_id: str) -> None:
+    if VPC_LINK_ID.match(link_id) is None:
+        raise ValueError(
+            f"'{link_id}' is not a VPC link id; use the id that `aws apigateway get-vpc-links` "
+            "prints (lowercase letters and digits, such as 'gim7c3')."
+        )
+
+
+def check_link_name(name: str) -> None:
+    if LINK_NAME.match(name) is None:
+        raise ValueError(
+            f"'{name}' is not a usable link name; use letters, digits, '-' and '_' "
+            "(up to 64, starting with a letter or digit), such as 'blue'."
+        )
+
+
+def check_stage_name(name: str) -> None:
+    if STAGE_NAME.match(name) is None:
+        raise ValueError(
+            f"'{name}' is not a stage name API Gateway accepts; use 1 to 128 letters, digits, "
+            "'-' or '_', such as 'prod'."
+        )
+
+
+def check_stage_variable_name(name: str) -> None:
+    if STAGE_VARIABLE_NAME.match(name) is None:
+        raise ValueError(
+            f"'{name}' is not a stage variable name API Gateway accepts; use letters, digits "
+            "and '_' only, such as 'vpcLinkId'."
+        )
+
+
+def check_integration_uri(uri: str) -> str:
+    """Return the URI without a trailing slash; it sets the Host header and the TLS server name."""
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"'{uri}' is not an http(s) URL; give the address your backend answers to, such as "
+            "'https://orders.internal.example.com' (it sets the Host header and, for https, the "
+            "name the certificate must match; traffic still goes through the VPC link)."
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"'{uri}' has a query or fragment; give a scheme, host and optional path.")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ValueError(f"'{uri}' has an invalid port.") from None
+    return uri.rstrip("/")
+
+
+def check_timeout(timeout_ms: int, *, allow_long: bool, endpoint_type: str) -> None:
+    if timeout_ms < MIN_TIMEOUT_MS:
+        raise ValueError(f"{timeout_ms} ms is below API Gateway's minimum of {MIN_TIMEOUT_MS} ms.")
+    if timeout_ms > MAX_TIMEOUT_MS and not allow_long:
+        raise ValueError(
+            f"{timeout_ms} ms is above API Gateway's default maximum of {MAX_TIMEOUT_MS} ms; "
+            "lower it, or set allowLongTimeout to true once your account's integration timeout "
+            "quota has been raised (REGIONAL and PRIVATE APIs only)."
+        )
+    if timeout_ms > MAX_TIMEOUT_MS and endpoint_type == "EDGE":
+        raise ValueError(
+            f"{timeout_ms} ms is above {MAX_TIMEOUT_MS} ms, which EDGE APIs cannot exceed; "
+            "lower it or use a REGIONAL endpoint."
+        )
+
+
+def parse_route_path(path: str) -> tuple[str, ...]:
+    """Split a route path into API Gateway resource path parts, rejecting what API Gateway would."""
+    if not path.startswith("/"):
+        raise ValueError(f"'{path}' must start with '/', such as '/orders'.")
+    if path == "/":
+        return ()
+    if path.endswith("/") or "//" in path:
+        raise ValueError(f"'{path}' has an empty path part; remove the extra '/'.")
+    parts = tuple(path[1:].split("/"))
+    params: set[str] = set()
+    for index, part in enumerate(parts):
+        param = PARAM_PATH_PART.match(part)
+        if param is None:
+            if LITERAL_PATH_PART.match(part) is None:
+                raise ValueError(
+                    f"'{path}' has the path part '{part}', which API Gateway rejects; use letters, "
+                    "digits, '.', '_', ':', '-', or a parameter such as '{id}' or '{proxy+}'."
+                )
+            continue
+        name = param.group("name")
+        if name in params:
+            raise ValueError(f"'{path}' uses the path parameter '{{{name}}}' twice; rename one.")
+        params.add(name)
+        if param.group("greedy") and index != len(parts) - 1:
+            raise ValueError(
+                f"'{path}' has the greedy parameter '{part}' before its end; it must be last."
+            )
+    return parts
+
+
+def path_parameters(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The parameter names of a parsed path, in order ('proxy' for '{proxy+}')."""
+    names = []
+    for part in parts:
+        param = PARAM_PATH_PART.match(part)
+        if param is not None:
+            names.append(param.group("name"))
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class VpcLinkSpec:
+    """A VPC link the API can send traffic through: one this stack creates, or an existing one.
+
+    Build it with `VpcLinkSpec.for_network_load_balancer(arn)` or `VpcLinkSpec.from_vpc_link_id(id)`
+    (as the CDK's `VpcLink` and `VpcLink.fromVpcLinkId`); the component treats both alike.
+    """
+
+    #: ARN of the Network Load Balancer a new link targets. Default: None (an existing link).
+    target_arn: str | None = None
+    #: Id of an existing link, owned by another stack or team. Default: None (create one).
+    vpc_link_id: str | None = None
+    #: Link generation; only "v1" (NLB, the walkthrough's link) today. Default: "v1".
+    kind: VpcLinkKind = "v1"
+    #: Description of a new link. Default: None.
+    description: str | None = None
+
+    @classmethod
+    def for_network_load_balancer(
+        cls, target_arn: str, description: str | None = None
+    ) -> VpcLinkSpec:
+        return cls(target_arn=target_arn, description=description)
+
+    @classmethod
+    def from_vpc_link_id(cls, vpc_link_id: str) -> VpcLinkSpec:
+        return cls(vpc_link_id=vpc_link_id)
+
+    def __post_init__(self) -> None:
+        if (self.target_arn is None) == (self.vpc_link_id is None):
+            raise ValueError(
+                "give exactly one of targetArn (create a link to that NLB) or id (use an "
+                "existing link)."
+            )
+        if self.kind not in VPC_LINK_KINDS:
+            raise ValueError(f"kind '{self.kind}' is not supported; use 'v1'.")
+        if self.target_arn is not None:
+            check_nlb_arn(self.target_arn)
+        if self.vpc_link_id is not None:
+            check_vpc_link_id(self.vpc_link_id)
+
+    @property
+    def region(self) -> str | None:
+        """The NLB's region, where it is known: a REST API can only use links of its own region."""
+        return check_nlb_arn(self.target_arn) if self.target_arn is not None else None
+
+
+@dataclass(frozen=True)
+class AuthorizerSpec:
+    """An authorizer created on this API (authorizers belong to one REST API, so they live here)."""
+
+    #: TOKEN or REQUEST (a Lambda authorizer) or COGNITO_USER_POOLS. Required.
+    type: AuthorizerType
+    #: Lambda function ARN, for TOKEN and REQUEST. Default: None.
+    function_arn: str | None = None
+    #: Cognito user pool ARNs, for COGNITO_USER_POOLS. Default: ().
+    provider_arns: tuple[str, ...] = ()
+    #: Where the caller's identity is read. Default: "method.request.header.Authorization".
+    identity_source: str = "method.request.header.Authorization"
+    #: Seconds API Gateway caches a decision (0 to 3600). Default: 300.
+    result_ttl_seconds: int = 300
+
+    def __post_init__(self) -> None:
+        if self.type not in AUTHORIZER_TYPES:
+            raise ValueError(f"type '{self.type}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
+        if self.type == "COGNITO_USER_POOLS":
+            if not self.provider_arns or self.function_arn is not None:
+                raise ValueError(
+                    "a COGNITO_USER_POOLS authorizer needs providerArns (user pool ARNs) and no "
+                    "functionArn."
+                )
+            for arn in self.provider_arns:
+                if COGNITO_POOL_ARN.match(arn) is None:
+                    raise ValueError(f"'{arn}' is not a Cognito user pool ARN.")
+        else:
+            if self.function_arn is None or self.provider_arns:
+                raise ValueError(
+                    f"a {self.type} authorizer needs functionArn (the Lambda function) and no "
+                    "providerArns."
+                )
+            if LAMBDA_ARN.match(self.function_arn) is None:
+                raise ValueError(f"'{self.function_arn}' is not a Lambda function ARN.")
+        if not 0 <= self.result_ttl_seconds <= 3600:
+            raise ValueError(f"resultTtlSeconds {self.result_ttl_seconds} is outside 0 to 3600.")
+
+    @property
+    def is_lambda(self) -> bool:
+        return self.type != "COGNITO_USER_POOLS"
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One method on one path, proxied to the same path on the backend through the VPC link."""
+
+    #: Resource path; `{name}` is a parameter, a last `{name+}` is greedy. Default: "/".
+    path: str = "/"
+    #: HTTP method, or ANY. Default: "GET" (the walkthrough's `GET /`).
+    method: str = "GET"
+    #: NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS. Default: "NONE".
+    authorization: Authorization = "NONE"
+    #: Name of an authorizer in `PrivateRestApiArgs.authorizers`, for CUSTOM and COGNITO_USER_POOLS.
+    #: Default: None.
+    authorizer: str | None = None
+    #: OAuth scopes a COGNITO_USER_POOLS route requires. Default: ().
+    authorization_scopes: tuple[str, ...] = ()
+    #: Method the backend receives. Default: None (the route's method).
+    integration_http_method: str | None = None
+
+    def __post_init__(self) -> None:
+        parse_route_path(self.path)
+        if self.method not in HTTP_METHODS:
+            raise ValueError(f"method '{self.method}' is not one of {', '.join(HTTP_METHODS)}.")
+        if (
+            self.integration_http_method is not None
+            and self.integration_http_method not in HTTP_METHODS
+        ):
+            raise ValueError(
+                f"integrationHttpMethod '{self.integration_http_method}' is not one of "
+                f"{', '.join(HTTP_METHODS)}."
+            )
+        if self.authorization not in AUTHORIZATIONS:
+            raise ValueError(
+                f"authorization '{self.authorization}' is not one of {', '.join(AUTHORIZATIONS)}."
+            )
+        needs_authorizer = self.authorization in ("CUSTOM", "COGNITO_USER_POOLS")
+        if needs_authorizer and not self.authorizer:
+            raise ValueError(
+                f"authorization {self.authorization} needs an authorizer: name one of the "
+                "stack's authorizers in the route's 'authorizer' field."
+            )
+        if not needs_authorizer and self.authorizer:
+            raise ValueError(
+                f"authorizer '{self.authorizer}' is set but authorization is {self.authorization}; "
+                "set authorization to CUSTOM or COGNITO_USER_POOLS, or remove the authorizer."
+            )
+        if self.authorization_scopes and self.authorization != "COGNITO_USER_POOLS":
+            raise ValueError("authorizationScopes only apply to COGNITO_USER_POOLS routes.")
+
+    @property
+    def path_parts(self) -> tuple[str, ...]:
+        return parse_route_path(self.path)
+
+    @property
+    def backend_method(self) -> str:
+        return self.integration_http_method or self.method
+
+
+@dataclass(frozen=True)
+class CanarySpec:
+    """Send a share of the stage's traffic through another link, to migrate gradually."""
+
+    #: Name of the link (a key of `vpc_links`) the canary share goes through. Required.
+    vpc_link: str
+    #: Share of requests, 0 to 100. Required.
+    percent: float
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.percent <= 100:
+            raise ValueError(f"percent {self.percent} is outside 0 to 100.")
+
+
+@dataclass(frozen=True)
+class PrivateRestApiArgs:
+    """Everything `PrivateRestApi` builds, as plain values: no Pulumi config is read here."""
+
+    #: Link name to link: new ones (an NLB ARN) or existing ones (an id). Required, at least one.
+    vpc_links: Mapping[str, VpcLinkSpec]
+    #: Name of the link the stage variable points at. Required, a key of `vpc_links`.
+    active_vpc_link: str
+    #: Backend URL: sets the Host header and TLS name; traffic goes through the link. Required.
+    integration_uri: str
+    #: Stage name (the URL's first path part). Required.
+    stage_name: str
+    #: Routes. Default: the walkthrough's single `GET /` with authorization NONE.
+    routes: tuple[RouteSpec, ...] = (RouteSpec(),)
+    #: Authorizers routes refer to by name. Default: none.
+    authorizers: Mapping[str, AuthorizerSpec] = field(default_factory=dict)
+    #: Canary share through another link. Default: None (no canary).
+    canary: CanarySpec | None = None
+    #: Stage variable that holds the active link's id. Default: "vpcLinkId".
+    stage_variable: str = "vpcLinkId"
+    #: REGIONAL, EDGE or PRIVATE. Default: "REGIONAL".
+    endpoint_type: EndpointType = "REGIONAL"
+    #: Interface VPC endpoints (execute-api) allowed to call a PRIVATE API. Default: ().
+    vpc_endpoint_ids: tuple[str, ...] = ()
+    #: Integration timeout in ms, 50 to 29000. Default: 29000.
+    timeout_ms: int = MAX_TIMEOUT_MS
+    #: Allow timeouts above 29000 ms (needs a raised account quota). Default: False.
+    allow_long_timeout: bool = False
+    #: Tags on every taggable resource. Default: none.
+    tags: Mapping[str, str] = field(default_factory=dict)
+    #: X-Ray tracing on the stage. Default: False.
+    tracing_enabled: bool = False
+    #: JSON access logs to a CloudWatch log group this component creates. Default: False.
+    access_logging: bool = False
+    #: Retention of that log group, in days. Default: 30.
+    log_retention_days: int = 30
+    #: Execution logging level: OFF, ERROR or INFO. Default: "OFF".
+    logging_level: LoggingLevel = "OFF"
+    #: Detailed CloudWatch metrics per method. Default: False.
+    metrics_enabled: bool = False
+    #: Create a client certificate the backend can use to verify API Gateway. Default: False.
+    client_certificate: bool = False
+    #: WAFv2 web ACL to associate with the stage (REGIONAL and EDGE). Default: None.
+    web_acl_arn: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise InvalidArgsError(problems)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Cross-field checks, as (field, message) pairs, so callers can name fields their way."""
+        found: list[tuple[str, str]] = []
+
+        def check(where: str, fn: Callable[..., object], *values: object, **kw: object) -> None:
+            try:
+                fn(*values, **kw)
+            except ValueError as error:
+                found.append((where, str(error)))
+
+        if not self.vpc_links:
+            found.append(("vpc_links", "no VPC link is defined; add at least one."))
+        for name in self.vpc_links:
+            check(f"vpc_links.{name}", check_link_name, name)
+        regions = sorted({link.region for link in self.vpc_links.values() if link.region})
+        if len(regions) > 1:
+            found.append(
+                (
+                    "vpc_links",
+                    f"the links' NLBs are in different regions ({', '.join(regions)}); a REST API "
+                    "can only use VPC links of its own region.",
+                )
+            )
+        if self.active_vpc_link not in self.vpc_links:
+            found.append(("active_vpc_link", _not_a_link(self.active_vpc_link, self.vpc_links)))
+        if self.canary is not None:
+            if self.canary.vpc_link not in self.vpc_links:
+                found.append(("canary.vpc_link", _not_a_link(self.canary.vpc_link, self.vpc_links)))
+            elif self.canary.vpc_link == self.active_vpc_link:
+                found.append(
+                    (
+                        "canary.vpc_link",
+                        f"the canary goes through '{self.canary.vpc_link}', which is already the "
+                        "active link; name the other link, or remove the canary.",
+                    )
+                )
+        check("integration_uri", check_integration_uri, self.integration_uri)
+        check("stage_name", check_stage_name, self.stage_name)
+        check("stage_variable", check_stage_variable_name, self.stage_variable)
+        if self.endpoint_type not in ENDPOINT_TYPES:
+            found.append(
+                (
+                    "endpoint_type",
+                    f"'{self.endpoint_type}' is not one of {', '.join(ENDPOINT_TYPES)}.",
+                )
+            )
+        if self.endpoint_type == "PRIVATE" and not self.vpc_endpoint_ids:
+            found.append(
+                (
+                    "vpc_endpoint_ids",
+                    "a PRIVATE API needs the execute-api VPC endpoint ids that may call it.",
+                )
+            )
+        if self.endpoint_type != "PRIVATE" and self.vpc_endpoint_ids:
+            found.append(("vpc_endpoint_ids", "VPC endpoint ids only apply to PRIVATE APIs."))
+        found.extend(
+            ("vpc_endpoint_ids", f"'{vpce}' is not a VPC endpoint id (vpce-...).")
+            for vpce in self.vpc_endpoint_ids
+            if VPC_ENDPOINT_ID.match(vpce) is None
+        )
+        check(
+            "timeout_ms",
+            check_timeout,
+            self.timeout_ms,
+            allow_long=self.allow_long_timeout,
+            endpoint_type=self.endpoint_type,
+        )
+        found.extend(self._route_problems())
+        for key, value in self.tags.items():
+            if key.lower().startswith("aws:") or not 1 <= len(key) <= 128 or len(value) > 256:
+                found.append(
+                    (
+                        f"tags.{key}",
+                        "tag keys are 1 to 128 characters and may not start with 'aws:'; values "
+                        "are up to 256 characters.",
+                    )
+                )
+        if not 1 <= self.log_retention_days <= 3653:
+            found.append(
+                ("log_retention_days", f"{self.log_retention_days} is outside 1 to 3653 days.")
+            )
+        if self.logging_level not in LOGGING_LEVELS:
+            found.append(
+                (
+                    "logging_level",
+                    f"'{self.logging_level}' is not one of {', '.join(LOGGING_LEVELS)}.",
+                )
+            )
+        if self.web_acl_arn is not None:
+            if WAF_ACL_ARN.match(self.web_acl_arn) is None:
+                found.append(("web_acl_arn", f"'{self.web_acl_arn}' is not a WAFv2 web ACL ARN."))
+            elif self.endpoint_type == "PRIVATE":
+                found.append(
+                    ("web_acl_arn", "WAF cannot be associated with a PRIVATE API's stage.")
+                )
+        return found
+
+    def _route_problems(self) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        if not self.routes:
+            found.append(("routes", "no route is defined; add at least one, such as GET /."))
+        seen: set[tuple[str, str]] = set()
+        variable_child: dict[tuple[str, ...], str] = {}
+        for index, route in enumerate(self.routes):
+            where = f"routes[{index}]"
+            if (route.path, route.method) in seen:
+                found.append((where, f"{route.method} {route.path} is defined twice; keep one."))
+            seen.add((route.path, route.method))
+            parts = route.path_parts
+            for depth, part in enumerate(parts):
+                if PARAM_PATH_PART.match(part) is None:
+                    continue
+                parent = parts[:depth]
+                other = variable_child.setdefault(parent, part)
+                if other != part:
+                    found.append(
+                        (
+                            f"{where}.path",
+                            f"'{route.path}' puts '{part}' beside '{other}' under the same parent; "
+                            "API Gateway allows one parameter per level, so use the same name.",
+                        )
+                    )
+            if route.authorizer is not None:
+                authorizer = self.authorizers.get(route.authorizer)
+                if authorizer is None:
+                    found.append(
+                        (
+                            f"{where}.authorizer",
+                            f"'{route.authorizer}' is not one of the authorizers "
+                            f"({', '.join(sorted(self.authorizers)) or 'none defined'}).",
+                        )
+                    )
+                elif authorizer.is_lambda != (route.authorization == "CUSTOM"):
+                    found.append(
+                        (
+                            f"{where}.authorizer",
+                            f"'{route.authorizer}' is a {authorizer.type} authorizer; use it "
+                            "with authorization "
+                            f"{'CUSTOM' if authorizer.is_lambda else 'COGNITO_USER_POOLS'}.",
+                        )
+                    )
+        return found
+
+    def link_region(self) -> str | None:
+        """The region the links' NLBs are in, where any link names its NLB."""
+        regions = sorted({link.region for link in self.vpc_links.values() if link.region})
+        return regions[0] if regions else None
+
+
+def _not_a_link(name: str, links: Mapping[str, VpcLinkSpec]) -> str:
+    return f"'{name}' is not one of the VPC links ({', '.join(sorted(links)) or 'none defined'})."

@@ -1,0 +1,1 @@
+"""Developer and CI tools: stack files, mocked runs, the policy client, the stack check."""
