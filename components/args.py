@@ -547,4 +547,7 @@ class PrivateRestApiArgs:
 
 
 def _not_a_link(name: str, links: Mapping[str, VpcLinkSpec]) -> str:
-    return f"'{name}' is not one of the VPC links ({', '.join(sorted(links)) or 'none defined'})."
+    return (
+        f"'{name}' is not one of the VPC links ({', '.join(sorted(links)) or 'none defined'}); "
+        f"name one of them, or add '{name}' to the VPC links."
+    )

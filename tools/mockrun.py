@@ -23,6 +23,17 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 ACCOUNT = "123456789012"
+
+
+class _Unknown:
+    """A value not known until the cloud creates the resource (an output, during preview)."""
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+#: Every unknown input is recorded as this one marker, so runs compare equal where they should.
+UNKNOWN = _Unknown()
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -153,7 +164,9 @@ class _RecordingMonitor(mocks.MockMonitor):
 
 
 def _plain(value: Any) -> Any:
-    """Deserialized inputs with unknowns kept as the SDK's UNKNOWN marker and nothing else odd."""
+    """Deserialized inputs, with the SDK's unknowns replaced by the one `UNKNOWN` marker."""
+    if isinstance(value, pulumi.output.Unknown):
+        return UNKNOWN
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
