@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import runpy
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,9 +197,37 @@ def run_program(
 
     Pass `into` to keep what was registered even when the program fails.
     """
+    program = str(project_dir / "__main__.py")
+
+    def main() -> None:
+        with _on_path(project_dir):
+            runpy.run_path(program, run_name="__main__")
+
+    return run_function(
+        main,
+        project=project,
+        stack=stack,
+        config=config,
+        secret_keys=secret_keys,
+        preview=preview,
+        into=into,
+    )
+
+
+def run_function(
+    main: Callable[[], object],
+    *,
+    project: str = "private-api",
+    stack: str = "test",
+    config: Mapping[str, str] | None = None,
+    secret_keys: tuple[str, ...] = (),
+    preview: bool = False,
+    into: ProgramRun | None = None,
+) -> ProgramRun:
+    """Evaluate `main` as a Pulumi program under mocks: what it registered and exported."""
     run = ProgramRun() if into is None else into
-    region = config.get("aws:region", "us-east-1")
-    cloud = _CloudMocks(region, preview)
+    config = config or {}
+    cloud = _CloudMocks(config.get("aws:region", "us-east-1"), preview)
     settings.ROOT.set(None)
     mocks.set_mocks(
         cloud,
@@ -210,13 +238,11 @@ def run_program(
     )
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     settings.SETTINGS.rpc_manager.clear()
-    with _on_path(project_dir):
-        program = str(project_dir / "__main__.py")
 
-        def main() -> None:
-            runpy.run_path(program, run_name="__main__")
+    def program() -> None:
+        main()
 
-        _sync_await(run_pulumi_func(main))
+    _sync_await(run_pulumi_func(program))
     root = settings.get_root_resource()
     assert isinstance(root, pulumi.runtime.stack.Stack)
     for key, value in root.outputs.items():
