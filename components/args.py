@@ -409,8 +409,22 @@ class PrivateRestApiArgs:
 
         if not self.vpc_links:
             found.append(("vpc_links", "no VPC link is defined; add at least one."))
-        for name in self.vpc_links:
+        owners: dict[str, str] = {}
+        for name, link in self.vpc_links.items():
             check(f"vpc_links.{name}", check_link_name, name)
+            if link.target_arn is None:
+                continue
+            if link.target_arn in owners:
+                found.append(
+                    (
+                        f"vpc_links.{name}",
+                        f"targets the same NLB as '{owners[link.target_arn]}'; an NLB can back "
+                        "one VPC link only (AWS would leave the second FAILED: 'NLB is already "
+                        "associated with another VPC Endpoint Service'), so point it at another "
+                        "NLB.",
+                    )
+                )
+            owners.setdefault(link.target_arn, name)
         regions = sorted({link.region for link in self.vpc_links.values() if link.region})
         if len(regions) > 1:
             found.append(

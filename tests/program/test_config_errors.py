@@ -54,6 +54,11 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
         "private-api:vpcLinks.blue.targetArn:",
         "use an NLB in us-east-1, or change aws:region",
     ),
+    "two links on one NLB": (
+        {"vpcLinks": {"blue": {"targetArn": NLB}, "green": {"targetArn": NLB}}},
+        "private-api:vpcLinks.green:",
+        "point it at another NLB",
+    ),
     "existing link id malformed": (
         {"vpcLinks": {"blue": {"id": "Not An Id!"}}, "activeVpcLink": "blue"},
         "private-api:vpcLinks.blue:",
