@@ -1,0 +1,1 @@
+"""Benchmarks that print figures; BENCHMARKS.md records them."""

@@ -1,0 +1,884 @@
+"""The rules of the `private-api-policies` pack: one function per rule, then the `POLICIES` list.
+
+Properties are the engine's camelCase inputs of `pulumi_aws` resources (v7). Each resource rule
+either passes on a value it cannot know yet (when every possible value passes, such as "is it
+set?") or lets CrossGuard's own advisory "can't run policy during preview" note through by
+re-raising the unknown (`Unknown.defer`), so it runs again during `pulumi up` when the value is
+known. Stack rules skip what they cannot know, resource by resource, and go on with the rest.
+Neither ever reports a violation on a guess. See README.md for the rules and these choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import pack_values as pv
+from pack_graph import EXTERNAL, REST_API, STAGE, StackGraph
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+PACK_NAME: Final = "private-api-policies"
+PACK_DESCRIPTION: Final = (
+    "API Gateway REST APIs: private integrations go through a VPC link to an NLB, named by a "
+    "stage variable; plus Checkov's REST API checks."
+)
+
+INTEGRATION: Final = "aws:apigateway/integration:Integration"
+VPC_LINK: Final = "aws:apigateway/vpcLink:VpcLink"
+VPC_LINK_V2: Final = "aws:apigatewayv2/vpcLink:VpcLink"
+METHOD: Final = "aws:apigateway/method:Method"
+DEPLOYMENT: Final = "aws:apigateway/deployment:Deployment"
+METHOD_SETTINGS: Final = "aws:apigateway/methodSettings:MethodSettings"
+WEB_ACL_ASSOCIATIONS: Final = (
+    "aws:wafv2/webAclAssociation:WebAclAssociation",
+    "aws:wafregional/webAclAssociation:WebAclAssociation",
+)
+
+#: Integration types that reach an HTTP backend; only these can use a VPC link.
+HTTP_TYPES: Final = frozenset({"HTTP", "HTTP_PROXY"})
+DEFAULT_STAGE_VARIABLE: Final = "vpcLinkId"
+MIN_TIMEOUT_MS: Final = 50
+DEFAULT_MAX_TIMEOUT_MS: Final = 29_000
+LOGGING_LEVELS: Final = frozenset({"ERROR", "INFO"})
+
+
+def expression(variable: str) -> str:
+    return "${stageVariables." + variable + "}"
+
+
+# --- Config ---------------------------------------------------------------------------------
+# The CLI validates config against each rule's schema and fills in defaults, but a rule may also
+# be called directly (tests, other tools) with nothing or with junk: fall back to the default.
+
+
+def _config(args: ResourceValidationArgs | StackValidationArgs) -> Mapping[str, Any]:
+    config = args.get_config()
+    return config if isinstance(config, Mapping) else {}
+
+
+def _config_strings(args: ResourceValidationArgs | StackValidationArgs, key: str) -> list[str]:
+    value = _config(args).get(key)
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        return []
+    return [v for v in value if isinstance(v, str) and v]
+
+
+def _stage_variable(args: ResourceValidationArgs) -> str:
+    value = _config(args).get("stageVariable")
+    if isinstance(value, str) and pv.STAGE_VARIABLE_REF.fullmatch(expression(value)):
+        return value
+    return DEFAULT_STAGE_VARIABLE
+
+
+def _max_timeout(args: ResourceValidationArgs) -> float:
+    value = pv.number(_config(args).get("maxTimeoutMs"))
+    return value if value is not None and value >= MIN_TIMEOUT_MS else float(DEFAULT_MAX_TIMEOUT_MS)
+
+
+def _require_metrics(args: StackValidationArgs) -> bool:
+    value = _config(args).get("requireMetrics")
+    return value if isinstance(value, bool) else True
+
+
+# --- Shared checks --------------------------------------------------------------------------
+
+
+def _http_integration(args: ResourceValidationArgs) -> bool:
+    """True for an HTTP or HTTP_PROXY integration; defers if its type is not known yet."""
+    if args.resource_type != INTEGRATION:
+        return False
+    kind = pv.get(args.props, "type")
+    if isinstance(kind, pv.Unknown):
+        kind.defer()
+    return isinstance(kind, str) and kind.upper() in HTTP_TYPES
+
+
+def _host_is_public(uri: object, public_hosts: list[str]) -> bool | pv.Unknown:
+    """Whether the URI's host is in the allowlist (`*.example.com` matches subdomains)."""
+    if not public_hosts:
+        return False
+    if isinstance(uri, pv.Unknown):
+        return uri
+    if not isinstance(uri, str):
+        return False
+    try:
+        host = urlsplit(uri).hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    for entry in (h.lower().rstrip(".") for h in public_hosts):
+        if host == entry or (entry.startswith("*.") and host.endswith(entry[1:])):
+            return True
+    return False
+
+
+def _link_targets(props: object) -> list[Any] | pv.Unknown:
+    """A V1 link's targets: `targetArn` (pulumi-aws v7) or the older list `targetArns`."""
+    single = pv.get(props, "targetArn")
+    if isinstance(single, pv.Unknown):
+        return single
+    if not pv.is_absent(single):
+        listed = pv.elements(single)
+        return listed if listed is not None else [single]
+    many = pv.get(props, "targetArns")
+    if isinstance(many, pv.Unknown):
+        return many
+    listed = pv.elements(many)
+    if listed is not None:
+        return listed
+    return [] if pv.is_absent(many) else [many]
+
+
+def _is_true(value: object) -> bool:
+    return value is True
+
+
+# --- Mandatory resource rules -----------------------------------------------------------------
+
+
+def private_integration_uses_vpc_link(
+    args: ResourceValidationArgs, report: ReportViolation
+) -> None:
+    """HTTP integrations to private services must go through a VPC link, never the internet."""
+    if not _http_integration(args):
+        return
+    name = args.name
+    connection_type = pv.get(args.props, "connectionType")
+    if isinstance(connection_type, pv.Unknown):
+        connection_type.defer()
+    if connection_type == "VPC_LINK":
+        return
+    current = (
+        "has no connectionType (so INTERNET)"
+        if pv.is_absent(connection_type)
+        else f"has connectionType {pv.shown(connection_type)}"
+    )
+    connection_id = pv.get(args.props, "connectionId")
+    if not isinstance(connection_id, pv.Unknown) and not pv.is_absent(connection_id):
+        report(
+            f"Integration '{name}' sets connectionId to {pv.shown(connection_id)} but {current}, "
+            "so it does not use the VPC link and its requests go over the internet. Set "
+            "connectionType to 'VPC_LINK' and connectionId to the stage variable expression "
+            f"('{expression(DEFAULT_STAGE_VARIABLE)}').",
+            args.urn,
+        )
+        return
+    public = _host_is_public(pv.get(args.props, "uri"), _config_strings(args, "publicHosts"))
+    if public is False:
+        report(
+            f"Integration '{name}' is an HTTP integration that {current}: it reaches its backend "
+            "over the public internet instead of through the VPC link. Set connectionType to "
+            f"'VPC_LINK' and connectionId to '{expression(DEFAULT_STAGE_VARIABLE)}', or, if the "
+            "backend is meant to be public, add its host to this rule's publicHosts.",
+            args.urn,
+        )
+    elif isinstance(public, pv.Unknown):
+        public.defer()
+    elif isinstance(connection_id, pv.Unknown):
+        connection_id.defer()
+
+
+def vpc_link_connection_id_uses_stage_variable(
+    args: ResourceValidationArgs, report: ReportViolation
+) -> None:
+    """The link is chosen by a stage variable, so switching links touches only the stage."""
+    if not _http_integration(args):
+        return
+    connection_type = pv.get(args.props, "connectionType")
+    if isinstance(connection_type, pv.Unknown):
+        connection_type.defer()
+    if connection_type != "VPC_LINK":
+        return
+    variable = _stage_variable(args)
+    wanted = expression(variable)
+    fix = (
+        f"set it to '{wanted}' so the stage variable chooses the VPC link, and switch links by "
+        "changing the stage variable"
+    )
+    name = args.name
+    value = pv.get(args.props, "connectionId")
+    if isinstance(value, pv.Unknown):
+        value.defer()
+    if value == wanted:
+        return
+    if pv.is_absent(value):
+        report(
+            f"Integration '{name}' is a VPC_LINK integration with no connectionId; {fix}.", args.urn
+        )
+        return
+    if not isinstance(value, str):
+        report(
+            f"Integration '{name}' sets connectionId to {pv.shown(value)}, not a string; {fix}.",
+            args.urn,
+        )
+        return
+    other = pv.stage_variable_name(value)
+    if other is not None:
+        report(
+            f"Integration '{name}' takes its connectionId from the stage variable '{other}', but "
+            f"this stack's links are chosen by '{variable}'; set it to '{wanted}' (or set this "
+            f"rule's stageVariable to '{other}' if that is the variable every stage defines).",
+            args.urn,
+        )
+    elif "stageVariables" in value:
+        report(
+            f"Integration '{name}' sets connectionId to {pv.shown(value)}: the stage variable "
+            f"must be the whole value, with nothing around it; {fix}.",
+            args.urn,
+        )
+    else:
+        literal = pv.shown(value)
+        report(f"Integration '{name}' sets connectionId to the literal {literal}; {fix}.", args.urn)
+
+
+def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A REST API VPC link (V1) reaches exactly one NLB; a V2 target must be an ALB or NLB."""
+    name = args.name
+    if args.resource_type == VPC_LINK:
+        targets = _link_targets(args.props)
+        if isinstance(targets, pv.Unknown):
+            targets.defer()
+        for target in targets:
+            if isinstance(target, pv.Unknown):
+                target.defer()
+        if len(targets) != 1:
+            report(
+                f"VPC link '{name}' names {len(targets)} targets; a REST API VPC link targets "
+                "exactly one Network Load Balancer. Set targetArn to that NLB's ARN.",
+                args.urn,
+            )
+        elif not pv.is_nlb_arn(targets[0]):
+            report(
+                f"VPC link '{name}' targets {pv.shown(targets[0], 160)}, which is not a Network "
+                "Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer"
+                "/net/<name>/<id>); REST API VPC links (V1) reach only NLBs. Point targetArn at an "
+                "NLB, or use a VPC link V2 (aws:apigatewayv2/vpcLink) with the integration's "
+                "integrationTarget for an Application Load Balancer.",
+                args.urn,
+            )
+        return
+    if args.resource_type != INTEGRATION:
+        return
+    target = pv.get(args.props, "integrationTarget")
+    if pv.is_absent(target) or not _http_integration(args):
+        return
+    if isinstance(target, pv.Unknown):
+        target.defer()
+    if not pv.is_load_balancer_arn(target):
+        report(
+            f"Integration '{name}' sets integrationTarget to {pv.shown(target, 160)}, which is not "
+            "a load balancer ARN; a VPC link V2 integration must name the Application or Network "
+            "Load Balancer to send requests to (arn:aws:elasticloadbalancing:<region>:<account>:"
+            "loadbalancer/app|net/<name>/<id>).",
+            args.urn,
+        )
+
+
+# --- Mandatory stack rules ------------------------------------------------------------------
+
+
+def vpc_link_target_unique(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Two VPC links cannot share an NLB: AWS leaves the second one FAILED."""
+    graph = StackGraph(args.resources)
+    first_by_arn: dict[str, PolicyResource] = {}
+    for link in graph.of_type(VPC_LINK):
+        targets = _link_targets(link.props)
+        if isinstance(targets, pv.Unknown):
+            continue
+        for arn in {t.strip() for t in targets if isinstance(t, str) and t.strip()}:
+            first = first_by_arn.setdefault(arn, link)
+            if first is not link:
+                report(
+                    f"VPC link '{link.name}' targets the Network Load Balancer {arn}, which VPC "
+                    f"link '{first.name}' of this stack already targets; AWS would leave the "
+                    "second link FAILED ('NLB is already associated with another VPC Endpoint "
+                    f"Service'). Give each link its own NLB, or use '{first.name}' instead.",
+                    link.urn,
+                )
+
+
+def _stage_variable_problem(value: object, subject: str, graph: StackGraph) -> str | None:
+    """What is provably wrong with a stage variable's value as a VPC link id, if anything.
+
+    Returns a predicate about `subject` ("does not define the stage variable 'vpcLinkId'").
+    """
+    if isinstance(value, pv.Unknown):
+        return None  # an output, typically a link's id during preview
+    if value is pv.MISSING or value is None:
+        return f"does not define {subject}"
+    number = pv.number(value) if not isinstance(value, str) else None
+    if number is not None:
+        value = pv.display_number(number)
+    if not isinstance(value, str):
+        return f"sets {subject} to {pv.shown(value)}, which is not a string"
+    if not value.strip():
+        return f"sets {subject} to an empty string"
+    if not value.isascii() or not value.isalnum():
+        hint = " (an ARN; use the link's id)" if value.startswith("arn:") else ""
+        return (
+            f"sets {subject} to {pv.shown(value)}, which is not a VPC link id{hint}: link ids "
+            "are short alphanumeric strings such as 'gim7c3'"
+        )
+    owner = graph.by_id.get(value)
+    if owner is not None and owner.resource_type not in (VPC_LINK, VPC_LINK_V2):
+        return (
+            f"sets {subject} to {pv.shown(value)}, which is the id of {owner.resource_type} "
+            f"'{owner.name}', not of a VPC link"
+        )
+    if owner is None:
+        for link in graph.of_type(VPC_LINK, VPC_LINK_V2):
+            if pv.get(link.props, "name") == value:
+                return (
+                    f"sets {subject} to {pv.shown(value)}, which is the name of VPC link "
+                    f"'{link.name}', not its id"
+                )
+    return None
+
+
+def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportViolation) -> None:
+    """A stage without the variable its integrations name fails every request at run time."""
+    graph = StackGraph(args.resources)
+    needs: dict[str, dict[str, list[str]]] = {}
+    for integration in graph.of_type(INTEGRATION):
+        kind = pv.get(integration.props, "type")
+        if not (isinstance(kind, str) and kind.upper() in HTTP_TYPES):
+            continue
+        if pv.get(integration.props, "connectionType") != "VPC_LINK":
+            continue
+        variable = pv.stage_variable_name(pv.get(integration.props, "connectionId"))
+        api = graph.api_of(integration)
+        if variable is None or api is None:
+            continue
+        needs.setdefault(api, {}).setdefault(variable, []).append(integration.name)
+
+    for stage in graph.of_type(STAGE):
+        api = graph.api_of(stage)
+        if api is None or api not in needs:
+            continue
+        variables = pv.get(stage.props, "variables")
+        if isinstance(variables, pv.Unknown):
+            continue
+        overrides = pv.get(stage.props, "canarySettings", "stageVariableOverrides")
+        for variable, users in sorted(needs[api].items()):
+            used_by = (
+                f"{len(users)} VPC_LINK integrations use as their connectionId (for example "
+                f"'{users[0]}')"
+                if len(users) > 1
+                else f"integration '{users[0]}' uses as its connectionId"
+            )
+            subject = f"the stage variable '{variable}'"
+            problem = _stage_variable_problem(pv.get(variables, variable), subject, graph)
+            if problem is not None:
+                report(
+                    f"Stage '{stage.name}' of REST API {graph.api_label(api)} {problem}, which "
+                    f"{used_by}; every request to this stage would fail. Set "
+                    f"variables['{variable}'] on the stage to the id of the VPC link it should "
+                    "use.",
+                    stage.urn,
+                )
+            override = pv.get(overrides, variable)
+            if override is pv.MISSING:
+                continue  # the canary inherits the stage's value
+            problem = _stage_variable_problem(override, subject, graph)
+            if problem is not None:
+                report(
+                    f"Stage '{stage.name}' has a canary whose stageVariableOverrides {problem}, "
+                    f"which {used_by}; every canary request would fail. Set "
+                    f"canarySettings.stageVariableOverrides['{variable}'] to a VPC link id, or "
+                    "remove the override so the canary uses the stage's value.",
+                    stage.urn,
+                )
+
+
+# --- Advisory rules ----------------------------------------------------------------------------
+
+
+def integration_timeout_within_limit(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Beyond 29 s API Gateway cuts the request unless AWS raised the account's quota."""
+    if args.resource_type != INTEGRATION:
+        return
+    value = pv.get(args.props, "timeoutMilliseconds")
+    if isinstance(value, pv.Unknown):
+        value.defer()
+    if value is pv.MISSING or value is None:
+        return  # API Gateway's default, 29000 ms
+    maximum = _max_timeout(args)
+    limits = f"between {MIN_TIMEOUT_MS} and {pv.display_number(maximum)}"
+    timeout = pv.number(value)
+    if timeout is None:
+        report(
+            f"Integration '{args.name}' sets timeoutMilliseconds to {pv.shown(value)}, which is "
+            f"not a number; set it to a number of milliseconds {limits}.",
+            args.urn,
+        )
+    elif timeout < MIN_TIMEOUT_MS:
+        report(
+            f"Integration '{args.name}' sets timeoutMilliseconds to "
+            f"{pv.display_number(timeout)}, below API Gateway's minimum of {MIN_TIMEOUT_MS} ms; "
+            f"set it {limits}.",
+            args.urn,
+        )
+    elif not timeout <= maximum:
+        report(
+            f"Integration '{args.name}' sets timeoutMilliseconds to "
+            f"{pv.display_number(timeout)}, above the {pv.display_number(maximum)} ms limit; "
+            f"lower it to at most {pv.display_number(maximum)}, or, once AWS has raised the "
+            "account's integration timeout quota (REGIONAL and PRIVATE APIs), raise this rule's "
+            "maxTimeoutMs.",
+            args.urn,
+        )
+
+
+def deployment_redeploys_on_change(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Without triggers, Pulumi never redeploys, so integration changes never go live."""
+    graph = StackGraph(args.resources)
+    integrations: dict[str, list[str]] = {}
+    for integration in graph.of_type(INTEGRATION):
+        api = graph.api_of(integration)
+        if api is not None:
+            integrations.setdefault(api, []).append(integration.name)
+    for deployment in graph.of_type(DEPLOYMENT):
+        triggers = pv.get(deployment.props, "triggers")
+        if isinstance(triggers, pv.Unknown) or (isinstance(triggers, Mapping) and len(triggers)):
+            continue
+        api = graph.api_of(deployment)
+        if api is None or api not in integrations:
+            continue
+        names = integrations[api]
+        report(
+            f"Deployment '{deployment.name}' of REST API {graph.api_label(api)} has no triggers, "
+            f"so changes to its {len(names)} integrations (for example '{names[0]}') are never "
+            "deployed: Pulumi replaces a deployment only when its own inputs change. Set "
+            "triggers, for example {'redeployment': <a hash of the routes and integrations>}.",
+            deployment.urn,
+        )
+
+
+def _normal_path(path: str) -> str:
+    return "/" + path.strip().strip("/")
+
+
+def method_requires_authorization(args: StackValidationArgs, report: ReportViolation) -> None:
+    """A method with authorization NONE is open to anyone who can reach the API."""
+    graph = StackGraph(args.resources)
+    public_paths = {_normal_path(p) for p in _config_strings(args, "publicPaths")}
+    for method in graph.of_type(METHOD):
+        authorization = pv.get(method.props, "authorization")
+        if not isinstance(authorization, str) or authorization.upper() != "NONE":
+            continue
+        http_method = pv.get(method.props, "httpMethod")
+        if isinstance(http_method, str) and http_method.upper() == "OPTIONS":
+            continue  # CORS preflight, as Checkov allows
+        path = graph.path_of(method)
+        if public_paths and (path is None or _normal_path(path) in public_paths):
+            continue  # allowlisted, or its path is unknown and might be
+        route = [http_method if isinstance(http_method, str) else "", path or ""]
+        where = f" ({' '.join(p for p in route if p)})" if any(route) else ""
+        allow = f"'{path}'" if path else "its path"
+        report(
+            f"Method '{method.name}'{where} has authorization NONE, so anyone who can reach the "
+            "API can call it; set authorization to AWS_IAM, CUSTOM or COGNITO_USER_POOLS, or add "
+            f"{allow} to this rule's publicPaths if it is meant to be public.",
+            method.urn,
+        )
+
+
+def stage_has_access_logging(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Access logs are how a link switch or a canary is watched and audited."""
+    if args.resource_type != STAGE:
+        return
+    settings = pv.get(args.props, "accessLogSettings")
+    listed = pv.elements(settings)
+    if listed is not None and len(listed) == 1:
+        settings = listed[0]
+    if isinstance(settings, pv.Unknown):
+        return
+    destination = pv.get(settings, "destinationArn")
+    if isinstance(destination, pv.Unknown) or (isinstance(destination, str) and destination):
+        return
+    missing = (
+        "accessLogSettings is not set"
+        if pv.is_absent(settings)
+        else "accessLogSettings has no destinationArn"
+    )
+    report(
+        f"Stage '{args.name}' has no access logging: {missing}. Set accessLogSettings with a "
+        "CloudWatch Logs group's ARN as destinationArn and a format (the account also needs API "
+        "Gateway's CloudWatch role).",
+        args.urn,
+    )
+
+
+def stage_has_xray_tracing(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """X-Ray shows where a request through the VPC link spends its time."""
+    if args.resource_type != STAGE:
+        return
+    enabled = pv.get(args.props, "xrayTracingEnabled")
+    if isinstance(enabled, pv.Unknown):
+        enabled.defer()
+    if not _is_true(enabled):
+        report(
+            f"Stage '{args.name}' does not enable X-Ray tracing; set xrayTracingEnabled to true.",
+            args.urn,
+        )
+
+
+def stage_has_client_certificate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A client certificate lets the backend verify that requests come from API Gateway."""
+    if args.resource_type != STAGE:
+        return
+    certificate = pv.get(args.props, "clientCertificateId")
+    if isinstance(certificate, pv.Unknown) or (isinstance(certificate, str) and certificate):
+        return
+    report(
+        f"Stage '{args.name}' has no client certificate, so the backend cannot tell API Gateway's "
+        "requests from others; create an aws.apigateway.ClientCertificate and set the stage's "
+        "clientCertificateId to its id.",
+        args.urn,
+    )
+
+
+def method_has_request_validator(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Validating requests at the edge keeps malformed ones away from the private backend."""
+    if args.resource_type != METHOD:
+        return
+    validator = pv.get(args.props, "requestValidatorId")
+    if isinstance(validator, pv.Unknown) or (isinstance(validator, str) and validator):
+        return
+    report(
+        f"Method '{args.name}' has no request validator; create an "
+        "aws.apigateway.RequestValidator and set requestValidatorId so API Gateway rejects "
+        "malformed requests before they reach the backend.",
+        args.urn,
+    )
+
+
+def method_settings_no_data_trace(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Data tracing logs full request and response bodies, secrets included."""
+    if args.resource_type != METHOD_SETTINGS:
+        return
+    enabled = pv.get(args.props, "settings", "dataTraceEnabled")
+    if isinstance(enabled, pv.Unknown):
+        enabled.defer()
+    if _is_true(enabled):
+        report(
+            f"MethodSettings '{args.name}' enables data tracing, which writes full requests and "
+            "responses (credentials and personal data included) to CloudWatch Logs; set "
+            "settings.dataTraceEnabled to false and use access logs instead.",
+            args.urn,
+        )
+
+
+def _settings_by_stage(graph: StackGraph) -> tuple[dict[str, list[PolicyResource]], bool]:
+    """MethodSettings by the stage URN they apply to, and whether any could not be related."""
+    by_stage: dict[str, list[PolicyResource]] = {}
+    undecided = False
+    for settings in graph.of_type(METHOD_SETTINGS):
+        ref = graph.stage_ref(settings, "restApi", "stageName")
+        if ref is None:
+            undecided = True
+        elif ref != EXTERNAL:
+            by_stage.setdefault(ref, []).append(settings)
+    return by_stage, undecided
+
+
+def stage_has_execution_logging(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Execution logs and metrics are where a failing VPC link shows first."""
+    graph = StackGraph(args.resources)
+    by_stage, undecided = _settings_by_stage(graph)
+    require_metrics = _require_metrics(args)
+    for stage in graph.of_type(STAGE):
+        found = by_stage.get(stage.urn, [])
+        problems: list[str] = []
+        for settings in found:
+            level = pv.get(settings.props, "settings", "loggingLevel")
+            metrics = pv.get(settings.props, "settings", "metricsEnabled")
+            if isinstance(level, pv.Unknown) or isinstance(metrics, pv.Unknown):
+                problems = []
+                break
+            level_ok = isinstance(level, str) and level.upper() in LOGGING_LEVELS
+            metrics_ok = _is_true(metrics) or not require_metrics
+            if level_ok and metrics_ok:
+                problems = []
+                break
+            if not level_ok:
+                problems.append(
+                    f"MethodSettings '{settings.name}' sets loggingLevel to {pv.shown(level)}"
+                )
+            if not metrics_ok:
+                problems.append(f"MethodSettings '{settings.name}' does not enable metrics")
+        else:
+            if not found and undecided:
+                continue  # a MethodSettings of unknown stage may be this one's
+            if not found:
+                problems.append("no MethodSettings of this stack applies to it")
+        if problems:
+            metrics_fix = " and settings.metricsEnabled true" if require_metrics else ""
+            report(
+                f"Stage '{stage.name}' has no execution logging: {'; '.join(problems)}. Add an "
+                "aws.apigateway.MethodSettings for the stage with methodPath '*/*', "
+                f"settings.loggingLevel 'ERROR' or 'INFO'{metrics_fix}.",
+                stage.urn,
+            )
+
+
+def stage_cache_encrypted(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Cached responses of a private backend must not sit unencrypted in API Gateway's cache."""
+    graph = StackGraph(args.resources)
+    by_stage, undecided = _settings_by_stage(graph)
+    for settings in graph.of_type(METHOD_SETTINGS):
+        caching = pv.get(settings.props, "settings", "cachingEnabled")
+        encrypted = pv.get(settings.props, "settings", "cacheDataEncrypted")
+        if _is_true(caching) and not isinstance(encrypted, pv.Unknown) and not _is_true(encrypted):
+            report(
+                f"MethodSettings '{settings.name}' enables caching without encrypting the cache; "
+                "set settings.cacheDataEncrypted to true.",
+                settings.urn,
+            )
+    for stage in graph.of_type(STAGE):
+        if not _is_true(pv.get(stage.props, "cacheClusterEnabled")):
+            continue
+        encrypted_values = [
+            pv.get(s.props, "settings", "cacheDataEncrypted") for s in by_stage.get(stage.urn, [])
+        ]
+        if undecided or any(_is_true(v) or isinstance(v, pv.Unknown) for v in encrypted_values):
+            continue
+        report(
+            f"Stage '{stage.name}' enables a cache cluster, which caches GET responses by default, "
+            "but no MethodSettings for it sets cacheDataEncrypted; add an "
+            "aws.apigateway.MethodSettings with methodPath '*/*' and settings.cacheDataEncrypted "
+            "true.",
+            stage.urn,
+        )
+
+
+def _endpoint_types(api: PolicyResource) -> set[str] | None:
+    """The REST API's endpoint types (EDGE when not set, as in AWS), or None if unknown."""
+    configuration = pv.get(api.props, "endpointConfiguration")
+    listed = pv.elements(configuration)
+    if listed is not None and len(listed) == 1:
+        configuration = listed[0]
+    if isinstance(configuration, pv.Unknown):
+        return None
+    types = pv.get(configuration, "types")
+    if isinstance(types, pv.Unknown):
+        return None
+    if pv.is_absent(types):
+        return {"EDGE"}
+    values = pv.elements(types)
+    if values is None:
+        values = [types]
+    if any(isinstance(v, pv.Unknown) for v in values):
+        return None
+    return {v.upper() for v in values if isinstance(v, str)}
+
+
+def stage_has_waf_web_acl(args: StackValidationArgs, report: ReportViolation) -> None:
+    """A REGIONAL or EDGE API is reachable from the internet; a web ACL filters what gets in."""
+    graph = StackGraph(args.resources)
+    protected: set[str] = set()
+    undecided = False
+    for association in graph.of_type(*WEB_ACL_ASSOCIATIONS):
+        ref = graph.stage_ref_by_arn(association, "resourceArn")
+        if ref is None:
+            undecided = True
+        elif ref != EXTERNAL:
+            protected.add(ref)
+    for stage in graph.of_type(STAGE):
+        key = graph.api_of(stage)
+        api = graph.by_urn.get(key) if key is not None else None
+        if api is None or api.resource_type != REST_API:
+            continue  # its endpoint type is not known here
+        types = _endpoint_types(api)
+        public = sorted((types or set()) & {"REGIONAL", "EDGE"})
+        if not public or stage.urn in protected or undecided:
+            continue
+        own = pv.get(stage.props, "webAclArn")
+        if isinstance(own, pv.Unknown) or (isinstance(own, str) and own):
+            continue
+        report(
+            f"Stage '{stage.name}' of {'/'.join(public)} REST API '{api.name}' has no WAF web "
+            "ACL; associate one with aws.wafv2.WebAclAssociation (resourceArn: the stage's arn, "
+            "webAclArn: a REGIONAL web ACL), or make the API PRIVATE.",
+            stage.urn,
+        )
+
+
+# --- The pack ---------------------------------------------------------------------------------
+
+
+def _schema(**properties: dict[str, Any]) -> PolicyConfigSchema:
+    return PolicyConfigSchema(properties=properties)
+
+
+MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
+
+POLICIES: Final[list[Policy]] = [
+    ResourceValidationPolicy(
+        name="private-integration-uses-vpc-link",
+        description=(
+            "HTTP and HTTP_PROXY integrations must use connectionType VPC_LINK unless their "
+            "host is in publicHosts."
+        ),
+        validate=private_integration_uses_vpc_link,
+        enforcement_level=MANDATORY,
+        config_schema=_schema(
+            publicHosts={
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "default": [],
+                "description": (
+                    "Hosts of integrations allowed to go over the internet; '*.example.com' "
+                    "matches subdomains."
+                ),
+            }
+        ),
+    ),
+    ResourceValidationPolicy(
+        name="vpc-link-connection-id-uses-stage-variable",
+        description=(
+            "A VPC_LINK integration's connectionId must be exactly ${stageVariables.<name>}."
+        ),
+        validate=vpc_link_connection_id_uses_stage_variable,
+        enforcement_level=MANDATORY,
+        config_schema=_schema(
+            stageVariable={
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_]+$",
+                "default": DEFAULT_STAGE_VARIABLE,
+                "description": "The stage variable holding the active VPC link id.",
+            }
+        ),
+    ),
+    ResourceValidationPolicy(
+        name="vpc-link-targets-nlb",
+        description=(
+            "A REST API VPC link must target exactly one Network Load Balancer; an "
+            "integrationTarget must be a load balancer ARN."
+        ),
+        validate=vpc_link_targets_nlb,
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
+        name="vpc-link-target-unique",
+        description="Two VPC links of a stack must not target the same Network Load Balancer.",
+        validate=vpc_link_target_unique,
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
+        name="stage-defines-vpc-link-variable",
+        description=(
+            "Every stage of a REST API with stage-variable VPC_LINK integrations must define "
+            "that variable as a VPC link id."
+        ),
+        validate=stage_defines_vpc_link_variable,
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="integration-timeout-within-limit",
+        description="Integration timeoutMilliseconds must be between 50 and maxTimeoutMs.",
+        validate=integration_timeout_within_limit,
+        enforcement_level=ADVISORY,
+        config_schema=_schema(
+            maxTimeoutMs={
+                "type": "integer",
+                "minimum": MIN_TIMEOUT_MS,
+                "default": DEFAULT_MAX_TIMEOUT_MS,
+                "description": "Raise after AWS raised the account's integration timeout quota.",
+            }
+        ),
+    ),
+    StackValidationPolicy(
+        name="deployment-redeploys-on-change",
+        description="A Deployment of a REST API with integrations must set triggers.",
+        validate=deployment_redeploys_on_change,
+        enforcement_level=ADVISORY,
+    ),
+    StackValidationPolicy(
+        name="method-requires-authorization",
+        description="Methods must not use authorization NONE outside publicPaths (CKV_AWS_59).",
+        validate=method_requires_authorization,
+        enforcement_level=ADVISORY,
+        config_schema=_schema(
+            publicPaths={
+                "type": "array",
+                "items": {"type": "string", "pattern": "^/"},
+                "default": [],
+                "description": "Resource paths (such as /health) whose methods may be public.",
+            }
+        ),
+    ),
+    ResourceValidationPolicy(
+        name="stage-has-access-logging",
+        description="Stages must set accessLogSettings (CKV_AWS_76).",
+        validate=stage_has_access_logging,
+        enforcement_level=ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="stage-has-xray-tracing",
+        description="Stages must enable X-Ray tracing (CKV_AWS_73).",
+        validate=stage_has_xray_tracing,
+        enforcement_level=ADVISORY,
+    ),
+    StackValidationPolicy(
+        name="stage-has-execution-logging",
+        description=(
+            "Stages must have MethodSettings with loggingLevel ERROR or INFO and metrics "
+            "(CKV2_AWS_4)."
+        ),
+        validate=stage_has_execution_logging,
+        enforcement_level=ADVISORY,
+        config_schema=_schema(
+            requireMetrics={
+                "type": "boolean",
+                "default": True,
+                "description": "Also require settings.metricsEnabled, as Checkov does.",
+            }
+        ),
+    ),
+    StackValidationPolicy(
+        name="stage-cache-encrypted",
+        description="Where caching is on, cache data must be encrypted (CKV_AWS_225, CKV_AWS_308).",
+        validate=stage_cache_encrypted,
+        enforcement_level=ADVISORY,
+    ),
+    StackValidationPolicy(
+        name="stage-has-waf-web-acl",
+        description="Stages of REGIONAL and EDGE REST APIs must have a WAF web ACL (CKV2_AWS_29).",
+        validate=stage_has_waf_web_acl,
+        enforcement_level=ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="stage-has-client-certificate",
+        description="Stages must set a client certificate for the backend (CKV2_AWS_51).",
+        validate=stage_has_client_certificate,
+        enforcement_level=ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="method-has-request-validator",
+        description="Methods must set a request validator (CKV2_AWS_53).",
+        validate=method_has_request_validator,
+        enforcement_level=ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="method-settings-no-data-trace",
+        description="MethodSettings must not enable data tracing (CKV_AWS_276).",
+        validate=method_settings_no_data_trace,
+        enforcement_level=ADVISORY,
+    ),
+]
+
+#: Rule name -> its default enforcement level ("mandatory" or "advisory").
+DEFAULT_LEVELS: Final = {p.name: (p.enforcement_level or ADVISORY).value for p in POLICIES}

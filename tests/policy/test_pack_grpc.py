@@ -1,0 +1,342 @@
+"""The pack as the CLI runs it: a subprocess `python -u -m pulumi.policy <address> <pack dir>`
+started in the pack directory, spoken to over the Analyzer gRPC service of the `pulumi` SDK.
+
+One pack serves the whole module; each test configures it first, as the CLI does per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.policy.support import (
+    ALB,
+    DELETE,
+    INTEGRATION,
+    NLB_A,
+    NLB_B,
+    STAGE,
+    VPC_LINK,
+    find,
+    private_api,
+    urn,
+    with_props,
+)
+from tools import mockrun, stackfiles
+from tools.policy_client import (
+    UNKNOWN,
+    UNKNOWN_SENTINEL,
+    Diagnostic,
+    PolicyConfigError,
+    PolicyPackClient,
+    Resource,
+)
+
+pytestmark = pytest.mark.slow
+
+PACK_DIR = Path(__file__).resolve().parents[2] / "policy"
+MANDATORY = {
+    "private-integration-uses-vpc-link",
+    "vpc-link-connection-id-uses-stage-variable",
+    "vpc-link-targets-nlb",
+    "vpc-link-target-unique",
+    "stage-defines-vpc-link-variable",
+}
+ADVISORY = {
+    "integration-timeout-within-limit",
+    "deployment-redeploys-on-change",
+    "method-requires-authorization",
+    "stage-has-access-logging",
+    "stage-has-xray-tracing",
+    "stage-has-execution-logging",
+    "stage-cache-encrypted",
+    "stage-has-waf-web-acl",
+    "stage-has-client-certificate",
+    "method-has-request-validator",
+    "method-settings-no-data-trace",
+}
+STACK_POLICIES = {
+    "vpc-link-target-unique",
+    "stage-defines-vpc-link-variable",
+    "deployment-redeploys-on-change",
+    "method-requires-authorization",
+    "stage-has-execution-logging",
+    "stage-cache-encrypted",
+    "stage-has-waf-web-acl",
+}
+
+
+@pytest.fixture(scope="module")
+def running_pack() -> Iterator[PolicyPackClient]:
+    env = {"PULUMI_PROJECT": "shop", "PULUMI_STACK": "dev", "PULUMI_DRY_RUN": "true"}
+    with PolicyPackClient.start(PACK_DIR, env=env) as client:
+        yield client
+    assert client.process.poll() is not None, "the pack outlived its client"
+
+
+@pytest.fixture
+def pack(running_pack: PolicyPackClient) -> PolicyPackClient:
+    running_pack.configure({})  # the defaults, as the CLI sends them without a config file
+    return running_pack
+
+
+def analyze_all(pack: PolicyPackClient, resources: Sequence[Resource]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for resource in resources:
+        found += pack.analyze(resource)
+    return found + pack.analyze_stack(resources)
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> set[tuple[str, str, str]]:
+    return {(d.policy_name, d.enforcement_level, d.urn.rsplit("::", 1)[-1]) for d in diagnostics}
+
+
+def test_the_pack_describes_its_rules(pack: PolicyPackClient) -> None:
+    info = pack.get_info()
+    assert info.name == "private-api-policies"
+    assert info.supports_config
+    levels = {p.name: p.enforcement_level for p in info.policies}
+    assert levels == {
+        **dict.fromkeys(MANDATORY, "mandatory"),
+        **dict.fromkeys(ADVISORY, "advisory"),
+    }
+    types = {p.name: p.policy_type for p in info.policies}
+    assert {n for n, t in types.items() if t == "stack"} == STACK_POLICIES
+    assert {n for n, t in types.items() if t == "resource"} == (
+        MANDATORY | ADVISORY
+    ) - STACK_POLICIES
+    schema = info.policy("vpc-link-connection-id-uses-stage-variable").config_schema
+    assert schema["stageVariable"]["default"] == "vpcLinkId"
+    assert info.policy("integration-timeout-within-limit").config_schema["maxTimeoutMs"][
+        "default"
+    ] == pytest.approx(29000)
+    assert all(p.description.endswith(".") for p in info.policies)
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
+def test_a_compliant_api_gets_no_diagnostics(pack: PolicyPackClient, preview: bool) -> None:
+    assert analyze_all(pack, private_api(preview=preview)) == []
+    pack.configure_from_file(PACK_DIR / "config" / "strict.json")
+    assert analyze_all(pack, private_api(preview=preview)) == []
+
+
+def test_the_mistakes_checkov_misses_are_mandatory_violations(pack: PolicyPackClient) -> None:
+    stack = private_api(links={"blue": NLB_A, "green": NLB_A})  # two links, one NLB
+    stack = with_props(stack, INTEGRATION, "get-root", connectionId="gim7c3")
+    stack = with_props(stack, STAGE, "stage", variables=DELETE)
+    stack += [
+        Resource(
+            urn=urn(VPC_LINK, "link-alb"),
+            type=VPC_LINK,
+            name="link-alb",
+            properties={"name": "alb", "targetArn": ALB},
+        ),
+        Resource(
+            urn=urn(INTEGRATION, "get-partner"),
+            type=INTEGRATION,
+            name="get-partner",
+            properties={
+                "type": "HTTP",
+                "uri": "https://partner.example.com/",
+                "timeoutMilliseconds": 29000,
+            },
+        ),
+    ]
+    found = analyze_all(pack, stack)
+    assert summary(found) == {
+        ("vpc-link-connection-id-uses-stage-variable", "mandatory", "get-root"),
+        ("private-integration-uses-vpc-link", "mandatory", "get-partner"),
+        ("vpc-link-targets-nlb", "mandatory", "link-alb"),
+        ("vpc-link-target-unique", "mandatory", "link-green"),
+        ("stage-defines-vpc-link-variable", "mandatory", "stage"),
+    }
+    by_policy = {d.policy_name: d for d in found}
+    literal = by_policy["vpc-link-connection-id-uses-stage-variable"]
+    assert literal.policy_pack_name == "private-api-policies"
+    assert literal.urn == find(stack, INTEGRATION, "get-root").urn
+    assert literal.message.startswith(literal.description + "\n")
+    assert literal.detail.startswith(
+        "Integration 'get-root' sets connectionId to the literal 'gim7c3'"
+    )
+    assert by_policy["stage-defines-vpc-link-variable"].detail.startswith(
+        "Stage 'stage' of REST API"
+    )
+    assert "VPC link 'link-green' targets" in by_policy["vpc-link-target-unique"].detail
+
+
+def test_unknowns_over_the_wire_are_never_mandatory(pack: PolicyPackClient) -> None:
+    integration = find(private_api(), INTEGRATION, "get-root")
+    unknown = Resource(
+        urn=integration.urn,
+        type=INTEGRATION,
+        name=integration.name,
+        properties={**integration.properties, "connectionType": UNKNOWN, "connectionId": UNKNOWN},
+    )
+    found = pack.analyze(unknown)
+    assert summary(found) == {
+        ("private-integration-uses-vpc-link", "advisory", "get-root"),
+        ("vpc-link-connection-id-uses-stage-variable", "advisory", "get-root"),
+    }
+    for diagnostic in found:
+        assert "can't run policy" in diagnostic.message
+        assert ".connectionType can't be known during preview" in diagnostic.message
+    # The raw sentinel, as another client would send it, is the same thing.
+    raw = Resource(
+        urn=integration.urn,
+        type=INTEGRATION,
+        name=integration.name,
+        properties={**integration.properties, "connectionId": UNKNOWN_SENTINEL},
+    )
+    assert summary(pack.analyze(raw)) == {
+        ("vpc-link-connection-id-uses-stage-variable", "advisory", "get-root")
+    }
+
+
+def test_a_preview_stack_with_unknown_link_ids_passes_the_stage_rule(
+    pack: PolicyPackClient,
+) -> None:
+    stack = private_api(preview=True, links={"blue": NLB_A, "green": NLB_B})
+    stack = with_props(
+        stack,
+        STAGE,
+        "stage",
+        keep_deps=True,
+        canarySettings={"percentTraffic": 10, "stageVariableOverrides": {"vpcLinkId": UNKNOWN}},
+    )
+    assert pack.analyze_stack(stack) == []
+    broken = with_props(stack, STAGE, "stage", keep_deps=True, variables={"vpcLinkId": ""})
+    assert summary(pack.analyze_stack(broken)) == {
+        ("stage-defines-vpc-link-variable", "mandatory", "stage")
+    }
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        {
+            "type": "AWS_PROXY",
+            "integrationHttpMethod": "POST",
+            "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations",
+        },
+        {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
+    ],
+    ids=["lambda", "mock"],
+)
+def test_lambda_and_mock_integrations_are_left_alone(
+    pack: PolicyPackClient, properties: dict[str, Any]
+) -> None:
+    resource = Resource(urn(INTEGRATION, "other"), INTEGRATION, "other", properties)
+    assert pack.analyze(resource) == []
+
+
+def test_the_strict_profile_makes_advisory_rules_mandatory(pack: PolicyPackClient) -> None:
+    stack = with_props(private_api(), STAGE, "stage", keep_deps=True, xrayTracingEnabled=False)
+    stage = find(stack, STAGE, "stage")
+    assert summary(pack.analyze(stage)) == {("stage-has-xray-tracing", "advisory", "stage")}
+    sent = pack.configure_from_file(PACK_DIR / "config" / "strict.json")
+    assert {c.enforcement_level for c in sent.values()} == {"mandatory"}
+    assert summary(pack.analyze(stage)) == {("stage-has-xray-tracing", "mandatory", "stage")}
+    pack.configure_from_file(PACK_DIR / "config" / "default.json")
+    assert summary(pack.analyze(stage)) == {("stage-has-xray-tracing", "advisory", "stage")}
+
+
+def test_config_properties_reach_the_rules(pack: PolicyPackClient) -> None:
+    public = Resource(
+        urn(INTEGRATION, "partner"),
+        INTEGRATION,
+        "partner",
+        {"type": "HTTP_PROXY", "uri": "https://api.partner.com/v1", "connectionType": "INTERNET"},
+    )
+    assert summary(pack.analyze(public)) == {
+        ("private-integration-uses-vpc-link", "mandatory", "partner")
+    }
+    sent = pack.configure(
+        {"private-integration-uses-vpc-link": {"publicHosts": ["api.partner.com"]}}
+    )
+    assert sent["private-integration-uses-vpc-link"].enforcement_level == "mandatory"
+    assert pack.analyze(public) == []
+
+
+def test_all_and_per_policy_levels_combine_as_in_the_cli(pack: PolicyPackClient) -> None:
+    stage = find(
+        with_props(
+            private_api(),
+            STAGE,
+            "stage",
+            keep_deps=True,
+            xrayTracingEnabled=False,
+            clientCertificateId=DELETE,
+        ),
+        STAGE,
+        "stage",
+    )
+    pack.configure({"all": "mandatory", "stage-has-xray-tracing": "advisory"})
+    assert summary(pack.analyze(stage)) == {
+        ("stage-has-xray-tracing", "advisory", "stage"),
+        ("stage-has-client-certificate", "mandatory", "stage"),
+    }
+    pack.configure({"all": "disabled"})
+    assert pack.analyze(stage) == []
+
+
+def test_a_config_the_cli_would_refuse_is_refused(pack: PolicyPackClient) -> None:
+    with pytest.raises(PolicyConfigError, match="vpc-link-connection-id-uses-stage-variable"):
+        pack.configure({"vpc-link-connection-id-uses-stage-variable": {"stageVariable": "a b"}})
+    with pytest.raises(PolicyConfigError, match="not a valid enforcement level"):
+        pack.configure({"vpc-link-targets-nlb": "blocking"})
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_the_real_programs_preview_under_the_strict_profile(
+    pack: PolicyPackClient, stack: str
+) -> None:
+    """The program under mocks, as a preview of new resources sends it: every id unknown."""
+    project_dir = PACK_DIR.parent
+    config = stackfiles.load(project_dir, stack, {})
+    run = mockrun.run_program(
+        project_dir,
+        project=config.project,
+        stack=stack,
+        config=config.values,
+        secret_keys=config.secret_keys,
+        preview=True,
+    )
+
+    def convert(value: Any) -> Any:
+        if value is mockrun.UNKNOWN:
+            return UNKNOWN
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+
+    resources = [
+        Resource(
+            r.urn,
+            r.type,
+            r.name,
+            convert(r.inputs),
+            r.parent,
+            r.dependencies,
+            r.property_dependencies,
+        )
+        for r in run.resources
+    ]
+    assert any(r.properties.get("restApi") is UNKNOWN for r in resources)
+    pack.configure_from_file(PACK_DIR / "config" / "strict.json")
+    found = analyze_all(pack, resources)
+    if stack == "prod":
+        assert found == []
+    else:  # dev is the walkthrough: none of prod's hardening, but its VPC link setup is right
+        assert {(d.policy_name, d.enforcement_level) for d in found} == {
+            ("method-requires-authorization", "mandatory"),
+            ("stage-has-access-logging", "mandatory"),
+            ("stage-has-client-certificate", "mandatory"),
+            ("stage-has-execution-logging", "mandatory"),
+            ("stage-has-waf-web-acl", "mandatory"),
+            ("stage-has-xray-tracing", "mandatory"),
+        }
