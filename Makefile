@@ -1,6 +1,9 @@
 # Day-to-day commands. `make help` lists them.
 SHELL := /bin/bash
 STACK ?= dev
+# `make check` checks every stack unless STACK is given on the command line.
+STACKS := $(patsubst Pulumi.%.yaml,%,$(filter-out Pulumi.yaml,$(wildcard Pulumi.*.yaml)))
+STACK_ARG := $(if $(filter command line,$(origin STACK)),$(STACK))
 PYTHON ?= python3
 VENV ?= venv
 BIN := $(VENV)/bin
@@ -16,8 +19,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-venv: $(BIN)/python  ## Create ./venv with the program, the pack and the dev tools.
+# Reinstall only when a requirements file changes.
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt policy/requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed  ## Create ./venv with the program, the pack and the dev tools.
 
 test: venv  ## Run every test (no cloud account, no Pulumi CLI needed).
 	$(BIN)/python -m pytest
@@ -37,6 +44,10 @@ up: venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI and AWS cre
 
 preview: venv  ## Preview a stack with the policy pack: make preview STACK=prod.
 	@./scripts/up.sh --preview "$(STACK)"
+
+check: venv  ## Stack check without credentials: make check STACK=prod (every stack if STACK is unset).
+	@set -e; for stack in $(or $(STACK_ARG),$(STACKS)); do \
+	  echo "== $$stack"; $(BIN)/python -m tools.stackcheck "$$stack" $(CHECK_ARGS); done
 
 clean:  ## Remove virtual environments and caches.
 	rm -rf $(VENV) policy/venv .mypy_cache .ruff_cache .pytest_cache .hypothesis
