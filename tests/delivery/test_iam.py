@@ -223,3 +223,112 @@ def test_readme_documents_rendering_and_attaching() -> None:
         assert command in text
     for name in ALL_DOCUMENTS:
         assert name in text
+
+
+#: Action names as AWS's Service Authorization Reference lists them, for the services the documents
+#: use (only the ones this program could need). Independent of iam/README.md: an action that is
+#: misspelled, or does not exist, fails here even when the table and the policy agree on it.
+AWS_ACTIONS = {
+    "apigateway": {"DELETE", "GET", "PATCH", "POST", "PUT", "SetWebACL", "UpdateRestApiPolicy"},
+    "wafv2": {"AssociateWebACL", "DisassociateWebACL", "GetWebACL", "GetWebACLForResource"},
+    "logs": {
+        "CreateLogGroup",
+        "DeleteLogGroup",
+        "DeleteRetentionPolicy",
+        "DescribeLogGroups",
+        "ListTagsForResource",
+        "ListTagsLogGroup",
+        "PutRetentionPolicy",
+        "TagResource",
+        "UntagResource",
+    },
+    "lambda": {"AddPermission", "GetPolicy", "RemovePermission"},
+    "elasticloadbalancing": {"DescribeLoadBalancers"},
+    "ec2": {
+        "CreateVpcEndpointServiceConfiguration",
+        "DeleteVpcEndpointServiceConfigurations",
+        "DescribeVpcEndpointServiceConfigurations",
+        "ModifyVpcEndpointServicePermissions",
+    },
+    "execute-api": {"Invoke"},
+}
+
+
+@pytest.mark.parametrize("policy", sorted(PERMISSION_POLICIES))
+def test_every_action_exists_in_aws(policy: str) -> None:
+    for action in actions_of(load(PERMISSION_POLICIES[policy])):
+        service, name = action.split(":")
+        assert name in AWS_ACTIONS.get(service, set()), f"{action} is not an AWS action"
+
+
+#: What the deployer needs for each resource type the program registers. A type the program
+#: starts to register without an entry here fails the test below: extend the policy first.
+DEPLOYER_NEEDS = {
+    "aws:apigateway/vpcLink:VpcLink": {"apigateway:POST", "apigateway:GET", "apigateway:DELETE"},
+    "aws:apigateway/restApi:RestApi": {"apigateway:POST", "apigateway:GET", "apigateway:PATCH"},
+    "aws:apigateway/requestValidator:RequestValidator": {"apigateway:POST", "apigateway:DELETE"},
+    "aws:apigateway/resource:Resource": {"apigateway:POST", "apigateway:DELETE"},
+    "aws:apigateway/method:Method": {"apigateway:PUT", "apigateway:DELETE"},
+    "aws:apigateway/integration:Integration": {"apigateway:PUT", "apigateway:DELETE"},
+    "aws:apigateway/authorizer:Authorizer": {"apigateway:POST", "apigateway:PATCH"},
+    "aws:apigateway/deployment:Deployment": {"apigateway:POST", "apigateway:DELETE"},
+    "aws:apigateway/stage:Stage": {"apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"},
+    "aws:apigateway/methodSettings:MethodSettings": {"apigateway:PATCH"},
+    "aws:apigateway/clientCertificate:ClientCertificate": {"apigateway:POST", "apigateway:DELETE"},
+    "aws:wafv2/webAclAssociation:WebAclAssociation": {
+        "apigateway:SetWebACL",
+        "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
+        "wafv2:GetWebACLForResource",
+    },
+    "aws:cloudwatch/logGroup:LogGroup": {"logs:CreateLogGroup", "logs:DeleteLogGroup"},
+    "aws:lambda/permission:Permission": {"lambda:AddPermission", "lambda:RemovePermission"},
+}
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:orders-authorizer"
+POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"
+#: prod with every optional part switched on, so every type the program can register appears.
+EVERYTHING = {
+    "authorizers": {
+        "token": {"type": "TOKEN", "functionArn": LAMBDA},
+        "users": {"type": "COGNITO_USER_POOLS", "providerArns": [POOL]},
+    },
+    "routes": [
+        {"path": "/", "method": "GET", "authorization": "CUSTOM", "authorizer": "token"},
+        {
+            "path": "/{proxy+}",
+            "method": "ANY",
+            "authorization": "COGNITO_USER_POOLS",
+            "authorizer": "users",
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({}, id="prod"),
+        pytest.param(EVERYTHING, id="prod-with-authorizers"),
+        pytest.param(
+            {
+                "endpointType": "PRIVATE",
+                "vpcEndpointIds": ["vpce-0123456789abcdef0"],
+                "webAclArn": "",
+            },
+            id="prod-private",
+        ),
+    ],
+)
+def test_deployer_covers_every_resource_type_the_program_creates(overrides: dict[str, Any]) -> None:
+    from tests.program.harness import evaluate  # noqa: PLC0415 (runs the program: only here)
+
+    deployer = actions_of(load(PERMISSION_POLICIES["deployer"]))
+    run = evaluate("prod", overrides)
+    types = {r.type for r in run.resources if r.custom and not r.read}
+    assert types <= set(DEPLOYER_NEEDS), f"no IAM entry for {sorted(types - set(DEPLOYER_NEEDS))}"
+    for type_ in types:
+        missing = DEPLOYER_NEEDS[type_] - deployer
+        assert not missing, f"{type_} needs {sorted(missing)}"
+    if overrides.get("endpointType") == "PRIVATE":
+        assert "apigateway:UpdateRestApiPolicy" in deployer
