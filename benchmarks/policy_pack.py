@@ -2,7 +2,8 @@
 
     venv/bin/python -m benchmarks.policy_pack [--sizes 1,100,1500] [--stack 1500] [--json]
 
-Starts the pack once (`python -u -m pulumi.policy`, in `policy/`, over gRPC, as the CLI does) and
+Starts the pack once (`python -u -m pulumi.policy <address> .` in `policy/`, with policy/venv's
+Python when it exists, over gRPC, `ConfigureStack` then `Configure`, as the CLI does) and
 prints: start-up time; per-resource `Analyze` latency (median, p99) for batches of 1, 100 and
 1,500 integrations; the time of one `AnalyzeStack` of a 1,500-resource stack (a 498-route private
 API: a Resource, Method and Integration per route, plus the API, link, deployment, stage, method
@@ -24,11 +25,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.policy_client import PolicyPackClient, Resource
+from tools.policy_client import PolicyPackClient, Resource, StackContext
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
 CHECKOV = {"seconds": 5.8, "peak_mb": 224.0, "routes": 500}
+#: What the CLI tells the pack in a preview: the same PULUMI_* variables, and `ConfigureStack`.
+STACK = StackContext(project="private-api", stack="bench", dry_run=True)
 NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/bench/0123456789abcdef"
 WEB_ACL = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/bench/a1b2c3d4"
 T = {
@@ -177,8 +180,9 @@ def machine() -> dict[str, str]:
 
 def run(sizes: list[int], stack_size: int) -> dict[str, Any]:
     clock = time.perf_counter()
-    with PolicyPackClient.start(PACK_DIR, env={"PULUMI_DRY_RUN": "true"}) as pack:
+    with PolicyPackClient.start(PACK_DIR, stack=STACK) as pack:
         start_s = time.perf_counter() - clock
+        python = pack.python
         batches = []
         for size in sizes:
             latencies = []
@@ -204,7 +208,7 @@ def run(sizes: list[int], stack_size: int) -> dict[str, Any]:
 
     # The whole check as the CLI would run it on the 500-route API: start, every resource, stack.
     clock = time.perf_counter()
-    with PolicyPackClient.start(PACK_DIR, env={"PULUMI_DRY_RUN": "true"}) as pack:
+    with PolicyPackClient.start(PACK_DIR, stack=STACK) as pack:
         found = 0
         for resource_ in stack:
             found += len(pack.analyze(resource_))
@@ -213,6 +217,7 @@ def run(sizes: list[int], stack_size: int) -> dict[str, Any]:
     return {
         "machine": machine(),
         "start_s": round(start_s, 3),
+        "python": python,
         "analyze": batches,
         "analyze_stack": {
             "resources": len(stack),
@@ -231,7 +236,12 @@ def run(sizes: list[int], stack_size: int) -> dict[str, Any]:
 
 
 def render(result: dict[str, Any]) -> str:
-    lines = [f"pack start-up (process, gRPC ready, Configure): {result['start_s']:.3f} s", ""]
+    lines = [
+        "pack start-up (process, gRPC ready, ConfigureStack, Configure): "
+        f"{result['start_s']:.3f} s",
+        f"pack interpreter: {result['python']}",
+        "",
+    ]
     lines.append("| Analyze batch | median ms | p99 ms | total s | diagnostics |")
     lines.append("|---|---|---|---|---|")
     for batch in result["analyze"]:

@@ -15,7 +15,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import pack_values as pv
-from pack_graph import EXTERNAL, REST_API, STAGE, StackGraph
+from pack_graph import EXTERNAL, REST_API, STAGE, StackGraph, property_dependencies
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -40,6 +40,8 @@ VPC_LINK_V2: Final = "aws:apigatewayv2/vpcLink:VpcLink"
 METHOD: Final = "aws:apigateway/method:Method"
 DEPLOYMENT: Final = "aws:apigateway/deployment:Deployment"
 METHOD_SETTINGS: Final = "aws:apigateway/methodSettings:MethodSettings"
+#: Load balancers a program may create next to its VPC links (`aws.alb` is the older alias).
+LOAD_BALANCERS: Final = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 WEB_ACL_ASSOCIATIONS: Final = (
     "aws:wafv2/webAclAssociation:WebAclAssociation",
     "aws:wafregional/webAclAssociation:WebAclAssociation",
@@ -151,27 +153,48 @@ def _is_true(value: object) -> bool:
 def private_integration_uses_vpc_link(
     args: ResourceValidationArgs, report: ReportViolation
 ) -> None:
-    """HTTP integrations to private services must go through a VPC link, never the internet."""
-    if not _http_integration(args):
+    """Private backends are reached through a VPC link, never over the internet.
+
+    An HTTP integration needs connectionType VPC_LINK unless its host is allowlisted; an
+    integration of any type that sets connectionId without VPC_LINK does not use the link.
+    """
+    if args.resource_type != INTEGRATION:
         return
-    name = args.name
     connection_type = pv.get(args.props, "connectionType")
-    if isinstance(connection_type, pv.Unknown):
-        connection_type.defer()
     if connection_type == "VPC_LINK":
         return
+    kind = pv.get(args.props, "type")
+    http = isinstance(kind, str) and kind.upper() in HTTP_TYPES
+    connection_id = pv.get(args.props, "connectionId")
+    sets_id = not isinstance(connection_id, pv.Unknown) and not pv.is_absent(connection_id)
+    if not sets_id:
+        if isinstance(kind, pv.Unknown):
+            kind.defer()
+        if not http:
+            # Lambda, AWS service and MOCK integrations: only a connectionId concerns this rule.
+            if isinstance(connection_id, pv.Unknown):
+                if isinstance(connection_type, pv.Unknown):
+                    connection_type.defer()
+                connection_id.defer()
+            return
+    if isinstance(connection_type, pv.Unknown):
+        connection_type.defer()
+    name = args.name
+    wanted = expression(_stage_variable(args))
     current = (
         "has no connectionType (so INTERNET)"
         if pv.is_absent(connection_type)
         else f"has connectionType {pv.shown(connection_type)}"
     )
-    connection_id = pv.get(args.props, "connectionId")
-    if not isinstance(connection_id, pv.Unknown) and not pv.is_absent(connection_id):
+    if sets_id:
+        of_kind = f" ({pv.shown(kind)})" if isinstance(kind, str) and kind and not http else ""
+        effect = ", and its requests go over the internet" if http else ""
         report(
-            f"Integration '{name}' sets connectionId to {pv.shown(connection_id)} but {current}, "
-            "so it does not use the VPC link and its requests go over the internet. Set "
-            "connectionType to 'VPC_LINK' and connectionId to the stage variable expression "
-            f"('{expression(DEFAULT_STAGE_VARIABLE)}').",
+            f"Integration '{name}'{of_kind} sets connectionId to {pv.shown(connection_id)} but "
+            f"{current}: API Gateway uses connectionId only with connectionType VPC_LINK, so the "
+            f"integration does not go through the VPC link{effect}. Set connectionType to "
+            f"'VPC_LINK' and connectionId to the stage variable expression ('{wanted}'), or "
+            "remove connectionId if the integration is not meant to use a VPC link.",
             args.urn,
         )
         return
@@ -180,8 +203,8 @@ def private_integration_uses_vpc_link(
         report(
             f"Integration '{name}' is an HTTP integration that {current}: it reaches its backend "
             "over the public internet instead of through the VPC link. Set connectionType to "
-            f"'VPC_LINK' and connectionId to '{expression(DEFAULT_STAGE_VARIABLE)}', or, if the "
-            "backend is meant to be public, add its host to this rule's publicHosts.",
+            f"'VPC_LINK' and connectionId to '{wanted}', or, if the backend is meant to be "
+            "public, add its host to this rule's publicHosts.",
             args.urn,
         )
     elif isinstance(public, pv.Unknown):
@@ -289,19 +312,56 @@ def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) 
 # --- Mandatory stack rules ------------------------------------------------------------------
 
 
+def _link_target_keys(
+    link: PolicyResource, lb_by_arn: Mapping[str, PolicyResource]
+) -> dict[str, str]:
+    """The load balancers a V1 link targets, as key -> how a message names it.
+
+    A known ARN is keyed by the load balancer of this stack that has it (its `arn` output), else
+    by itself. An ARN not known yet (the output of a load balancer created in the same program)
+    is keyed by the load balancer its targetArn was computed from, when that is exactly one.
+    """
+    targets = _link_targets(link.props)
+    values = [targets] if isinstance(targets, pv.Unknown) else targets
+    keys: dict[str, str] = {}
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            arn = value.strip()
+            owner = lb_by_arn.get(arn)
+            keys["lb:" + owner.urn if owner is not None else "arn:" + arn] = arn
+        elif isinstance(value, pv.Unknown):
+            found = {
+                d.urn: d
+                for prop in ("targetArn", "targetArns")
+                for d in property_dependencies(link, prop)
+                if d.resource_type in LOAD_BALANCERS
+            }
+            if len(found) == 1:
+                lb = next(iter(found.values()))
+                arn = pv.get(lb.props, "arn")
+                keys["lb:" + lb.urn] = (
+                    arn
+                    if isinstance(arn, str) and arn
+                    else f"'{lb.name}' of this stack (its ARN is not known yet)"
+                )
+    return keys
+
+
 def vpc_link_target_unique(args: StackValidationArgs, report: ReportViolation) -> None:
     """Two VPC links cannot share an NLB: AWS leaves the second one FAILED."""
     graph = StackGraph(args.resources)
-    first_by_arn: dict[str, PolicyResource] = {}
+    lb_by_arn: dict[str, PolicyResource] = {}
+    for lb in graph.of_type(*LOAD_BALANCERS):
+        arn = pv.get(lb.props, "arn")
+        if isinstance(arn, str) and arn:
+            lb_by_arn.setdefault(arn.strip(), lb)
+    first_by_key: dict[str, PolicyResource] = {}
     for link in graph.of_type(VPC_LINK):
-        targets = _link_targets(link.props)
-        if isinstance(targets, pv.Unknown):
-            continue
-        for arn in {t.strip() for t in targets if isinstance(t, str) and t.strip()}:
-            first = first_by_arn.setdefault(arn, link)
+        for key, shown in _link_target_keys(link, lb_by_arn).items():
+            first = first_by_key.setdefault(key, link)
             if first is not link:
                 report(
-                    f"VPC link '{link.name}' targets the Network Load Balancer {arn}, which VPC "
+                    f"VPC link '{link.name}' targets the Network Load Balancer {shown}, which VPC "
                     f"link '{first.name}' of this stack already targets; AWS would leave the "
                     "second link FAILED ('NLB is already associated with another VPC Endpoint "
                     f"Service'). Give each link its own NLB, or use '{first.name}' instead.",
@@ -331,6 +391,9 @@ def _stage_variable_problem(value: object, subject: str, graph: StackGraph) -> s
             f"sets {subject} to {pv.shown(value)}, which is not a VPC link id{hint}: link ids "
             "are short alphanumeric strings such as 'gim7c3'"
         )
+    links = graph.of_type(VPC_LINK, VPC_LINK_V2)
+    if any(pv.get(link.props, "id") == value for link in links):
+        return None  # the `id` output of a link of this stack (stack analysis of outputs)
     owner = graph.by_id.get(value)
     if owner is not None and owner.resource_type not in (VPC_LINK, VPC_LINK_V2):
         return (
@@ -338,7 +401,7 @@ def _stage_variable_problem(value: object, subject: str, graph: StackGraph) -> s
             f"'{owner.name}', not of a VPC link"
         )
     if owner is None:
-        for link in graph.of_type(VPC_LINK, VPC_LINK_V2):
+        for link in links:
             if pv.get(link.props, "name") == value:
                 return (
                     f"sets {subject} to {pv.shown(value)}, which is the name of VPC link "
@@ -725,12 +788,20 @@ def _schema(**properties: dict[str, Any]) -> PolicyConfigSchema:
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
 
+#: Both VPC link integration rules take it: the fix one suggests is the form the other enforces.
+STAGE_VARIABLE_SCHEMA: Final[dict[str, Any]] = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9_]+$",
+    "default": DEFAULT_STAGE_VARIABLE,
+    "description": "The stage variable holding the active VPC link id.",
+}
+
 POLICIES: Final[list[Policy]] = [
     ResourceValidationPolicy(
         name="private-integration-uses-vpc-link",
         description=(
             "HTTP and HTTP_PROXY integrations must use connectionType VPC_LINK unless their "
-            "host is in publicHosts."
+            "host is in publicHosts; no integration may set connectionId without it."
         ),
         validate=private_integration_uses_vpc_link,
         enforcement_level=MANDATORY,
@@ -743,7 +814,8 @@ POLICIES: Final[list[Policy]] = [
                     "Hosts of integrations allowed to go over the internet; '*.example.com' "
                     "matches subdomains."
                 ),
-            }
+            },
+            stageVariable=dict(STAGE_VARIABLE_SCHEMA),
         ),
     ),
     ResourceValidationPolicy(
@@ -753,14 +825,7 @@ POLICIES: Final[list[Policy]] = [
         ),
         validate=vpc_link_connection_id_uses_stage_variable,
         enforcement_level=MANDATORY,
-        config_schema=_schema(
-            stageVariable={
-                "type": "string",
-                "pattern": "^[A-Za-z0-9_]+$",
-                "default": DEFAULT_STAGE_VARIABLE,
-                "description": "The stage variable holding the active VPC link id.",
-            }
-        ),
+        config_schema=_schema(stageVariable=dict(STAGE_VARIABLE_SCHEMA)),
     ),
     ResourceValidationPolicy(
         name="vpc-link-targets-nlb",

@@ -4,9 +4,11 @@
         pack.configure_from_file(Path("policy/config/strict.json"))
         diagnostics = pack.analyze(resource) + pack.analyze_stack(resources)
 
-`start` runs `python -u -m pulumi.policy <engine address> <pack dir>` in the pack directory, reads
-the port the pack prints, opens a gRPC channel with the `pulumi` SDK's Analyzer stubs and, like
-the CLI, configures every policy with its defaults. Properties are sent as the engine sends them:
+`start` runs `python -u -m pulumi.policy <engine address> .` in the pack directory with the
+interpreter the CLI's analyzer shim would use (the pack's `virtualenv`), reads the port the pack
+prints, opens a gRPC channel with the `pulumi` SDK's Analyzer stubs and, like the CLI, tells it
+the stack (`ConfigureStack`) and configures every policy with its defaults. Properties are sent
+as the engine sends them:
 a protobuf Struct where a value not known yet is the engine's unknown sentinel (put `UNKNOWN` in a
 property dict) and a secret is the engine's secret envelope (wrap the value in `Secret`).
 The subprocess is always ended: on `close()`, on leaving the `with` block, or when start fails.
@@ -30,6 +32,7 @@ from typing import IO, Any, Final, Self
 
 import grpc
 import jsonschema
+import yaml
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 # protobuf ships no type stubs (types-protobuf is not a dependency): use it untyped.
@@ -156,6 +159,89 @@ class PackInfo:
             if info.name == name:
                 return info
         raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class StackContext:
+    """What the CLI tells a pack about the stack: `ConfigureStack`, and the same as PULUMI_* env."""
+
+    project: str
+    stack: str
+    organization: str = ""
+    #: True for `pulumi preview`, False for `pulumi up`.
+    dry_run: bool = False
+    #: Stack config as the CLI passes it: `project:key` -> the value as a string.
+    config: Mapping[str, str] = field(default_factory=dict)
+    config_secret_keys: Sequence[str] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> StackContext | None:
+        """Read back what the CLI sets for the pack; None without PULUMI_PROJECT and _STACK."""
+        project, stack = env.get("PULUMI_PROJECT"), env.get("PULUMI_STACK")
+        if not project or not stack:
+            return None
+        config = _json_env(env, "PULUMI_CONFIG")
+        secret_keys = _json_env(env, "PULUMI_CONFIG_SECRET_KEYS")
+        return cls(
+            project=project,
+            stack=stack,
+            organization=env.get("PULUMI_ORGANIZATION", ""),
+            dry_run=env.get("PULUMI_DRY_RUN") == "true",
+            config=(
+                {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+                if isinstance(config, dict)
+                else {}
+            ),
+            config_secret_keys=(
+                tuple(k for k in secret_keys if isinstance(k, str))
+                if isinstance(secret_keys, list)
+                else ()
+            ),
+        )
+
+    def env(self) -> dict[str, str]:
+        """The PULUMI_* variables the CLI sets for a pack process from the same options."""
+        result = {
+            "PULUMI_PROJECT": self.project,
+            "PULUMI_STACK": self.stack,
+            "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
+        }
+        if self.organization:
+            result["PULUMI_ORGANIZATION"] = self.organization
+        if self.config:
+            result["PULUMI_CONFIG"] = json.dumps(dict(self.config))
+        return result
+
+
+def _json_env(env: Mapping[str, str], name: str) -> Any:
+    try:
+        return json.loads(env.get(name) or "null")
+    except json.JSONDecodeError:
+        return None
+
+
+def pack_interpreter(pack_dir: Path) -> tuple[str, Path | None]:
+    """The Python the CLI runs a local pack with, and its virtualenv (None: not a virtualenv).
+
+    The CLI's `pulumi-analyzer-policy-python` shim runs `<virtualenv>/bin/python` when
+    `PulumiPolicy.yaml` names `runtime.options.virtualenv` (relative to the pack directory), and
+    fails if it is missing: the CLI does not create a local pack's virtualenv. Here a missing
+    one falls back to this process's interpreter, so tests run without it.
+    """
+    try:
+        project = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return sys.executable, None
+    runtime = project.get("runtime") if isinstance(project, dict) else None
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
+    if isinstance(virtualenv, str) and virtualenv.strip():
+        root = pack_dir / virtualenv.strip()  # an absolute path replaces pack_dir
+        python = root / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        if python.is_file():
+            return str(python), root
+    return sys.executable, None
 
 
 class PolicyPackError(RuntimeError):
@@ -312,9 +398,12 @@ class PolicyPackClient:
         output: deque[str],
         readers: list[threading.Thread],
         rpc_timeout: float,
+        python: str = "",
     ) -> None:
         self.process = process
         self.pack_dir = pack_dir
+        #: The interpreter the pack runs with.
+        self.python = python
         self.port = port
         self.rpc_timeout = rpc_timeout
         self._output = output
@@ -343,19 +432,40 @@ class PolicyPackClient:
         start_timeout: float = 60.0,
         rpc_timeout: float = 300.0,
         configure: bool = True,
+        stack: StackContext | None = None,
     ) -> PolicyPackClient:
         """Start the pack as the CLI does and connect; configure its defaults unless told not to.
 
+        Runs `<python> -u -m pulumi.policy <engine_address> .` with the pack directory as the
+        working directory, as the CLI's shim does. Without `python`, the interpreter is the one
+        the CLI would use: `<pack_dir>/<virtualenv>/bin/python` when `PulumiPolicy.yaml` names a
+        `runtime.options.virtualenv` and that interpreter exists (with its `bin` first on PATH
+        and PYTHONHOME unset, as the shim does), otherwise `sys.executable`.
+
         `env` is added to this process's environment (PULUMI_PROJECT, PULUMI_STACK,
-        PULUMI_CONFIG, PULUMI_DRY_RUN, ... as the CLI sets them for the pack).
+        PULUMI_CONFIG, PULUMI_DRY_RUN, ... as the CLI sets them for the pack). `stack` sets
+        those variables too (`env` wins) and is sent with `ConfigureStack`; without it, a stack
+        is read back from PULUMI_PROJECT and PULUMI_STACK when both are set. As the CLI does,
+        `ConfigureStack` is sent before anything else, and skipped if the pack lacks it.
         """
         pack_dir = Path(pack_dir).resolve()
         if not (pack_dir / "PulumiPolicy.yaml").is_file():
             raise PolicyPackError(f"no policy pack at {pack_dir} (PulumiPolicy.yaml is missing)")
+        environment = {**os.environ, **(stack.env() if stack else {}), **(env or {})}
+        if python is None:
+            python, virtualenv = pack_interpreter(pack_dir)
+            if virtualenv is not None:
+                bin_dir = str(Path(python).parent)
+                environment["PATH"] = os.pathsep.join(
+                    p for p in (bin_dir, environment.get("PATH", "")) if p
+                )
+                environment.pop("PYTHONHOME", None)
+        if stack is None:
+            stack = StackContext.from_env(environment)
         process = subprocess.Popen(
-            [python or sys.executable, "-u", "-m", "pulumi.policy", engine_address, str(pack_dir)],
+            [python, "-u", "-m", "pulumi.policy", engine_address, "."],
             cwd=pack_dir,
-            env={**os.environ, **(env or {})},
+            env=environment,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -396,6 +506,7 @@ class PolicyPackClient:
                 output=output,
                 readers=readers,
                 rpc_timeout=rpc_timeout,
+                python=python,
             )
         except BaseException:
             _stop(process)
@@ -408,6 +519,8 @@ class PolicyPackClient:
                     f"the policy pack did not answer on port {client.port} within "
                     f"{start_timeout:g} s" + _tail(output)
                 ) from None
+            if stack is not None:
+                client.configure_stack(stack)
             if configure:
                 client.configure({})
         except BaseException:
@@ -486,6 +599,38 @@ class PolicyPackClient:
                 },
             )
         return self._info
+
+    def configure_stack(self, stack: StackContext) -> bool:
+        """Tell the pack the stack it analyzes, as the CLI does right after starting it.
+
+        Returns False when the pack (or the installed `pulumi` SDK) has no `ConfigureStack`,
+        which the CLI also tolerates.
+        """
+        request_type = getattr(analyzer_pb2, "AnalyzerStackConfigureRequest", None)
+        if request_type is None or not hasattr(self._stub, "ConfigureStack"):
+            return False
+        request = request_type(
+            stack=stack.stack,
+            project=stack.project,
+            organization=stack.organization,
+            dry_run=stack.dry_run,
+            config=dict(stack.config),
+            config_secret_keys=list(stack.config_secret_keys),
+            tags=dict(stack.tags),
+        )
+        if self._closed:
+            raise PolicyPackError("the policy pack client is closed")
+        try:
+            self._stub.ConfigureStack(request, timeout=self.rpc_timeout)
+        except grpc.RpcError as error:
+            code = getattr(error, "code", None)
+            if callable(code) and code() == grpc.StatusCode.UNIMPLEMENTED:
+                return False
+            details = error.details() if hasattr(error, "details") else str(error)
+            raise PolicyPackError(
+                f"ConfigureStack failed: {details}" + _tail(self._output)
+            ) from None
+        return True
 
     def configure(self, policy_config: Mapping[str, Any]) -> dict[str, PolicyConfig]:
         """Configure the pack from a `--policy-pack-config` document (a dict), as the CLI does.

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 import rules
-import yaml
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
 from tools.policy_client import (
     PackInfo,
     PolicyInfo,
+    PolicyPackClient,
+    Resource,
     load_policy_config,
     reconcile_policy_config,
 )
@@ -61,17 +63,51 @@ def test_every_rule_has_a_sentence_and_a_reason() -> None:
         assert isinstance(policy, ResourceValidationPolicy | StackValidationPolicy)
 
 
-def test_the_project_file_runs_python_from_a_venv_of_requirements() -> None:
-    project = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())
-    assert project["runtime"] == {
-        "name": "python",
-        "options": {"toolchain": "pip", "virtualenv": "venv"},
+POLICY_VENV_PYTHON = PACK_DIR / "venv" / "bin" / "python"
+
+
+@pytest.mark.slow
+def test_the_pack_runs_from_policy_venv_built_from_its_requirements_alone() -> None:
+    """What the CLI runs: `policy/venv/bin/python` (PulumiPolicy.yaml's virtualenv), which
+    `make policy-venv` builds from policy/requirements.txt, without the development venv."""
+    if not POLICY_VENV_PYTHON.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail("policy/venv is missing: CI builds it with `make policy-venv` first")
+        pytest.skip("policy/venv is missing: run `make policy-venv`")
+    settings = (PACK_DIR / "venv" / "pyvenv.cfg").read_text()
+    assert re.search(r"^include-system-site-packages\s*=\s*false", settings, re.M), settings
+    integration = Resource(
+        "urn:pulumi:dev::shop::aws:apigateway/integration:Integration::partner",
+        "aws:apigateway/integration:Integration",
+        "partner",
+        {"type": "HTTP", "uri": "https://partner.example.com/", "connectionId": "gim7c3"},
+    )
+    env = {"PULUMI_PROJECT": "shop", "PULUMI_STACK": "dev", "PULUMI_DRY_RUN": "true"}
+    with PolicyPackClient.start(PACK_DIR, env=env) as pack:
+        command = Path(f"/proc/{pack.pid}/cmdline").read_bytes().split(b"\0")
+        assert command[0] == str(POLICY_VENV_PYTHON).encode()
+        assert pack.python == str(POLICY_VENV_PYTHON)
+        info = pack.get_info()
+        found = pack.analyze(integration)
+    assert info.name == rules.PACK_NAME
+    assert [p.name for p in info.policies] == [p.name for p in rules.POLICIES]
+    assert {(d.policy_name, d.enforcement_level) for d in found} == {
+        ("private-integration-uses-vpc-link", "mandatory")
     }
-    assert project["description"]
-    assert re.fullmatch(r"\d+\.\d+\.\d+", project["version"])
-    requirements = (PACK_DIR / "requirements.txt").read_text()
-    assert re.search(r"^pulumi>=", requirements, re.M)
-    assert re.search(r"^pulumi-policy>=", requirements, re.M)
+
+
+def test_the_packs_requirements_are_capped_below_the_next_major() -> None:
+    lines = [
+        line.split("#")[0].strip()
+        for line in (PACK_DIR / "requirements.txt").read_text().splitlines()
+    ]
+    requirements = [line for line in lines if line]
+    names = [re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower() for r in requirements]
+    assert sorted(names) == ["pulumi", "pulumi-policy"]
+    for requirement in requirements:
+        bounds = re.fullmatch(r"[a-z-]+>=(\d+)\.[\d.]+,<(\d+)\.0\.0", requirement)
+        assert bounds is not None, requirement
+        assert int(bounds.group(2)) == int(bounds.group(1)) + 1, requirement
 
 
 def test_the_entry_point_only_builds_the_pack() -> None:

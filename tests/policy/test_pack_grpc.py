@@ -108,8 +108,8 @@ def test_the_pack_describes_its_rules(pack: PolicyPackClient) -> None:
     assert {n for n, t in types.items() if t == "resource"} == (
         MANDATORY | ADVISORY
     ) - STACK_POLICIES
-    schema = info.policy("vpc-link-connection-id-uses-stage-variable").config_schema
-    assert schema["stageVariable"]["default"] == "vpcLinkId"
+    for name in ("vpc-link-connection-id-uses-stage-variable", "private-integration-uses-vpc-link"):
+        assert info.policy(name).config_schema["stageVariable"]["default"] == "vpcLinkId"
     assert info.policy("integration-timeout-within-limit").config_schema["maxTimeoutMs"][
         "default"
     ] == pytest.approx(29000)
@@ -211,6 +211,46 @@ def test_a_preview_stack_with_unknown_link_ids_passes_the_stage_rule(
     assert summary(pack.analyze_stack(broken)) == {
         ("stage-defines-vpc-link-variable", "mandatory", "stage")
     }
+
+
+def test_links_to_one_load_balancer_of_the_program_fail_at_preview(pack: PolicyPackClient) -> None:
+    """Both targetArns are the unknown `arn` of the same new NLB: only their dependencies say so."""
+    lb_type = "aws:lb/loadBalancer:LoadBalancer"
+    lb = Resource(urn(lb_type, "nlb"), lb_type, "nlb", {"loadBalancerType": "network"})
+    links = [
+        Resource(
+            urn(VPC_LINK, name),
+            VPC_LINK,
+            name,
+            {"name": name, "targetArn": UNKNOWN},
+            dependencies=(lb.urn,),
+            property_dependencies={"targetArn": [lb.urn]},
+        )
+        for name in ("link-blue", "link-green")
+    ]
+    found = pack.analyze_stack([lb, *links])
+    assert summary(found) == {("vpc-link-target-unique", "mandatory", "link-green")}
+    assert "'nlb' of this stack (its ARN is not known yet)" in found[0].detail
+
+
+def test_a_stray_connection_id_is_mandatory_on_any_integration_and_names_the_variable(
+    pack: PolicyPackClient,
+) -> None:
+    lambda_ = Resource(
+        urn(INTEGRATION, "lambda"),
+        INTEGRATION,
+        "lambda",
+        {"type": "AWS_PROXY", "uri": "arn:aws:lambda:f", "connectionId": "gim7c3"},
+    )
+    [found] = pack.analyze(lambda_)
+    assert (found.policy_name, found.enforcement_level) == (
+        "private-integration-uses-vpc-link",
+        "mandatory",
+    )
+    assert "'${stageVariables.vpcLinkId}'" in found.detail
+    pack.configure({"private-integration-uses-vpc-link": {"stageVariable": "activeLink"}})
+    [found] = pack.analyze(lambda_)
+    assert "'${stageVariables.activeLink}'" in found.detail
 
 
 @pytest.mark.parametrize(

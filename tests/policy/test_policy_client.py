@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,11 @@ from tools.policy_client import (
     PolicyInfo,
     PolicyPackClient,
     PolicyPackError,
+    Resource,
     Secret,
+    StackContext,
     load_policy_config,
+    pack_interpreter,
     parse_policy_config,
     reconcile_policy_config,
     serialize,
@@ -230,7 +234,11 @@ def test_the_pack_runs_in_its_directory_with_the_given_env_and_is_always_ended()
             assert b"PULUMI_STACK=prod-like" in environ
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             address = b"127.0.0.1:0"
-            assert command[1:6] == [b"-u", b"-m", b"pulumi.policy", address, str(pack).encode()]
+            # As the CLI's shim: the pack directory is "." and the working directory.
+            assert command[1:6] == [b"-u", b"-m", b"pulumi.policy", address, b"."]
+            venv_python = pack / "venv" / "bin" / "python"
+            expected = venv_python if venv_python.is_file() else Path(sys.executable)
+            assert command[0] == str(expected).encode()
             assert client.memory_kib() is not None
             raise RuntimeError("boom")
 
@@ -242,3 +250,197 @@ def test_the_pack_runs_in_its_directory_with_the_given_env_and_is_always_ended()
     with pytest.raises(PolicyPackError, match="closed"):
         client.analyze_stack([])
     client.close()  # twice is fine
+
+
+# --- The interpreter and the stack, as the CLI gives them -----------------------------------------
+
+TINY_PACK = """
+    from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+    def report_stack(args, report):
+        report(f"tags={sorted(args.stack_tags.items())}")
+
+    PolicyPack(
+        name="tiny",
+        enforcement_level=EnforcementLevel.ADVISORY,
+        policies=[
+            ResourceValidationPolicy(
+                name="report-stack", description="Reports the stack.", validate=report_stack
+            )
+        ],
+    )
+"""
+
+
+def venv_pack(tmp_path: Path, virtualenv: str) -> Path:
+    """A pack whose PulumiPolicy.yaml names a virtualenv, as this project's does."""
+    pack = fake_pack(tmp_path, TINY_PACK)
+    (pack / "PulumiPolicy.yaml").write_text(
+        f"runtime:\n  name: python\n  options:\n    toolchain: pip\n    virtualenv: {virtualenv}\n"
+    )
+    return pack
+
+
+def fake_virtualenv(root: Path, marker: Path) -> Path:
+    """`<root>/bin/python`: records how it was called, then runs this interpreter."""
+    python = root / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\necho "$0 $*" > {marker}\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    return python
+
+
+@pytest.mark.parametrize(
+    ("project", "venv_at", "expected"),
+    [
+        ("runtime: python\n", None, "sys"),
+        ("runtime:\n  name: python\n  options:\n    virtualenv: venv\n", None, "sys"),
+        ("runtime:\n  name: python\n  options:\n    virtualenv: venv\n", "venv", "venv"),
+        ("runtime:\n  name: python\n  options:\n    virtualenv: venv/\n", "venv", "venv"),
+        ("runtime:\n  name: python\n  options:\n    virtualenv: .env\n", "venv", "sys"),
+        ("runtime:\n  name: python\n  options:\n    virtualenv: ABSOLUTE\n", "abs", "venv"),
+        ("runtime: [\n", "venv", "sys"),
+        ("runtime:\n  name: python\n  options:\n    virtualenv: 7\n", "venv", "sys"),
+    ],
+)
+def test_the_interpreter_is_the_one_the_clis_shim_would_run(
+    tmp_path: Path, project: str, venv_at: str | None, expected: str
+) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    root = {"venv": pack / "venv", "abs": tmp_path / "elsewhere"}.get(venv_at or "")
+    if root is not None:
+        fake_virtualenv(root, tmp_path / "marker")
+    (pack / "PulumiPolicy.yaml").write_text(
+        project.replace("ABSOLUTE", str(tmp_path / "elsewhere"))
+    )
+    python, virtualenv = pack_interpreter(pack)
+    if expected == "sys":
+        assert (python, virtualenv) == (sys.executable, None)
+    else:
+        assert root is not None
+        assert (python, virtualenv) == (str(root / "bin" / "python"), root)
+
+
+@pytest.mark.slow
+def test_the_pack_starts_with_its_virtualenvs_python_as_the_shim_runs_it(tmp_path: Path) -> None:
+    (tmp_path / "pack").mkdir()
+    pack = venv_pack(tmp_path / "pack", "venv")
+    marker = tmp_path / "marker"
+    fake_virtualenv(pack / "venv", marker)
+    with PolicyPackClient.start(pack, env={"PYTHONHOME": "/nowhere"}) as client:
+        assert client.get_info().name == "tiny"
+        environ = Path(f"/proc/{client.pid}/environ").read_bytes().split(b"\0")
+    assert marker.read_text().split() == [
+        str(pack / "venv" / "bin" / "python"),
+        *["-u", "-m", "pulumi.policy", "127.0.0.1:0", "."],
+    ]
+    path = next(e for e in environ if e.startswith(b"PATH="))
+    assert path.startswith(f"PATH={pack / 'venv' / 'bin'}{os.pathsep}".encode())
+    assert not any(e.startswith(b"PYTHONHOME=") for e in environ)
+
+
+@pytest.mark.slow
+def test_the_stack_reaches_the_pack_through_configure_stack(tmp_path: Path) -> None:
+    """pulumi_policy hands the tags of `ConfigureStack` to every rule."""
+    pack = fake_pack(tmp_path, TINY_PACK)
+    stack = StackContext("shop", "prod", dry_run=True, tags={"team": "payments"})
+    resource = Resource("urn:pulumi:prod::shop::t::r", "t", "r")
+    with PolicyPackClient.start(pack, stack=stack) as client:
+        [diagnostic] = client.analyze(resource)
+    assert diagnostic.detail == "tags=[('team', 'payments')]"
+
+
+RECORDING_PACK = """
+    import json, sys
+    from concurrent import futures
+    import grpc
+    from google.protobuf import empty_pb2, json_format
+    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+    def record(name, request=None):
+        fields = {}
+        if request is not None:
+            fields = json_format.MessageToDict(request, preserving_proto_field_name=True)
+        with open("calls.jsonl", "a") as out:
+            out.write(json.dumps([name, fields]) + "\\n")
+
+    class Recording(analyzer_pb2_grpc.AnalyzerServicer):
+        def GetAnalyzerInfo(self, request, context):
+            record("GetAnalyzerInfo")
+            return analyzer_pb2.AnalyzerInfo(name="recording", supportsConfig=True)
+
+        def Configure(self, request, context):
+            record("Configure")
+            return empty_pb2.Empty()
+
+    if WITH_CONFIGURE_STACK:
+        def configure_stack(self, request, context):
+            record("ConfigureStack", request)
+            return analyzer_pb2.AnalyzerStackConfigureResponse()
+        Recording.ConfigureStack = configure_stack
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    analyzer_pb2_grpc.add_AnalyzerServicer_to_server(Recording(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(port, flush=True)
+    server.wait_for_termination()
+"""
+
+
+def calls(pack: Path) -> list[tuple[str, dict[str, Any]]]:
+    lines = (pack / "calls.jsonl").read_text().splitlines()
+    return [tuple(json.loads(line)) for line in lines]
+
+
+@pytest.mark.slow
+def test_configure_stack_comes_first_with_what_the_cli_sends(tmp_path: Path) -> None:
+    pack = fake_pack(tmp_path, "WITH_CONFIGURE_STACK = True\n" + textwrap.dedent(RECORDING_PACK))
+    env = {
+        "PULUMI_PROJECT": "shop",
+        "PULUMI_STACK": "prod",
+        "PULUMI_ORGANIZATION": "acme",
+        "PULUMI_DRY_RUN": "true",
+        "PULUMI_CONFIG": json.dumps({"shop:region": "eu-west-1", "shop:routes": 3}),
+        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(["shop:token"]),
+    }
+    with PolicyPackClient.start(pack, env=env):
+        pass
+    assert calls(pack) == [
+        (
+            "ConfigureStack",
+            {
+                "stack": "prod",
+                "project": "shop",
+                "organization": "acme",
+                "dry_run": True,
+                "config": {"shop:region": "eu-west-1", "shop:routes": "3"},
+                "config_secret_keys": ["shop:token"],
+            },
+        ),
+        ("GetAnalyzerInfo", {}),
+        ("Configure", {}),
+    ]
+
+
+@pytest.mark.slow
+def test_without_a_stack_or_configure_stack_the_pack_still_starts(tmp_path: Path) -> None:
+    pack = fake_pack(tmp_path, "WITH_CONFIGURE_STACK = False\n" + textwrap.dedent(RECORDING_PACK))
+    with PolicyPackClient.start(pack, env={"PULUMI_DRY_RUN": "true"}) as client:
+        assert [name for name, _ in calls(pack)] == ["GetAnalyzerInfo", "Configure"]
+        assert not client.configure_stack(StackContext("shop", "prod"))  # UNIMPLEMENTED
+        assert client.get_info().name == "recording"
+
+
+def test_a_stack_context_sets_the_same_variables_as_the_cli() -> None:
+    stack = StackContext("shop", "prod", "acme", dry_run=False, config={"shop:a": "1"})
+    assert stack.env() == {
+        "PULUMI_PROJECT": "shop",
+        "PULUMI_STACK": "prod",
+        "PULUMI_DRY_RUN": "false",
+        "PULUMI_ORGANIZATION": "acme",
+        "PULUMI_CONFIG": '{"shop:a": "1"}',
+    }
+    assert StackContext.from_env(stack.env()) == stack
+    assert StackContext.from_env({"PULUMI_STACK": "prod"}) is None

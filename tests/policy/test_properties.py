@@ -8,7 +8,7 @@ from typing import Any
 import rules
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
 from tests.policy import support
 from tests.policy.support import INTEGRATION, VPC_LINK, check, check_stack
@@ -59,6 +59,35 @@ def test_only_the_exact_stage_variable_expression_passes(data: st.DataObject, na
         assert len(outcome.messages) == 1
         assert outcome.messages[0].startswith("Integration 'orders-get' ")
         assert f"'{exact}'" in outcome.messages[0]
+
+
+NON_STRINGS = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**53), 2**53),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.just("${stageVariables.vpcLinkId}"),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=6,
+).filter(lambda value: not isinstance(value, str))
+
+
+@SETTINGS
+@given(value=NON_STRINGS, proxied=st.booleans())
+def test_no_value_that_is_not_a_string_passes(value: Any, proxied: bool) -> None:
+    """Numbers, booleans, null, lists and objects (even holding the exact expression) fail."""
+    props = {"type": "HTTP_PROXY", "connectionType": "VPC_LINK", "connectionId": value}
+    outcome = check(
+        "vpc-link-connection-id-uses-stage-variable", INTEGRATION, props, proxied=proxied
+    )
+    assert outcome.deferred is None
+    assert len(outcome.messages) == 1, outcome.messages
+    assert outcome.messages[0].startswith("Integration 'orders-get' ")
+    assert "'${stageVariables.vpcLinkId}'" in outcome.messages[0]
 
 
 # --- NLB ARNs -------------------------------------------------------------------------------------
@@ -302,13 +331,25 @@ def test_no_stack_makes_a_stack_rule_raise(
 
 # --- Unknowns and other integration types are never a mandatory violation -----------------------
 
+#: The issue's mandatory resource rules, named here rather than read from the module under test.
 MANDATORY_RESOURCE_RULES = [
-    p.name
-    for p in rules.POLICIES
-    if isinstance(p, ResourceValidationPolicy)
-    and p.name in rules.DEFAULT_LEVELS
-    and rules.DEFAULT_LEVELS[p.name] == "mandatory"
+    "private-integration-uses-vpc-link",
+    "vpc-link-connection-id-uses-stage-variable",
+    "vpc-link-targets-nlb",
 ]
+
+
+def test_the_mandatory_resource_rules_are_what_the_pack_enforces() -> None:
+    """Keep the list above honest: exactly the pack's mandatory resource rules."""
+    enforced = [
+        p.name
+        for p in rules.POLICIES
+        if isinstance(p, ResourceValidationPolicy)
+        and p.enforcement_level == EnforcementLevel.MANDATORY
+    ]
+    assert enforced == MANDATORY_RESOURCE_RULES
+
+
 COMPLIANT = support.private_api()
 
 
@@ -347,6 +388,38 @@ def test_making_values_of_a_compliant_stack_unknown_never_makes_a_violation(
 def test_lambda_and_mock_integrations_never_break_a_mandatory_rule(
     kind: str, props: dict[str, Any], config: dict[str, Any]
 ) -> None:
+    """Without a connectionId, whatever else they hold (a stray one is the next test's)."""
+    props = {k: v for k, v in props.items() if k != "connectionId"}
     for rule in MANDATORY_RESOURCE_RULES:
         outcome = check(rule, INTEGRATION, {**props, "type": kind}, config=config)
         assert outcome.messages == [], rule
+
+
+@SETTINGS
+@given(
+    kind=st.one_of(st.sampled_from(["AWS", "AWS_PROXY", "MOCK", "HTTP", "HTTP_PROXY"]), st.text()),
+    connection_type=st.one_of(st.none(), st.sampled_from(["INTERNET", "vpc_link", ""]), st.text()),
+    connection_id=st.one_of(
+        st.text(min_size=1).filter(str.strip),
+        st.integers(-(2**53), 2**53),
+        st.booleans(),
+        st.lists(st.text(), min_size=1, max_size=2),
+        st.dictionaries(st.text(max_size=4), st.text(), min_size=1, max_size=2),
+    ),
+    props=properties(False, wire=True),
+)
+def test_a_connection_id_without_vpc_link_fails_for_every_integration_type(
+    kind: str, connection_type: str | None, connection_id: Any, props: dict[str, Any]
+) -> None:
+    props = {
+        **props,
+        "type": kind,
+        "connectionType": connection_type,
+        "connectionId": connection_id,
+    }
+    outcome = check("private-integration-uses-vpc-link", INTEGRATION, props)
+    if connection_type == "VPC_LINK":
+        assert outcome.messages == []
+    else:
+        assert len(outcome.messages) == 1
+        assert "sets connectionId to" in outcome.messages[0]

@@ -16,6 +16,7 @@ from tests.policy.support import (
     STAGE,
     VPC_LINK,
     VPC_LINK_V2,
+    Outcome,
     check,
 )
 from tools.policy_client import UNKNOWN, Secret
@@ -105,8 +106,10 @@ def test_connection_id_without_vpc_link_is_a_violation_even_for_a_public_host() 
 @pytest.mark.parametrize(
     ("changes", "config", "path"),
     [
-        ({"type": UNKNOWN}, {}, ".type"),
+        ({"type": UNKNOWN, "connectionType": "INTERNET", "connectionId": None}, {}, ".type"),
         ({"connectionType": UNKNOWN}, {}, ".connectionType"),
+        ({"type": "AWS_PROXY", "connectionType": UNKNOWN}, {}, ".connectionType"),
+        ({**LAMBDA, "connectionType": None, "connectionId": UNKNOWN}, {}, ".connectionId"),
         (
             {"connectionType": "INTERNET", "connectionId": None, "uri": UNKNOWN},
             {"publicHosts": ["api.partner.com"]},
@@ -138,14 +141,49 @@ def test_unknown_value_that_cannot_change_the_verdict_still_reports() -> None:
     assert "public internet" in only(check(RULE_LINK, INTEGRATION, props).messages)
 
 
+def test_an_unknown_type_does_not_matter_once_the_verdict_is_known() -> None:
+    """VPC_LINK passes and a stray connectionId fails, whatever the type turns out to be."""
+    assert check(RULE_LINK, INTEGRATION, integration(type=UNKNOWN)) == Outcome()
+    props = integration(type=UNKNOWN, connectionType="INTERNET", connectionId="gim7c3")
+    assert "sets connectionId to 'gim7c3'" in only(check(RULE_LINK, INTEGRATION, props).messages)
+
+
+@pytest.mark.parametrize(
+    ("props", "kind"),
+    [
+        ({**LAMBDA, "connectionId": "gim7c3"}, " ('AWS_PROXY')"),
+        (
+            {**LAMBDA, "type": "AWS", "connectionId": "gim7c3", "connectionType": "INTERNET"},
+            "'AWS'",
+        ),
+        ({**MOCK, "connectionId": "gim7c3"}, " ('MOCK')"),
+        ({**MOCK, "connectionId": "${stageVariables.vpcLinkId}"}, " ('MOCK')"),
+        (integration(connectionType=None, connectionId="gim7c3"), "'orders-get' sets"),
+        (integration(type="HTTP", connectionType="INTERNET"), "'orders-get' sets"),
+    ],
+)
+def test_connection_id_without_vpc_link_is_a_violation_for_every_type(
+    props: dict[str, Any], kind: str
+) -> None:
+    message = only(check(RULE_LINK, INTEGRATION, props).messages)
+    assert message.startswith("Integration 'orders-get'")
+    assert kind in message
+    assert "API Gateway uses connectionId only with connectionType VPC_LINK" in message
+    assert "remove connectionId" in message
+    http = props["type"] in ("HTTP", "HTTP_PROXY")
+    assert ("its requests go over the internet" in message) is http
+
+
 @pytest.mark.parametrize(
     ("type_", "props"),
     [
         (INTEGRATION, LAMBDA),
         (INTEGRATION, MOCK),
-        (INTEGRATION, {**MOCK, "connectionId": "gim7c3"}),
+        (INTEGRATION, {**MOCK, "connectionId": ""}),
+        (INTEGRATION, {**MOCK, "connectionType": "INTERNET"}),
+        (INTEGRATION, {**LAMBDA, "connectionType": UNKNOWN}),
         (STAGE, {"type": "HTTP", "connectionType": "INTERNET"}),
-        (METHOD, {"httpMethod": "GET"}),
+        (METHOD, {"httpMethod": "GET", "connectionId": "gim7c3"}),
     ],
 )
 def test_other_integrations_and_resources_are_left_alone(type_: str, props: dict[str, Any]) -> None:
@@ -153,6 +191,30 @@ def test_other_integrations_and_resources_are_left_alone(type_: str, props: dict
         outcome = check(rule, type_, props)
         assert outcome.messages == []
         assert outcome.deferred is None
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        integration(connectionType="INTERNET", connectionId=None),
+        integration(connectionType="INTERNET", connectionId="gim7c3"),
+        {**MOCK, "connectionId": "gim7c3"},
+    ],
+)
+def test_the_suggested_connection_id_uses_the_configured_stage_variable(
+    props: dict[str, Any],
+) -> None:
+    config = {"stageVariable": "activeLink"}
+    message = only(check(RULE_LINK, INTEGRATION, props, config=config).messages)
+    assert "'${stageVariables.activeLink}'" in message
+    assert "vpcLinkId" not in message
+    default = only(check(RULE_LINK, INTEGRATION, props).messages)
+    assert "'${stageVariables.vpcLinkId}'" in default
+    for bad in (None, "", "has space", 7, ["x"]):
+        fallback = only(
+            check(RULE_LINK, INTEGRATION, props, config={"stageVariable": bad}).messages
+        )
+        assert "'${stageVariables.vpcLinkId}'" in fallback
 
 
 # --- vpc-link-connection-id-uses-stage-variable -------------------------------------------------

@@ -131,6 +131,99 @@ def test_v2_links_and_integration_targets_may_share_a_load_balancer() -> None:
     assert check_stack(RULE_UNIQUE, b.resources) == []
 
 
+LB_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
+
+
+def links_to_new_load_balancers(
+    lb_type: str, targets: dict[str, str], *, preview: bool, lb_arns: bool = False
+) -> list[Resource]:
+    """Links whose targetArn is the `arn` output of a load balancer of the same program.
+
+    `targets` maps each link to its load balancer (lb-a: NLB_A, lb-b: NLB_B).
+    """
+    b = StackBuilder(preview=preview)
+    arns = {"lb-a": NLB_A, "lb-b": NLB_B}
+    lbs = {}
+    for lb_name in sorted(set(targets.values())):
+        props: dict[str, Any] = {"loadBalancerType": "network", "internal": True}
+        if lb_arns:
+            props["arn"] = b.output(arns[lb_name])
+        lbs[lb_name] = b.add(lb_type, lb_name, props)
+    for link, lb_name in targets.items():
+        b.add(
+            VPC_LINK,
+            link,
+            {"name": link, "targetArn": b.output(arns[lb_name])},
+            deps={"targetArn": lbs[lb_name]},
+        )
+    return b.resources
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])
+@pytest.mark.parametrize("lb_type", LB_TYPES)
+def test_two_links_to_one_load_balancer_of_the_program_are_a_violation(
+    lb_type: str, preview: bool
+) -> None:
+    """At preview the ARNs are unknown; both targetArns come from the same load balancer."""
+    stack = links_to_new_load_balancers(
+        lb_type, {"first": "lb-a", "second": "lb-a", "third": "lb-b"}, preview=preview
+    )
+    found = check_stack(RULE_UNIQUE, stack)
+    assert names(found) == ["second"]
+    message = message_of(found)
+    assert "VPC link 'first' of this stack already targets" in message
+    shown = "'lb-a' of this stack (its ARN is not known yet)" if preview else NLB_A
+    assert message.startswith(f"VPC link 'second' targets the Network Load Balancer {shown}, ")
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])
+def test_links_to_different_load_balancers_of_the_program_pass(preview: bool) -> None:
+    stack = links_to_new_load_balancers(
+        LB_TYPES[0], {"first": "lb-a", "second": "lb-b"}, preview=preview
+    )
+    assert check_stack(RULE_UNIQUE, stack) == []
+
+
+def test_a_known_arn_and_an_unknown_one_of_the_same_load_balancer_match() -> None:
+    """An existing link (ARN known) and a new one computed from the load balancer's `arn`."""
+    b = StackBuilder()
+    lb = b.add(LB_TYPES[0], "lb", {"loadBalancerType": "network", "arn": NLB_A})
+    b.add(VPC_LINK, "old", {"targetArn": NLB_A})
+    b.add(VPC_LINK, "new", {"targetArn": UNKNOWN}, deps={"targetArn": lb})
+    found = check_stack(RULE_UNIQUE, b.resources)
+    assert names(found) == ["new"]
+    assert f"targets the Network Load Balancer {NLB_A}, which VPC link 'old'" in message_of(found)
+
+
+def test_an_unknown_target_of_no_single_load_balancer_is_skipped() -> None:
+    """Dependencies on two load balancers, or on something else, say nothing about the target."""
+    b = StackBuilder(preview=True)
+    lb_a = b.add(LB_TYPES[0], "lb-a", {"loadBalancerType": "network"})
+    lb_b = b.add(LB_TYPES[1], "lb-b", {"loadBalancerType": "network"})
+    other = b.add("aws:ssm/parameter:Parameter", "param", {"name": "/nlb/arn"})
+    b.add(VPC_LINK, "first", {"targetArn": UNKNOWN}, deps={"targetArn": lb_a})
+    both = b.add(VPC_LINK, "both", {"targetArn": UNKNOWN}, deps={"targetArn": lb_a})
+    b.resources[-1] = Resource(
+        both.urn,
+        both.type,
+        both.name,
+        both.properties,
+        property_dependencies={"targetArn": [lb_a.urn, lb_b.urn]},
+    )
+    b.add(VPC_LINK, "via-param", {"targetArn": UNKNOWN}, deps={"targetArn": other})
+    b.add(VPC_LINK, "via-param-too", {"targetArn": UNKNOWN}, deps={"targetArn": other})
+    b.add(VPC_LINK, "no-deps", {"targetArn": UNKNOWN})
+    assert check_stack(RULE_UNIQUE, b.resources) == []
+
+
+def test_the_older_target_list_of_a_new_load_balancer_counts_too() -> None:
+    b = StackBuilder(preview=True)
+    lb = b.add(LB_TYPES[0], "lb", {"loadBalancerType": "network"})
+    b.add(VPC_LINK, "old", {"targetArns": [UNKNOWN]}, deps={"targetArns": lb})
+    b.add(VPC_LINK, "new", {"targetArn": UNKNOWN}, deps={"targetArn": lb})
+    assert names(check_stack(RULE_UNIQUE, b.resources)) == ["new"]
+
+
 # --- stage-defines-vpc-link-variable --------------------------------------------------------------
 
 RULE_STAGE = "stage-defines-vpc-link-variable"
@@ -185,6 +278,79 @@ def test_the_id_of_a_stack_link_passes() -> None:
     stack = private_api(with_ids=True, links={"blue": NLB_A, "green": NLB_B})
     changed = with_props(stack, STAGE, "stage", variables={"vpcLinkId": fake_id("link-green")})
     assert check_stack(RULE_STAGE, changed) == []
+
+
+def test_a_link_id_shared_by_another_kind_of_resource_is_still_a_link_id() -> None:
+    """API Gateway ids are unique per kind only: a link's `id` output wins over a clash."""
+    stack = private_api(with_ids=True)
+    link_id = fake_id("link-blue")
+    stack = with_props(stack, DEPLOYMENT, "deployment", keep_deps=True, id=link_id)
+    deployment = find(stack, DEPLOYMENT, "deployment")
+    stack = [deployment, *(r for r in stack if r is not deployment)]  # indexed first
+    changed = with_props(stack, STAGE, "stage", variables={"vpcLinkId": link_id})
+    assert check_stack(RULE_STAGE, changed) == []
+
+
+def as_outputs(resources: list[Resource]) -> list[Resource]:
+    """The stack as `AnalyzeStack` sees it after an update: outputs, computed fields included."""
+    extra: dict[str, dict[str, Any]] = {
+        VPC_LINK: {"arn": "arn:aws:apigateway:us-east-1::/vpclinks/x", "tags": {}},
+        STAGE: {
+            "arn": "arn:aws:apigateway:us-east-1::/restapis/a/stages/dev",
+            "invokeUrl": "https://a.execute-api.us-east-1.amazonaws.com/dev",
+            "executionArn": "arn:aws:execute-api:us-east-1:123456789012:a/dev",
+            "canarySettings": None,
+            "webAclArn": "",
+            "documentationVersion": "",
+        },
+        INTEGRATION: {"cacheNamespace": "abc", "cacheKeyParameters": [], "passthroughBehavior": ""},
+        REST_API: {"executionArn": "arn:aws:execute-api:us-east-1:123456789012:a", "policy": ""},
+    }
+    return [
+        Resource(
+            r.urn,
+            r.type,
+            r.name,
+            {**extra.get(r.type, {}), **r.properties},
+            r.parent,
+            r.dependencies,
+            r.property_dependencies,
+        )
+        for r in resources
+    ]
+
+
+@pytest.mark.parametrize("rule", STACK_RULES)
+def test_outputs_with_computed_fields_pass_every_stack_rule(rule: str) -> None:
+    stack = as_outputs(private_api(with_ids=True, links={"blue": NLB_A, "green": NLB_B}))
+    stack.append(
+        Resource(
+            urn=find(stack, INTEGRATION, "get-root").urn + "-mock",
+            type=INTEGRATION,
+            name="mock",
+            properties={
+                "type": "MOCK",
+                "connectionType": "INTERNET",
+                "connectionId": "",
+                "id": "m",
+            },
+        )
+    )
+    assert check_stack(rule, stack) == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "says"),
+    [
+        (fake_id("deployment"), f"is the id of {DEPLOYMENT} 'deployment', not of a VPC link"),
+        ("green", "which is the name of VPC link 'link-green', not its id"),
+        ("arn:aws:apigateway:us-east-1::/vpclinks/x", "(an ARN; use the link's id)"),
+    ],
+)
+def test_outputs_still_catch_what_is_not_a_link_id(variable: str, says: str) -> None:
+    stack = as_outputs(private_api(with_ids=True, links={"blue": NLB_A, "green": NLB_B}))
+    changed = with_props(stack, STAGE, "stage", variables={"vpcLinkId": variable})
+    assert says in message_of(check_stack(RULE_STAGE, changed))
 
 
 @pytest.mark.parametrize(
