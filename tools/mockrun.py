@@ -2,15 +2,21 @@
 
 The program, the component and the real `pulumi_aws` classes run unchanged; only the engine is
 replaced. Each registration is recorded with the URN the engine would give it, its inputs, parent
-and dependencies, so tests and the stack check can compare runs and feed the policy pack.
+and dependencies, and its state: the outputs the mocks return for it, with `id` among them as
+bridged providers such as pulumi-aws return it (a component's state is what it registered with
+`register_outputs`). Tests and the stack check compare runs by inputs and feed the policy pack:
+inputs to `Analyze`, as the engine does before it creates a resource, and state to
+`AnalyzeStack`, which the engine calls with every resource's final outputs.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import importlib
 import runpy
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +28,9 @@ import pulumi.runtime
 from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
+
+# protobuf ships no type stubs (types-protobuf is not a dependency): use it untyped.
+struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
 
 ACCOUNT = "123456789012"
 
@@ -36,6 +45,9 @@ class _Unknown:
 #: Every unknown input is recorded as this one marker, so runs compare equal where they should.
 UNKNOWN = _Unknown()
 STACK_TYPE = "pulumi:pulumi:Stack"
+_MISSING = object()
+#: True while the objects of the last evaluation are frozen out of garbage collection.
+_frozen = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class RecordedResource:
     urn: str
     type: str
     name: str
+    #: What the program passed: what the engine sends to `Analyze`.
     inputs: dict[str, Any]
     parent: str
     dependencies: tuple[str, ...]
@@ -52,6 +65,15 @@ class RecordedResource:
     custom: bool
     #: True for `Resource.get(...)`: read from the cloud, not managed by this stack.
     read: bool = False
+    #: The outputs after the (mocked) provider created it, `id` included for custom resources:
+    #: what the engine sends to `AnalyzeStack`. Empty until the registration completes.
+    state: dict[str, Any] = field(default_factory=dict)
+    #: The provider's id ("" for components; `UNKNOWN` in a preview of a new resource).
+    id: Any = ""
+    #: "inputs" and "state" as serialized protobuf Structs in the engine's wire format (the
+    #: SDK's own serialization: unknowns and secrets marked as the engine marks them), so a
+    #: policy check sends them on as they are, without building and holding message trees.
+    wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -85,8 +107,18 @@ class _CloudMocks(pulumi.runtime.Mocks):
     def __init__(self, region: str, preview: bool) -> None:
         self.region = region
         self.preview = preview
+        #: Per thread (the SDK registers from an executor's threads): the last call's arguments
+        #: and answer, so the monitor records them without deserializing the request again.
+        self.last = threading.local()
 
     def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        res_id, state = self._new_resource(args)
+        self.last.call = (args.inputs, res_id, state)
+        return res_id, state
+
+    def _new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
         state = dict(args.inputs)
@@ -119,10 +151,18 @@ class _CloudMocks(pulumi.runtime.Mocks):
 class _RecordingMonitor(mocks.MockMonitor):
     """The SDK's mock monitor, keeping what the engine would know of each registration."""
 
-    def __init__(self, cloud: _CloudMocks, run: ProgramRun) -> None:
+    def __init__(
+        self,
+        cloud: _CloudMocks,
+        run: ProgramRun,
+        on_register: Callable[[RecordedResource], None] | None = None,
+    ) -> None:
         super().__init__(cloud)
+        self.cloud = cloud
         self.run = run
+        self.on_register = on_register
         self.types: dict[str, str] = {}
+        self.by_urn: dict[str, RecordedResource] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # The engine qualifies a child's type by its parents' types, leaving out the root stack.
@@ -136,32 +176,66 @@ class _RecordingMonitor(mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != STACK_TYPE:
-            self._record(request, response.urn, read=False)
+            self._record(request, request.object, response.urn, response.object, read=False)
         return response
 
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
-        self._record(request, response.urn, read=True)
+        self._record(request, request.properties, response.urn, response.properties, read=True)
         return response
 
-    def _record(self, request: Any, urn: str, *, read: bool) -> None:
-        inputs = pulumi.runtime.rpc.deserialize_properties(
-            request.properties if read else request.object
-        )
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        """A component's outputs become its state, as the engine stores them."""
+        recorded = self.by_urn.get(request.urn)
+        if recorded is not None and not recorded.custom:
+            outputs = _plain(pulumi.runtime.rpc.deserialize_properties(request.outputs))
+            recorded.state.clear()
+            recorded.state.update(outputs)
+            recorded.wire["state"] = request.outputs.SerializeToString()
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+    def _record(
+        self, request: Any, wire_inputs: Any, urn: str, wire_state: Any, *, read: bool
+    ) -> None:
+        raw_inputs, res_id, raw_state = self.cloud.last.call
+        inputs = _plain(raw_inputs)
+        custom = read or bool(request.custom)
+        state = {
+            k: inputs[k] if v is raw_inputs.get(k, _MISSING) else _plain(v)
+            for k, v in raw_state.items()
+        }
+        wire = {"inputs": wire_inputs.SerializeToString(), "state": wire_state.SerializeToString()}
+        if custom:
+            # Bridged providers return the id among the outputs; unknown in a preview of a create.
+            state["id"] = res_id or UNKNOWN
+            wire["state"] += _id_entry(res_id or pulumi.runtime.rpc.UNKNOWN)
         prop_deps = getattr(request, "propertyDependencies", {})
-        self.run.resources.append(
-            RecordedResource(
-                urn=urn,
-                type=request.type,
-                name=request.name,
-                inputs=_plain(inputs),
-                parent=request.parent,
-                dependencies=tuple(getattr(request, "dependencies", ())),
-                property_dependencies={k: tuple(v.urns) for k, v in prop_deps.items()},
-                custom=read or bool(request.custom),
-                read=read,
-            )
+        recorded = RecordedResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            inputs=inputs,
+            parent=request.parent,
+            dependencies=tuple(getattr(request, "dependencies", ())),
+            property_dependencies={k: tuple(v.urns) for k, v in prop_deps.items()},
+            custom=custom,
+            read=read,
+            state=state,
+            id=(res_id or UNKNOWN) if custom else "",
+            wire=wire,
         )
+        self.by_urn[urn] = recorded
+        self.run.resources.append(recorded)
+        if self.on_register is not None:
+            self.on_register(recorded)
+
+
+def _id_entry(value: str) -> bytes:
+    """A serialized Struct holding only `id`: appended to another, it adds (or sets) the key."""
+    struct = struct_pb2.Struct()
+    struct["id"] = value
+    data: bytes = struct.SerializeToString()
+    return data
 
 
 def _plain(value: Any) -> Any:
@@ -193,10 +267,14 @@ def run_program(
     secret_keys: tuple[str, ...] = (),
     preview: bool = False,
     into: ProgramRun | None = None,
+    on_register: Callable[[RecordedResource], None] | None = None,
+    pause_gc: bool = True,
 ) -> ProgramRun:
     """Evaluate `project_dir/__main__.py` once with this config; raise what the program raises.
 
-    Pass `into` to keep what was registered even when the program fails.
+    Pass `into` to keep what was registered even when the program fails, and `on_register` to see
+    each resource as the engine would, when it is registered (called from the SDK's threads).
+    `pause_gc=False` leaves the cyclic garbage collector running (to measure what pausing saves).
     """
     program = str(project_dir / "__main__.py")
 
@@ -212,6 +290,8 @@ def run_program(
         secret_keys=secret_keys,
         preview=preview,
         into=into,
+        on_register=on_register,
+        pause_gc=pause_gc,
     )
 
 
@@ -224,6 +304,8 @@ def run_function(
     secret_keys: tuple[str, ...] = (),
     preview: bool = False,
     into: ProgramRun | None = None,
+    on_register: Callable[[RecordedResource], None] | None = None,
+    pause_gc: bool = True,
 ) -> ProgramRun:
     """Evaluate `main` as a Pulumi program under mocks: what it registered and exported."""
     run = ProgramRun() if into is None else into
@@ -235,7 +317,7 @@ def run_function(
         project=project,
         stack=stack,
         preview=preview,
-        monitor=_RecordingMonitor(cloud, run),
+        monitor=_RecordingMonitor(cloud, run, on_register),
     )
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     settings.SETTINGS.rpc_manager.clear()
@@ -244,15 +326,25 @@ def run_function(
         main()
 
     # Registering a resource makes many short-lived reference cycles; with the cyclic collector on,
-    # each full collection walks the whole growing heap, and evaluation time grows with the square
-    # of the resource count (500 routes: 4.6 s, against 2.6 s without). One evaluation is short, so
-    # collection waits until it ends (see BENCHMARKS.md).
-    collecting = gc.isenabled()
-    gc.disable()
+    # it keeps walking the growing heap while the program runs (BENCHMARKS.md, "Stack check", has
+    # the figures with and without the pause). One evaluation is short, so collection waits: the
+    # collector is paused, and what the evaluation allocated is then frozen (left out of every
+    # collection) rather than walked once more. A one-shot check exits without paying for that
+    # walk; the next evaluation in the same process first collects what this one left behind.
+    global _frozen  # noqa: PLW0603 (one process-wide collector, one flag for it)
+    if _frozen:
+        gc.unfreeze()
+        gc.collect()
+        _frozen = False
+    collecting = gc.isenabled() and pause_gc
+    if collecting:
+        gc.disable()
     try:
         _sync_await(run_pulumi_func(program))
     finally:
         if collecting:
+            gc.freeze()
+            _frozen = True
             gc.enable()
     root = settings.get_root_resource()
     assert isinstance(root, pulumi.runtime.stack.Stack)

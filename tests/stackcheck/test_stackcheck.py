@@ -135,6 +135,26 @@ def test_violating_programs_exit_1_naming_the_rule(
     assert mandatory == {rule}
 
 
+@pytest.mark.parametrize(("stack", "rule"), VIOLATIONS.items(), ids=VIOLATIONS.keys())
+def test_violating_programs_exit_1_in_a_real_process(stack: str, rule: str) -> None:
+    """The exit status as a shell sees it: 1, not 0, not a crash's 1 with a traceback."""
+    script = (
+        "import sys; from pathlib import Path; from tools import stackcheck; "
+        f"sys.exit(stackcheck.main([{stack!r}], project_dir=Path({str(OTHER_PROGRAM)!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert f"[mandatory] {rule} (1)" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
 def test_the_same_program_without_the_mistake_passes(capsys: pytest.CaptureFixture[str]) -> None:
     code, document = check_json(capsys, "none", project_dir=OTHER_PROGRAM)
     assert code == 0, document["violations"]
@@ -160,7 +180,8 @@ def test_the_table_groups_violations_by_rule_with_their_level(
             "configuration key 'timeoutMs' must be of type 'integer'",
         ),
         (["prod", "--set", "nonsense"], "is not KEY=VALUE"),
-        (["prod", "--policy-pack-config", "nope.json"], "no policy pack config file"),
+        (["prod", "--policy-pack-config", "nope.json"], "no policy pack config file at nope.json"),
+        (["prod", "--set", "tags={a: [}"], "the value of tags is not valid YAML"),
     ],
 )
 def test_bad_input_exits_2_with_the_message_and_no_traceback(args: list[str], message: str) -> None:

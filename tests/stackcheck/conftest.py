@@ -1,0 +1,49 @@
+"""Shared helpers: the stack check as users run it, and throwaway copies of the project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+FIXTURES = PROJECT_DIR / "tests" / "fixtures"
+
+#: Writes `Pulumi.<stack>.yaml` (and optionally `Pulumi.yaml`) into a copy of the project.
+WriteProject = Callable[..., Path]
+
+
+def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+    """`python -m tools.stackcheck ...` in a fresh interpreter, as CI and users run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools.stackcheck", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def write_project(tmp_path: Path) -> WriteProject:
+    """A copy of the project (the real program, linked) with the stack file and Pulumi.yaml given.
+
+    `write_project(stack_text, stack="test", project_text=None)` returns the project directory.
+    """
+    for name in ("__main__.py", "stack_config.py", "components"):
+        (tmp_path / name).symlink_to(PROJECT_DIR / name)
+
+    def write(stack_text: str, stack: str = "test", project_text: str | None = None) -> Path:
+        project = project_text or (PROJECT_DIR / "Pulumi.yaml").read_text()
+        (tmp_path / "Pulumi.yaml").write_text(project)
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text(stack_text)
+        return tmp_path
+
+    return write
+
+
+DEV_STACK = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
