@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import statistics
 import sys
@@ -25,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.machine import machine
 from tools.policy_client import PolicyPackClient, Resource, StackContext
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -164,18 +163,6 @@ def private_api(resources: int) -> list[Resource]:
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpus": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version()}
 
 
 def run(sizes: list[int], stack_size: int) -> dict[str, Any]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import resource
 import shutil
@@ -37,6 +36,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from benchmarks.machine import machine
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 CACHE_DIR = Path.home() / ".cache" / "private-api"
@@ -298,23 +299,6 @@ def versions(checkov: str | None) -> dict[str, str]:
         result = subprocess.run([checkov, "--version"], capture_output=True, text=True, check=False)
         found["checkov"] = result.stdout.strip() or "unknown"
     return found
-
-
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "system": platform.platform(),
-    }
 
 
 def shown(path: Path) -> str:

@@ -25,7 +25,8 @@ from tests.policy.support import (
     urn,
     with_props,
 )
-from tools import mockrun, stackfiles
+from tests.program.harness import evaluate
+from tools import mockrun
 from tools.policy_client import (
     UNKNOWN,
     UNKNOWN_SENTINEL,
@@ -334,16 +335,7 @@ def test_the_real_programs_preview_under_the_strict_profile(
     pack: PolicyPackClient, stack: str
 ) -> None:
     """The program under mocks, as a preview of new resources sends it: every id unknown."""
-    project_dir = PACK_DIR.parent
-    config = stackfiles.load(project_dir, stack, {})
-    run = mockrun.run_program(
-        project_dir,
-        project=config.project,
-        stack=stack,
-        config=config.values,
-        secret_keys=config.secret_keys,
-        preview=True,
-    )
+    run = evaluate(stack, preview=True)
 
     def convert(value: Any) -> Any:
         if value is mockrun.UNKNOWN:
