@@ -678,20 +678,42 @@ class PolicyPackClient:
         """What the engine asks once every resource of the stack is known."""
         request = analyzer_pb2.AnalyzeStackRequest()
         for resource in resources:
-            entry = request.resources.add(
-                type=resource.type,
-                properties=to_struct(resource.properties),
+            entry = stack_resource(
+                type_=resource.type,
                 urn=resource.urn,
                 name=resource.name,
-                options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent),
                 parent=resource.parent,
-                dependencies=list(resource.dependencies),
+                dependencies=resource.dependencies,
+                property_dependencies=resource.property_dependencies,
             )
-            for prop, urns in resource.property_dependencies.items():
-                entry.propertyDependencies[prop].urns.extend(urns)
+            entry.properties.CopyFrom(to_struct(resource.properties))
             if resource.provider is not None:
                 entry.provider.CopyFrom(_provider(resource.provider))
+            request.resources.append(entry)
         return _diagnostics(self._call("AnalyzeStack", request))
+
+
+def stack_resource(
+    *,
+    type_: str,
+    urn: str,
+    name: str,
+    parent: str,
+    dependencies: Sequence[str],
+    property_dependencies: Mapping[str, Sequence[str]],
+) -> analyzer_pb2.AnalyzerResource:
+    """One resource of an `AnalyzeStack` request, without its properties (the caller adds them)."""
+    entry = analyzer_pb2.AnalyzerResource(
+        type=type_,
+        urn=urn,
+        name=name,
+        options=analyzer_pb2.AnalyzerResourceOptions(parent=parent),
+        parent=parent,
+        dependencies=list(dependencies),
+    )
+    for prop, urns in property_dependencies.items():
+        entry.propertyDependencies[prop].urns.extend(urns)
+    return entry
 
 
 def _read(stream: IO[bytes], output: deque[str], ports: queue.Queue[str | None] | None) -> None:

@@ -363,16 +363,14 @@ def _field(number: int, payload: bytes) -> bytes:
 
 def _stack_entry(resource: mockrun.RecordedResource) -> bytes:
     """One resource of `AnalyzeStack`: its final outputs (state), not its inputs."""
-    entry = analyzer_pb2.AnalyzerResource(
-        type=resource.type,
+    entry = policy_client.stack_resource(
+        type_=resource.type,
         urn=resource.urn,
         name=resource.name,
-        options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent),
         parent=resource.parent,
-        dependencies=list(resource.dependencies),
+        dependencies=resource.dependencies,
+        property_dependencies=resource.property_dependencies,
     )
-    for prop, urns in resource.property_dependencies.items():
-        entry.propertyDependencies[prop].urns.extend(urns)
     head: bytes = entry.SerializeToString()
     return head + _field(2, _wire(resource, "state"))
 

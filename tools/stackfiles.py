@@ -321,13 +321,10 @@ def go_json(value: Any) -> str:
         return _go_string(value)
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _go_float_text(value)
-    raise ValueError(f"json: unsupported type: {type(value).__name__}")
+    text = _scalar_text(value)  # booleans and numbers: the same text as in a stack file
+    if text is None:
+        raise ValueError(f"json: unsupported type: {type(value).__name__}")
+    return text
 
 
 def _go_string(text: str) -> str:

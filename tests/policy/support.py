@@ -32,6 +32,17 @@ from tools.policy_client import UNKNOWN, Resource, to_struct
 
 json_format: Any = importlib.import_module("google.protobuf.json_format")
 
+#: The rules that look at the whole stack (AnalyzeStack), as the issue and the README name them.
+STACK_RULES: Final = (
+    "vpc-link-target-unique",
+    "stage-defines-vpc-link-variable",
+    "deployment-redeploys-on-change",
+    "method-requires-authorization",
+    "stage-has-execution-logging",
+    "stage-cache-encrypted",
+    "stage-has-waf-web-acl",
+)
+
 PROJECT: Final = "shop"
 STACK: Final = "dev"
 REGION: Final = "us-east-1"

@@ -18,6 +18,7 @@ from tests.policy.support import (
     INTEGRATION,
     NLB_A,
     NLB_B,
+    STACK_RULES,
     STAGE,
     VPC_LINK,
     find,
@@ -59,15 +60,7 @@ ADVISORY = {
     "method-has-request-validator",
     "method-settings-no-data-trace",
 }
-STACK_POLICIES = {
-    "vpc-link-target-unique",
-    "stage-defines-vpc-link-variable",
-    "deployment-redeploys-on-change",
-    "method-requires-authorization",
-    "stage-has-execution-logging",
-    "stage-cache-encrypted",
-    "stage-has-waf-web-acl",
-}
+STACK_POLICIES = set(STACK_RULES)
 
 
 @pytest.fixture(scope="module")

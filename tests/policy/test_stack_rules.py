@@ -20,6 +20,7 @@ from tests.policy.support import (
     NLB_A,
     NLB_B,
     REST_API,
+    STACK_RULES,
     STAGE,
     VPC_LINK,
     VPC_LINK_V2,
@@ -41,15 +42,6 @@ SHAPES = {
     "update": {},
     "update-with-ids": {"with_ids": True},
 }
-STACK_RULES = [
-    "vpc-link-target-unique",
-    "stage-defines-vpc-link-variable",
-    "deployment-redeploys-on-change",
-    "method-requires-authorization",
-    "stage-has-execution-logging",
-    "stage-cache-encrypted",
-    "stage-has-waf-web-acl",
-]
 
 
 @pytest.fixture(params=list(SHAPES.values()), ids=list(SHAPES))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.stackcheck.conftest import run_cli
 from tools import stackcheck
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -17,18 +18,6 @@ OTHER_PROGRAM = PROJECT_DIR / "tests" / "fixtures" / "other_program"
 SHIPPED_STACKS = sorted(
     p.name[len("Pulumi.") : -len(".yaml")] for p in PROJECT_DIR.glob("Pulumi.*.yaml")
 )
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """The command as CI and users run it, in a fresh interpreter."""
-    return subprocess.run(
-        [sys.executable, "-m", "tools.stackcheck", *args],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def check_json(
