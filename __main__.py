@@ -1,14 +1,17 @@
 """private-api: a REST API reaching private services through a VPC link picked by a stage variable.
 
-Reads and checks the stack's config once, builds one component, exports what operators need.
+Reads and checks the stack's config once, looks its NLBs up through the provider, builds one
+component, exports what operators need.
 """
 
 import pulumi
 
+import preflight
 import stack_config
 from components import PrivateRestApi
 
-args = stack_config.from_runtime()
+args = stack_config.from_runtime(stack_outputs=preflight.stack_outputs)
+preflight.check_load_balancers(args)  # invokes: a wrong NLB fails here, before any resource
 api = PrivateRestApi(f"private-api-{pulumi.get_stack()}", args)
 
 pulumi.export("invokeUrl", api.invoke_url)

@@ -74,6 +74,7 @@ KEYS: dict[str, Key] = {
         Key("metricsEnabled", "boolean", False),
         Key("clientCertificate", "boolean", False),
         Key("webAclArn", "string", ""),
+        Key("backendStack", "string", ""),
     )
 }
 
@@ -130,15 +131,20 @@ def parse(
     *,
     stack: str,
     aws_region: str | None = None,
+    stack_outputs: Callable[[str], Mapping[str, Any]] | None = None,
 ) -> PrivateRestApiArgs:
     """Turn the CLI's config map into component args, or raise one ConfigError listing all problems.
 
     `values` holds full keys (`private-api:timeoutMs`) and the strings the CLI passes; keys of other
-    namespaces are ignored. `aws_region` is where the stack deploys, when known.
+    namespaces are ignored. `aws_region` is where the stack deploys, when known. `stack_outputs`
+    reads another stack's outputs, for `backendStack` (without it, the key is not followed).
     """
     problems = _Problems()
     raw = _decode(values, problems)
     problems.raise_if_any()
+    if raw["backendStack"] and stack_outputs is not None:
+        _use_backend_stack(raw, stack_outputs, problems)
+        problems.raise_if_any()
 
     links = _vpc_links(raw["vpcLinks"], problems)
     routes = _routes(raw["routes"], problems)
@@ -195,7 +201,9 @@ def parse(
     return args
 
 
-def from_runtime() -> PrivateRestApiArgs:
+def from_runtime(
+    stack_outputs: Callable[[str], Mapping[str, Any]] | None = None,
+) -> PrivateRestApiArgs:
     """Parse the running program's config (what `pulumi up` passed), for `__main__.py`."""
     values: dict[str, Any] = {
         **pulumi.runtime.config.get_config_env(),
@@ -210,7 +218,39 @@ def from_runtime() -> PrivateRestApiArgs:
         {k: v for k, v in values.items() if isinstance(v, str)},
         stack=pulumi.get_stack(),
         aws_region=region,
+        stack_outputs=stack_outputs,
     )
+
+
+#: The output of an examples/backend stack that holds its NLB's ARN.
+BACKEND_ARN_OUTPUT = "loadBalancerArn"
+
+
+def _use_backend_stack(
+    raw: dict[str, Any], read: Callable[[str], Mapping[str, Any]], problems: _Problems
+) -> None:
+    """`backendStack`: the active link targets that stack's NLB instead of its own targetArn."""
+    name, active, links = raw["backendStack"], raw["activeVpcLink"], raw["vpcLinks"]
+    entry = links.get(active) if isinstance(links, dict) else None
+    if not isinstance(entry, dict) or "id" in entry:
+        problems.add(
+            "backendStack",
+            f"gives the NLB of the active link '{active}', which must be a link of vpcLinks "
+            "created by this stack (no id): add it (`pulumi config set --path "
+            f"vpcLinks.{active}.description demo`), or remove the key (`pulumi config rm "
+            "backendStack`).",
+        )
+        return
+    arn = read(name).get(BACKEND_ARN_OUTPUT)
+    if not isinstance(arn, str) or not arn:
+        problems.add(
+            "backendStack",
+            f"the stack '{name}' has no {BACKEND_ARN_OUTPUT} output: deploy it first (`make "
+            "demo`, or `pulumi up --cwd examples/backend`), check the name (`pulumi stack ls "
+            "--cwd examples/backend`), or remove the key (`pulumi config rm backendStack`).",
+        )
+        return
+    raw["vpcLinks"] = {**links, active: {**entry, "targetArn": arn}}
 
 
 def _config_path(where: str) -> str:

@@ -13,6 +13,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 [[ -f "Pulumi.${stack}.yaml" ]] ||
   die "there is no Pulumi.${stack}.yaml; stacks here: $(ls Pulumi.*.yaml | sed -n 's/^Pulumi\.\(.*\)\.yaml$/\1/p' | grep -vx '' | tr '\n' ' ')"
+# The shipped stack files name AWS's documentation account (123456789012): deploying one can only
+# fail, so say which key to set, and how, before anything else (tools/placeholders.py).
+"${VENV:-venv}/bin/python" -m tools.placeholders "${stack}" || exit 1
 command -v pulumi >/dev/null 2>&1 ||
   die "the pulumi CLI is not installed; install it (https://www.pulumi.com/docs/install/) and run this again."
 

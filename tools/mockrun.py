@@ -29,6 +29,8 @@ from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from tools import mockcloud
+
 # protobuf ships no type stubs (types-protobuf is not a dependency): use it untyped.
 struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
 
@@ -123,6 +125,10 @@ class _CloudMocks(pulumi.runtime.Mocks):
     ) -> tuple[str | None, dict[str, Any]]:
         state = dict(args.inputs)
         if args.resource_id:  # a read: the resource already exists
+            if args.typ == "pulumi:pulumi:StackReference":
+                # What the referenced stack exported (none: never deployed, or destroyed).
+                outputs = mockcloud.stack_outputs(args.resource_id) or {}
+                state.update(outputs=outputs, secretOutputNames=[])
             return args.resource_id, state
         if self.preview:
             # As in a real preview: a new resource's id and computed outputs are not known yet.
@@ -144,8 +150,10 @@ class _CloudMocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:apigateway:{region}::/vpclinks/{res_id}"
         return res_id, state
 
-    def call(self, _args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        # Invokes (the program's look-ups before it builds anything): tools/mockcloud.py.
+        answer = mockcloud.answer(args.token, args.args, region=self.region, account_id=ACCOUNT)
+        return answer, []
 
 
 class _RecordingMonitor(mocks.MockMonitor):

@@ -30,7 +30,9 @@ ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 #: Actions AWS authorizes only against "*" (no resource-level permissions, or API Gateway calls
 #: made on the caller's behalf); each such statement must be scoped by aws:RequestedRegion.
 RESOURCE_STAR_ALLOWED = {
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
     "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTags",
     "ec2:CreateVpcEndpointServiceConfiguration",
     "ec2:DeleteVpcEndpointServiceConfigurations",
     "ec2:DescribeVpcEndpointServiceConfigurations",
@@ -243,7 +245,11 @@ AWS_ACTIONS = {
         "UntagResource",
     },
     "lambda": {"AddPermission", "GetPolicy", "RemovePermission"},
-    "elasticloadbalancing": {"DescribeLoadBalancers"},
+    "elasticloadbalancing": {
+        "DescribeLoadBalancerAttributes",
+        "DescribeLoadBalancers",
+        "DescribeTags",
+    },
     "ec2": {
         "CreateVpcEndpointServiceConfiguration",
         "DeleteVpcEndpointServiceConfigurations",
@@ -332,3 +338,35 @@ def test_deployer_covers_every_resource_type_the_program_creates(overrides: dict
         assert not missing, f"{type_} needs {sorted(missing)}"
     if overrides.get("endpointType") == "PRIVATE":
         assert "apigateway:UpdateRestApiPolicy" in deployer
+
+
+#: What the deployer (pulumi up) and the previewer (pulumi preview) need for each invoke the program
+#: makes: the provider's data sources call these (terraform-provider-aws, `aws_lb`:
+#: load_balancer_data_source.go reads the LB, its attributes and, being tagged, its tags;
+#: `aws_caller_identity` calls sts:GetCallerIdentity, which needs no permission; `aws_region`
+#: reads the provider's configuration).
+INVOKE_NEEDS = {
+    "aws:lb/getLoadBalancer:getLoadBalancer": {
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeTags",
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": set(),
+    "aws:index/getRegion:getRegion": set(),
+}
+
+
+@pytest.mark.parametrize("policy", sorted(PERMISSION_POLICIES))
+def test_both_roles_cover_every_invoke_the_program_makes(policy: str) -> None:
+    from tests.program.harness import evaluate  # noqa: PLC0415 (runs the program: only here)
+    from tools import mockcloud  # noqa: PLC0415
+
+    actions = actions_of(load(PERMISSION_POLICIES[policy]))
+    with mockcloud.scenario() as world:
+        evaluate("prod")
+    assert "aws:lb/getLoadBalancer:getLoadBalancer" in world.calls
+    tokens = set(world.calls)
+    assert tokens <= set(INVOKE_NEEDS), f"no IAM entry for {sorted(tokens - set(INVOKE_NEEDS))}"
+    for token in tokens:
+        missing = INVOKE_NEEDS[token] - actions
+        assert not missing, f"{token} needs {sorted(missing)}"

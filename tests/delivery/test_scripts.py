@@ -1,0 +1,137 @@
+"""`make up`, `make preview`, `make demo`: the scripts, with a stand-in `pulumi` that records calls.
+
+The real CLI is not available here, so each test puts a `pulumi` on PATH that appends its working
+directory and arguments to a log and answers the few queries the scripts make. The scripts run in
+a copy of the project (their own files, the stack files, `tools/`, the venv linked), so a test can
+give a stack file that does or does not carry the placeholder account.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tools import placeholders, stackfiles
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_ACCOUNT = "111122223333"
+STAND_IN = r"""#!/usr/bin/env bash
+# A stand-in for the pulumi CLI: records each call, answers the queries the scripts make.
+printf '%s|%s\n' "$PWD" "$*" >> "$PULUMI_CALLS"
+case "$*" in
+  whoami*) echo tester ;;
+  "stack --show-name --fully-qualify-stack-names"*) echo "organization/private-api-backend/demo" ;;
+  *"stack output invokeUrl"*) echo "https://abc123.execute-api.us-east-1.amazonaws.com/dev" ;;
+esac
+exit "${PULUMI_EXIT:-0}"
+"""
+
+
+@dataclass
+class Project:
+    root: Path
+    calls: Path
+    env: dict[str, str]
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(args), cwd=self.root, env=self.env, capture_output=True, text=True, check=False
+        )
+
+    def recorded(self) -> list[tuple[str, str]]:
+        """(directory relative to the project, arguments) of every pulumi call, in order."""
+        if not self.calls.exists():
+            return []
+        result = []
+        for line in self.calls.read_text().splitlines():
+            where, _, argv = line.partition("|")
+            relative = os.path.relpath(where, self.root)
+            result.append((relative, argv))
+        return result
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("scripts", "tools", "examples"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(path, root / path.name)
+    (root / "venv").symlink_to(ROOT / "venv")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pulumi = bin_dir / "pulumi"
+    pulumi.write_text(STAND_IN)
+    pulumi.chmod(0o755)
+    calls = tmp_path / "pulumi-calls.log"
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PULUMI_CALLS": str(calls),
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "example",
+        "AWS_REGION": "us-east-1",
+    }
+    return Project(root=root, calls=calls, env=env)
+
+
+def own_account(project: Project, stack: str) -> None:
+    """Make a stack file name a real account, as a team's fork would."""
+    path = project.root / f"Pulumi.{stack}.yaml"
+    path.write_text(path.read_text().replace("123456789012", REAL_ACCOUNT))
+
+
+def test_placeholders_are_found_in_the_shipped_stacks() -> None:
+    dev = placeholders.placeholder_keys(stackfiles.load(ROOT, "dev"))
+    assert dev == ["vpcLinks.main.targetArn"]
+    prod = placeholders.placeholder_keys(stackfiles.load(ROOT, "prod"))
+    assert prod == ["vpcLinks.blue.targetArn", "vpcLinks.green.targetArn", "webAclArn"]
+
+
+def test_a_backend_stack_replaces_the_active_links_placeholder() -> None:
+    config = stackfiles.load(ROOT, "dev", {"backendStack": "organization/private-api-backend/demo"})
+    assert placeholders.placeholder_keys(config) == []
+
+
+@pytest.mark.parametrize("mode", [(), ("--preview",)], ids=["up", "preview"])
+def test_up_and_preview_refuse_the_placeholder_before_calling_pulumi(
+    project: Project, mode: tuple[str, ...]
+) -> None:
+    result = project.run("scripts/up.sh", *mode, "dev")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "placeholder account 123456789012 in vpcLinks.main.targetArn" in line
+    assert "pulumi config set --path vpcLinks.main.targetArn <your NLB ARN> --stack dev" in line
+    assert "make demo" in line
+    assert project.recorded() == []
+
+
+def test_up_runs_pulumi_once_the_stack_names_a_real_account(project: Project) -> None:
+    own_account(project, "dev")
+    result = project.run("scripts/up.sh", "dev")
+    assert result.returncode == 0, result.stderr
+    assert [argv for _, argv in project.recorded()] == [
+        "whoami",
+        "stack select --create dev",
+        "up --stack dev --policy-pack policy",
+    ]
+
+
+def test_preview_of_prod_uses_the_strict_policy_config(project: Project) -> None:
+    own_account(project, "prod")
+    (project.root / "policy" / "config").mkdir(parents=True)
+    (project.root / "policy" / "config" / "strict.json").write_text("{}")
+    result = project.run("scripts/up.sh", "--preview", "prod")
+    assert result.returncode == 0, result.stderr
+    assert project.recorded()[-1] == (
+        ".",
+        "preview --stack prod --diff --policy-pack policy --policy-pack-config "
+        "policy/config/strict.json",
+    )
