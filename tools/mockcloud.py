@@ -24,6 +24,7 @@ import grpc
 CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
 REGION = "aws:index/getRegion:getRegion"
 LOAD_BALANCER = "aws:lb/getLoadBalancer:getLoadBalancer"
+ZONES = "aws:index/getAvailabilityZones:getAvailabilityZones"
 
 _LB_ARN = re.compile(
     r"^arn:(?P<partition>[a-z-]+):elasticloadbalancing:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
@@ -122,6 +123,28 @@ def answer(token: str, args: Mapping[str, Any], *, region: str, account_id: str)
         return {"region": region, "name": region, "id": region, "endpoint": ""}
     if token == LOAD_BALANCER:
         return _load_balancer(str(args.get("arn") or ""), world)
+    if token == ZONES:  # examples/backend: two zones, as every commercial region has at least
+        names = [f"{region}a", f"{region}b", f"{region}c"]
+        return {"names": names, "id": region}
+    return {}
+
+
+def resource_outputs(
+    typ: str, name: str, res_id: str, *, region: str, account_id: str
+) -> dict[str, Any]:
+    """Computed outputs of the load-balancing resources examples/backend creates and exports."""
+    prefix = f"arn:aws:elasticloadbalancing:{region}:{account_id}"
+    short = name[:24].rstrip("-")
+    hex_id = res_id.ljust(16, "0")[:16]
+    if typ == "aws:lb/loadBalancer:LoadBalancer":
+        return {
+            "arn": f"{prefix}:loadbalancer/net/{short}/{hex_id}",
+            "dnsName": f"{short}-{hex_id}.elb.{region}.amazonaws.com",
+        }
+    if typ == "aws:lb/targetGroup:TargetGroup":
+        return {"arn": f"{prefix}:targetgroup/{short}/{hex_id}"}
+    if typ == "aws:lb/listener:Listener":
+        return {"arn": f"{prefix}:listener/net/{short}/{hex_id}/{hex_id}"}
     return {}
 
 

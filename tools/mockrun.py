@@ -148,6 +148,11 @@ class _CloudMocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{args.name}-{res_id}"
         elif args.typ == "aws:apigateway/vpcLink:VpcLink":
             state["arn"] = f"arn:aws:apigateway:{region}::/vpclinks/{res_id}"
+        # The load balancers examples/backend creates and exports (tools/mockcloud.py).
+        extra = mockcloud.resource_outputs(
+            args.typ, args.name, res_id, region=region, account_id=ACCOUNT
+        )
+        state.update(extra)
         return res_id, state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
