@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv policy-venv test lint lint-workflows format up preview check clean
+.PHONY: help venv policy-venv test lint lint-workflows format up preview demo demo-destroy check clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ up: venv policy-venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI
 
 preview: venv policy-venv  ## Preview a stack with the policy pack: make preview STACK=prod.
 	@./scripts/up.sh --preview "$(STACK)"
+
+demo: venv policy-venv  ## Try it with no NLB of your own: backend, then dev on it, then the smoke check (~$0.03/h).
+	@./scripts/demo.sh up
+
+demo-destroy: venv  ## Remove what make demo created: dev first, then the backend.
+	@./scripts/demo.sh destroy
 
 check: venv  ## Stack check without credentials: make check STACK=prod (every stack if STACK is unset).
 	@set -e; for stack in $(or $(STACK_ARG),$(STACKS)); do \

@@ -80,7 +80,8 @@ def documented_actions() -> dict[str, set[str]]:
     return documented
 
 
-ALL_DOCUMENTS = [*PERMISSION_POLICIES.values(), TRUST_POLICY]
+DEMO_POLICY = "demo-policy.json"
+ALL_DOCUMENTS = [*PERMISSION_POLICIES.values(), TRUST_POLICY, DEMO_POLICY]
 
 
 @pytest.mark.parametrize("name", ALL_DOCUMENTS)
@@ -370,3 +371,185 @@ def test_both_roles_cover_every_invoke_the_program_makes(policy: str) -> None:
     for token in tokens:
         missing = INVOKE_NEEDS[token] - actions
         assert not missing, f"{token} needs {sorted(missing)}"
+
+
+# --- The demo's policy (examples/backend, run by a person with `make demo`) ---------------------
+
+#: Action names as the Service Authorization Reference lists them, for the demo's services.
+AWS_DEMO_ACTIONS = {
+    "ec2": {
+        "AuthorizeSecurityGroupEgress",
+        "AuthorizeSecurityGroupIngress",
+        "CreateSecurityGroup",
+        "CreateSubnet",
+        "CreateTags",
+        "CreateVpc",
+        "DeleteSecurityGroup",
+        "DeleteSubnet",
+        "DeleteTags",
+        "DeleteVpc",
+        "DescribeAvailabilityZones",
+        "DescribeImages",
+        "DescribeInstanceAttribute",
+        "DescribeInstanceCreditSpecifications",
+        "DescribeInstanceTypes",
+        "DescribeInstances",
+        "DescribeNetworkAcls",
+        "DescribeNetworkInterfaces",
+        "DescribeRouteTables",
+        "DescribeSecurityGroupRules",
+        "DescribeSecurityGroups",
+        "DescribeSubnets",
+        "DescribeTags",
+        "DescribeVolumes",
+        "DescribeVpcAttribute",
+        "DescribeVpcs",
+        "ModifyInstanceAttribute",
+        "ModifySubnetAttribute",
+        "ModifyVpcAttribute",
+        "RevokeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress",
+        "RunInstances",
+        "TerminateInstances",
+    },
+    "elasticloadbalancing": {
+        "AddTags",
+        "CreateListener",
+        "CreateLoadBalancer",
+        "CreateTargetGroup",
+        "DeleteListener",
+        "DeleteLoadBalancer",
+        "DeleteTargetGroup",
+        "DeregisterTargets",
+        "DescribeListenerAttributes",
+        "DescribeListeners",
+        "DescribeLoadBalancerAttributes",
+        "DescribeLoadBalancers",
+        "DescribeTags",
+        "DescribeTargetGroupAttributes",
+        "DescribeTargetGroups",
+        "DescribeTargetHealth",
+        "ModifyLoadBalancerAttributes",
+        "ModifyTargetGroupAttributes",
+        "RegisterTargets",
+        "RemoveTags",
+    },
+    "ssm": {"GetParameters"},
+    "iam": {"CreateServiceLinkedRole"},
+}
+#: What each resource type examples/backend registers needs (create, read, delete), and its
+#: invoke. A type the backend starts to register without an entry fails the test below.
+DEMO_NEEDS = {
+    "aws:ec2/vpc:Vpc": {
+        "ec2:CreateVpc",
+        "ec2:DeleteVpc",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeVpcAttribute",
+        "ec2:ModifyVpcAttribute",
+        "ec2:CreateTags",
+    },
+    "aws:ec2/subnet:Subnet": {"ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:DescribeSubnets"},
+    "aws:ec2/securityGroup:SecurityGroup": {
+        "ec2:CreateSecurityGroup",
+        "ec2:DeleteSecurityGroup",
+        "ec2:DescribeSecurityGroups",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupEgress",
+    },
+    "aws:ec2/instance:Instance": {
+        "ec2:RunInstances",
+        "ec2:TerminateInstances",
+        "ec2:DescribeInstances",
+        "ssm:GetParameters",
+    },
+    "aws:lb/loadBalancer:LoadBalancer": {
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "iam:CreateServiceLinkedRole",
+    },
+    "aws:lb/targetGroup:TargetGroup": {
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:DescribeTargetGroups",
+    },
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment": {
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+        "elasticloadbalancing:DescribeTargetHealth",
+    },
+    "aws:lb/listener:Listener": {
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:DescribeListeners",
+    },
+    "aws:index/getAvailabilityZones:getAvailabilityZones": {"ec2:DescribeAvailabilityZones"},
+}
+
+
+def documented_demo_actions() -> set[str]:
+    text = README.read_text()
+    table = text.split("<!-- iam-demo-actions:begin -->", 1)[1].split(
+        "<!-- iam-demo-actions:end -->", 1
+    )[0]
+    rows = [line for line in table.strip().splitlines() if line.startswith("| `")]
+    actions = [row.strip("|").split("|")[0].strip().strip("`") for row in rows]
+    assert len(actions) == len(set(actions)), "an action is listed twice"
+    return set(actions)
+
+
+def test_demo_policy_holds_exactly_the_documented_actions() -> None:
+    assert actions_of(load(DEMO_POLICY)) == documented_demo_actions()
+    for statement in load(DEMO_POLICY)["Statement"]:
+        assert f"`{statement['Sid']}`" in README.read_text(), statement["Sid"]
+
+
+def test_every_demo_action_exists_in_aws() -> None:
+    for action in actions_of(load(DEMO_POLICY)):
+        service, name = action.split(":")
+        assert name in AWS_DEMO_ACTIONS.get(service, set()), f"{action} is not an AWS action"
+
+
+def test_demo_statements_stay_in_the_region_and_account() -> None:
+    region, account = SAMPLE["AWS_REGION"], SAMPLE["AWS_ACCOUNT_ID"]
+    for statement in load(DEMO_POLICY)["Statement"]:
+        resources = as_list(statement["Resource"])
+        if resources == ["*"]:
+            condition = statement["Condition"]["StringEquals"]["aws:RequestedRegion"]
+            assert condition == region, statement["Sid"]
+            continue
+        for arn in resources:
+            service, arn_region, arn_account = arn.split(":")[2:5]
+            if service == "iam":  # global: scoped by account and by the service it is for
+                assert arn_account == account, arn
+                assert statement["Condition"]["StringEquals"]["iam:AWSServiceName"]
+            else:
+                assert arn_region == region, arn
+
+
+def test_demo_covers_every_resource_type_the_backend_creates() -> None:
+    from tests.program.test_backend import run_backend  # noqa: PLC0415 (runs the program)
+    from tools import mockcloud  # noqa: PLC0415
+
+    demo = actions_of(load(DEMO_POLICY))
+    with mockcloud.scenario() as world:
+        run = run_backend()
+    needs = {r.type for r in run.resources} | set(world.calls)
+    assert needs <= set(DEMO_NEEDS), f"no IAM entry for {sorted(needs - set(DEMO_NEEDS))}"
+    for need in needs:
+        missing = DEMO_NEEDS[need] - demo
+        assert not missing, f"{need} needs {sorted(missing)}"
+
+
+def test_the_deploy_role_gains_nothing_from_the_demo() -> None:
+    """The deployer stays what the program needs: the demo's own actions are only in its policy
+    (the NLB look-up, which both need, excepted)."""
+    shared = {
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeTags",
+    }
+    deployer = actions_of(load(PERMISSION_POLICIES["deployer"]))
+    assert deployer & actions_of(load(DEMO_POLICY)) == shared

@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,12 +24,14 @@ from tools import placeholders, stackfiles
 ROOT = Path(__file__).resolve().parents[2]
 REAL_ACCOUNT = "111122223333"
 STAND_IN = r"""#!/usr/bin/env bash
-# A stand-in for the pulumi CLI: records each call, answers the queries the scripts make.
+# A stand-in for the pulumi CLI: records each call, answers the queries the scripts make, and
+# writes `config set` into the stack file as the CLI does (namespaced, under config:).
 printf '%s|%s\n' "$PWD" "$*" >> "$PULUMI_CALLS"
 case "$*" in
   whoami*) echo tester ;;
   "stack --show-name --fully-qualify-stack-names"*) echo "organization/private-api-backend/demo" ;;
-  *"stack output invokeUrl"*) echo "https://abc123.execute-api.us-east-1.amazonaws.com/dev" ;;
+  "stack output invokeUrl"*) echo "${INVOKE_URL:-https://abc123.example.invalid/dev}" ;;
+  "config set "*) printf '  private-api:%s: %s\n' "$3" "$4" >> "Pulumi.$6.yaml" ;;
 esac
 exit "${PULUMI_EXIT:-0}"
 """
@@ -135,3 +140,111 @@ def test_preview_of_prod_uses_the_strict_policy_config(project: Project) -> None
         "preview --stack prod --diff --policy-pack policy --policy-pack-config "
         "policy/config/strict.json",
     )
+
+
+@pytest.fixture
+def private_api(project: Project) -> Iterator[list[str]]:
+    """A local server standing in for the deployed API: the demo's smoke check reaches it."""
+    paths: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            paths.append(self.path)
+            body = b'{"service": "private-api demo backend", "ok": true}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    project.env["INVOKE_URL"] = f"http://127.0.0.1:{server.server_port}/dev"
+    try:
+        yield paths
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+BACKEND = "--cwd examples/backend"
+
+
+def test_demo_deploys_the_backend_then_dev_against_it_then_smoke_checks(
+    project: Project, private_api: list[str]
+) -> None:
+    result = project.run("scripts/demo.sh", "up")
+    assert result.returncode == 0, result.stderr
+    assert [argv for _, argv in project.recorded()] == [
+        "whoami",
+        f"install {BACKEND}",
+        f"stack select --create demo {BACKEND}",
+        f"up --yes --stack demo {BACKEND}",
+        f"stack --show-name --fully-qualify-stack-names --stack demo {BACKEND}",
+        "stack select --create dev",
+        "config set backendStack organization/private-api-backend/demo --stack dev",
+        "whoami",
+        "stack select --create dev",
+        "up --stack dev --yes --policy-pack policy",
+        "stack output invokeUrl --stack dev",
+    ]
+    assert private_api == ["/dev/"], "the smoke check sends GET / through the invoke URL"
+    assert "make demo-destroy" in result.stdout
+
+
+def test_demo_stops_at_the_first_failing_step(project: Project) -> None:
+    stand_in = Path(project.env["PATH"].split(":")[0]) / "pulumi"
+    stand_in.write_text(
+        stand_in.read_text().replace(
+            'exit "${PULUMI_EXIT:-0}"', '[[ "$1" == up ]] && exit 255; exit 0'
+        )
+    )
+    result = project.run("scripts/demo.sh", "up")
+    assert result.returncode != 0
+    calls = [argv for _, argv in project.recorded()]
+    assert calls[-1] == f"up --yes --stack demo {BACKEND}", "nothing runs after a failed up"
+
+
+def test_demo_destroy_removes_dev_before_the_backend(project: Project) -> None:
+    result = project.run("scripts/demo.sh", "destroy")
+    assert result.returncode == 0, result.stderr
+    assert [argv for _, argv in project.recorded()] == [
+        "whoami",
+        "stack select dev",
+        "destroy --yes --stack dev",
+        "config rm backendStack --stack dev",
+        "stack rm --yes --preserve-config dev",
+        f"stack select demo {BACKEND}",
+        f"destroy --yes --stack demo {BACKEND}",
+        f"stack rm --yes --preserve-config demo {BACKEND}",
+    ]
+
+
+def test_demo_needs_a_region(project: Project) -> None:
+    del project.env["AWS_REGION"]
+    result = project.run("scripts/demo.sh", "up")
+    assert result.returncode == 1
+    assert "export AWS_REGION" in result.stderr
+    assert [argv for _, argv in project.recorded()] == []
+
+
+def test_demo_names_its_commands(project: Project) -> None:
+    result = project.run("scripts/demo.sh", "deploy")
+    assert result.returncode == 1
+    assert "usage: scripts/demo.sh up|destroy" in result.stderr
+
+
+def test_make_targets_run_the_scripts() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    for target, recipe in (
+        ("up", "./scripts/up.sh"),
+        ("preview", "./scripts/up.sh --preview"),
+        ("demo", "./scripts/demo.sh up"),
+        ("demo-destroy", "./scripts/demo.sh destroy"),
+    ):
+        block = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert recipe in block, target
