@@ -42,8 +42,15 @@ def check_load_balancers(args: PrivateRestApiArgs) -> None:
     targets = {name: link.target_arn for name, link in args.vpc_links.items() if link.target_arn}
     if not targets:
         return
-    region = aws.get_region().region
-    account = aws.get_caller_identity().account_id
+    try:
+        region = aws.get_region().region
+        account = aws.get_caller_identity().account_id
+    except Exception as error:  # noqa: BLE001 (an invoke failure is a plain Exception)
+        raise pulumi.RunError(
+            f"Could not ask AWS which account and region this stack deploys to ({error}); "
+            "configure credentials (`aws sts get-caller-identity` must work) and a region "
+            "(AWS_REGION, or `pulumi config set aws:region <region>`)."
+        ) from None
     problems: list[tuple[str, str]] = []
     for name, arn in targets.items():
         key = f"vpcLinks.{name}.targetArn"

@@ -3,8 +3,9 @@
 `tools.mockrun` replaces the engine; this module is the little of AWS the program looks up before
 it builds anything (`preflight.py`): the caller's account, the provider's region, and load
 balancers by ARN. By default the world is consistent: the account is `mockrun`'s, the region the
-stack's, and every load balancer ARN exists and is what its ARN says. A test changes that for one
-evaluation with `scenario(...)` (a load balancer missing, of another type, in another account).
+stack's, every load balancer ARN exists and is what its ARN says, and a stack reference reads a
+deployed backend. A test changes that for one evaluation with `scenario(...)` (a load balancer
+missing, of another type, in another account; a backend stack with other outputs, or none).
 
 The answers follow the provider's data sources (pulumi-aws v7 `get_caller_identity`, `get_region`,
 `lb.get_load_balancer`, fields as their result types name them), and a missing load balancer fails
@@ -13,6 +14,7 @@ as the real provider fails (see `not_found_error`).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -148,9 +150,23 @@ def resource_outputs(
     return {}
 
 
-def stack_outputs(stack_name: str) -> dict[str, Any] | None:
-    """What a `StackReference` to this stack reads (None: the scenario knows no such stack)."""
-    return _current.stacks.get(stack_name)
+def stack_outputs(stack_name: str, *, region: str, account_id: str) -> dict[str, Any]:
+    """What a `StackReference` to this stack reads: the scenario's outputs for it, else those of a
+    deployed examples/backend stack (an NLB in the stack's region and account), so a stack file
+    with `backendStack` set still checks without credentials."""
+    if stack_name in _current.stacks:
+        return dict(_current.stacks[stack_name])
+    account = _current.account_id or account_id
+    suffix = hashlib.sha256(stack_name.encode()).hexdigest()[:16]
+    dns = f"private-api-backend-{suffix}.elb.{region}.amazonaws.com"
+    return {
+        "loadBalancerArn": (
+            f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/net/"
+            f"private-api-backend/{suffix}"
+        ),
+        "loadBalancerDnsName": dns,
+        "integrationUri": f"http://{dns}",
+    }
 
 
 def _load_balancer(arn: str, world: Scenario) -> dict[str, Any]:

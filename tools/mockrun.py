@@ -126,8 +126,10 @@ class _CloudMocks(pulumi.runtime.Mocks):
         state = dict(args.inputs)
         if args.resource_id:  # a read: the resource already exists
             if args.typ == "pulumi:pulumi:StackReference":
-                # What the referenced stack exported (none: never deployed, or destroyed).
-                outputs = mockcloud.stack_outputs(args.resource_id) or {}
+                # What the referenced stack exported (tools/mockcloud.py).
+                outputs = mockcloud.stack_outputs(
+                    args.resource_id, region=self.region, account_id=ACCOUNT
+                )
                 state.update(outputs=outputs, secretOutputNames=[])
             return args.resource_id, state
         if self.preview:

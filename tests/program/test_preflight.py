@@ -73,6 +73,7 @@ def test_an_nlb_in_another_region_than_the_provider_is_refused() -> None:
 
 
 def test_an_nlb_of_another_account_is_refused() -> None:
+    """Also what the shipped placeholder (account 123456789012) meets with real credentials."""
     message = refused("dev", account_id="210987654321")
     assert "private-api:vpcLinks.main.targetArn:" in message
     assert "account 123456789012" in message
@@ -149,7 +150,7 @@ def test_the_backend_nlb_is_looked_up_too() -> None:
 def test_a_backend_stack_without_the_output_is_refused() -> None:
     """A backend stack that was never deployed, or was destroyed, exports nothing."""
     run = mockrun.ProgramRun()
-    with pytest.raises(ConfigError) as caught:
+    with mockcloud.scenario(stacks={BACKEND: {}}), pytest.raises(ConfigError) as caught:
         evaluate("dev", {"backendStack": BACKEND}, into=run)
     message = str(caught.value)
     assert "private-api:backendStack:" in message
@@ -161,3 +162,31 @@ def test_a_backend_stack_without_the_output_is_refused() -> None:
 def test_a_backend_stack_needs_an_active_link_it_can_target() -> None:
     with pytest.raises(ConfigError, match=r"private-api:backendStack: .*\(no id\)"):
         evaluate("dev", {"backendStack": BACKEND, "vpcLinks": {"main": {"id": "gim7c3"}}})
+
+
+def test_a_stack_file_with_a_backend_stack_still_checks_without_credentials() -> None:
+    """The default mocked world has the backend deployed: its NLB in the stack's region."""
+    run = evaluate("dev", {"backendStack": BACKEND})
+    target = run.one("aws:apigateway/vpcLink:VpcLink").inputs["targetArn"]
+    assert target.startswith(
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/"
+    )
+    assert target != DEV_NLB
+
+
+def test_no_credentials_is_one_plain_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the provider's identity look-up fails with when it has no credentials."""
+    answer = mockcloud.answer
+
+    def no_credentials(token: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if token == mockcloud.CALLER_IDENTITY:
+            raise mockcloud.ProviderError("invoking getCallerIdentity: no valid credential sources")
+        return answer(token, *args, **kwargs)
+
+    monkeypatch.setattr(mockcloud, "answer", no_credentials)
+    run = mockrun.ProgramRun()
+    with pytest.raises(pulumi.RunError) as caught:
+        evaluate("dev", into=run)
+    assert "no valid credential sources" in str(caught.value)
+    assert "aws sts get-caller-identity" in str(caught.value)
+    assert run.resources == []
