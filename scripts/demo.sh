@@ -34,6 +34,9 @@ demo_up() {
   pulumi install --cwd "${BACKEND_DIR}"
   pulumi stack select --create "${BACKEND_STACK}" --cwd "${BACKEND_DIR}"
   pulumi up --yes --stack "${BACKEND_STACK}" --cwd "${BACKEND_DIR}"
+  # The name a StackReference needs: organization/private-api-backend/demo on the local backend,
+  # <your org>/private-api-backend/demo on Pulumi Cloud (with -Q, `stack --show-name` prints the
+  # stack reference in full: pulumi/pulumi pkg/cmd/pulumi/stack/stack.go, runStack).
   local reference
   reference="$(pulumi stack --show-name --fully-qualify-stack-names --stack "${BACKEND_STACK}" --cwd "${BACKEND_DIR}")"
 

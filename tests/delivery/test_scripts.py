@@ -66,7 +66,9 @@ def project(tmp_path: Path) -> Project:
     root.mkdir()
     for name in ("scripts", "tools", "examples"):
         if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "venv")
+            )
     for path in ROOT.glob("Pulumi*.yaml"):
         shutil.copy(path, root / path.name)
     (root / "venv").symlink_to(ROOT / "venv")

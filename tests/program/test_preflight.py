@@ -88,20 +88,17 @@ def test_every_link_is_checked_and_reported_at_once() -> None:
     assert "private-api:vpcLinks.green.targetArn:" in message
 
 
-def test_a_lookup_that_fails_otherwise_says_why_and_which_permissions() -> None:
-    class Denied(mockcloud.ProviderError):
-        pass
-
+def test_a_lookup_that_fails_otherwise_says_why_and_which_permissions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def deny(arn: str) -> mockcloud.ProviderError:
         del arn
-        return Denied("invoking aws:lb/getLoadBalancer:getLoadBalancer: AccessDenied: not allowed")
+        return mockcloud.ProviderError(
+            "invoking aws:lb/getLoadBalancer:getLoadBalancer: AccessDenied: not allowed"
+        )
 
-    original = mockcloud.not_found_error
-    mockcloud.not_found_error = deny
-    try:
-        message = refused("prod", missing={BLUE})
-    finally:
-        mockcloud.not_found_error = original
+    monkeypatch.setattr(mockcloud, "not_found_error", deny)
+    message = refused("prod", missing={BLUE})
     assert "private-api:vpcLinks.blue.targetArn:" in message
     assert "AccessDenied" in message
     assert "elasticloadbalancing:DescribeLoadBalancers" in message
