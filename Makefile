@@ -58,9 +58,11 @@ up: venv policy-venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI
 preview: venv policy-venv  ## Preview a stack with the policy pack: make preview STACK=prod.
 	@./scripts/up.sh --preview "$(STACK)"
 
+# Each stack with the pack config `make up` and CI use for it (scripts/policy-config.sh).
 check: venv  ## Stack check without credentials: make check STACK=prod (every stack if STACK is unset).
 	@set -e; for stack in $(or $(STACK_ARG),$(STACKS)); do \
-	  echo "== $$stack"; $(BIN)/python -m tools.stackcheck "$$stack" $(CHECK_ARGS); done
+	  config="$$(scripts/policy-config.sh "$$stack")"; echo "== $$stack ($$config)"; \
+	  $(BIN)/python -m tools.stackcheck "$$stack" --policy-pack-config "$$config" $(CHECK_ARGS); done
 
 clean:  ## Remove virtual environments and caches.
 	rm -rf $(VENV) policy/venv .mypy_cache .ruff_cache .pytest_cache .hypothesis
