@@ -19,9 +19,11 @@ import pulumi
 import pulumi.runtime.config
 
 from components.args import (
+    AUTHORIZATIONS,
     AUTHORIZER_TYPES,
     ENDPOINT_TYPES,
     LOGGING_LEVELS,
+    MAX_TAGS,
     VPC_LINK_KINDS,
     AuthorizerSpec,
     CanarySpec,
@@ -188,6 +190,7 @@ def parse(
     authorizers = _authorizers(raw["authorizers"], problems)
     canary = _canary(raw["canary"], problems)
     tags = _string_map(raw["tags"], "tags", problems)
+    _default_tag_problems(values.get("aws:defaultTags"), tags, problems)
     endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
     for key, allowed in _ENUMS.items():
         raw[key] = _enum(raw[key], key, allowed, problems)
@@ -236,6 +239,27 @@ def parse(
     for where, message in _warnings(args):
         pulumi.log.warn(f"{NAMESPACE}:{where}: {message}")
     return args
+
+
+def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: _Problems) -> None:
+    """The provider's default tags land on every resource too, and count toward AWS's limit."""
+    if not text:
+        return
+    try:
+        decoded = json.loads(text)
+    except json.JSONDecodeError:
+        return  # the provider's own config: its checks, not ours
+    defaults = decoded.get("tags") if isinstance(decoded, dict) else None
+    if not isinstance(defaults, dict) or len(tags) > MAX_TAGS:
+        return
+    combined = {**defaults, **tags}
+    if len(combined) > MAX_TAGS:
+        problems.add(
+            "tags",
+            f"with the provider's {len(defaults)} default tags (aws:defaultTags), each resource "
+            f"gets {len(combined)} tags, more than the {MAX_TAGS} AWS allows; remove "
+            f"{len(combined) - MAX_TAGS} from tags or aws:defaultTags.",
+        )
 
 
 def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
@@ -468,6 +492,11 @@ def _routes(raw: list[Any], problems: _Problems) -> list[RouteSpec]:
             continue
         problems.attempt(f"{where}.path", parse_route_path, path=path)
         problems.attempt(f"{where}.method", check_http_method, method=method)
+        if authorization not in AUTHORIZATIONS:
+            problems.add(
+                f"{where}.authorization",
+                f"'{authorization}' is not one of {', '.join(AUTHORIZATIONS)}.",
+            )
         if backend is not None:
             problems.attempt(
                 f"{where}.integrationHttpMethod", check_http_method, method=backend.upper()

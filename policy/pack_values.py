@@ -370,7 +370,7 @@ def stage_variable_name(value: object) -> str | None:
 def expression_problem(value: str) -> str:
     """Why a string meant as `${stageVariables.NAME}` is not one, in the words of its mistake."""
     if is_secret(value):
-        return "it is a secret value, and the stage variable expression must be the whole value"
+        return "its text is secret, so this message cannot quote the mistake"
     for position, character in enumerate(value):
         if not character.isascii():
             name = unicodedata.name(character, "an unnamed character")

@@ -248,7 +248,7 @@ def vpc_link_connection_id_uses_stage_variable(
     if isinstance(value, pv.Unknown):
         value.defer()
     other = pv.stage_variable_name(value)
-    if other is not None and (pinned is None or other == pinned) and not pv.is_secret(value):
+    if other is not None and (pinned is None or other == pinned):
         # Whether the stage defines it as a link id is stage-defines-vpc-link-variable's part.
         return
     if pv.is_absent(value):
@@ -262,7 +262,13 @@ def vpc_link_connection_id_uses_stage_variable(
             args.urn,
         )
         return
-    if other is not None and not pv.is_secret(value):
+    if other is not None and pv.is_secret(value):
+        report(
+            f"Integration '{name}' takes its connectionId from a stage variable named in a secret "
+            f"value, not from '{variable}', which this pack's config pins; {fix}.",
+            args.urn,
+        )
+    elif other is not None:
         report(
             f"Integration '{name}' takes its connectionId from the stage variable '{other}', but "
             f"this pack's config pins the links' variable to '{variable}'; set it to '{wanted}' "
@@ -502,16 +508,20 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
     """A stage without the variable its integrations name fails every request at run time."""
     graph = StackGraph(args.resources)
     needs: dict[str, dict[str, list[str]]] = {}
+    secret_names: set[str] = set()  # named only by secret connectionIds: never quoted
     for integration in graph.of_type(INTEGRATION):
         kind = pv.get(integration.props, "type")
         if not (isinstance(kind, str) and kind.upper() in HTTP_TYPES):
             continue
         if pv.get(integration.props, "connectionType") != "VPC_LINK":
             continue
-        variable = pv.stage_variable_name(pv.get(integration.props, "connectionId"))
+        connection_id = pv.get(integration.props, "connectionId")
+        variable = pv.stage_variable_name(connection_id)
         api = graph.api_of(integration)
         if variable is None or api is None:
             continue
+        if pv.is_secret(connection_id):
+            secret_names.add(variable)
         needs.setdefault(api, {}).setdefault(variable, []).append(integration.name)
 
     links = _LinkIndex(graph)
@@ -530,13 +540,14 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
                 if len(users) > 1
                 else f"integration '{users[0]}' uses as its connectionId"
             )
-            subject = f"the stage variable '{variable}'"
+            named = pv.SECRET_SHOWN if variable in secret_names else variable
+            subject = f"the stage variable '{named}'"
             problem = _stage_variable_problem(pv.get(variables, variable), subject, links)
             if problem is not None:
                 report(
                     f"Stage '{stage.name}' of REST API {graph.api_label(api)} {problem}, which "
                     f"{used_by}; every request to this stage would fail. Set "
-                    f"variables['{variable}'] on the stage to the id of the VPC link it should "
+                    f"variables['{named}'] on the stage to the id of the VPC link it should "
                     "use.",
                     stage.urn,
                 )
@@ -548,7 +559,7 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
                 report(
                     f"Stage '{stage.name}' has a canary whose stageVariableOverrides {problem}, "
                     f"which {used_by}; every canary request would fail. Set "
-                    f"canarySettings.stageVariableOverrides['{variable}'] to a VPC link id, or "
+                    f"canarySettings.stageVariableOverrides['{named}'] to a VPC link id, or "
                     "remove the override so the canary uses the stage's value.",
                     stage.urn,
                 )

@@ -334,3 +334,23 @@ def test_a_long_timeout_needs_the_stacks_own_pack_config_raising_max_timeout(
     code = stackcheck.main([*long, "--policy-pack-config", str(own)], project_dir=PACK_DIR.parent)
     out, err = capsys.readouterr()
     assert code == 0, out + err
+
+
+def test_a_secret_connection_id_that_is_the_expression_passes(pack: PolicyPackClient) -> None:
+    secret = integration(connectionId=Secret("${stageVariables.vpcLinkId}"))
+    found = pack.analyze(secret)
+    assert [d for d in found if d.enforcement_level == "mandatory"] == []
+
+
+def test_a_stage_lacking_a_variable_named_by_a_secret_does_not_quote_its_name(
+    pack: PolicyPackClient,
+) -> None:
+    stack = private_api()
+    for name in ("get-root", "get-orders"):
+        stack = with_props(
+            stack, INTEGRATION, name, connectionId=Secret("${stageVariables.hiddenName}")
+        )
+    found = of(pack.analyze_stack(stack), "stage-defines-vpc-link-variable")
+    assert len(found) == 1
+    assert "hiddenName" not in found[0].message
+    assert "'[secret]'" in found[0].message

@@ -142,6 +142,11 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
         "private-api:routes[1]:",
         "defined twice",
     ),
+    "unknown authorization": (
+        {"routes": [{"path": "/", "authorization": "IAM"}]},
+        "private-api:routes[0].authorization:",
+        "'IAM' is not one of NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS",
+    ),
     "unknown method": (
         {"routes": [{"path": "/", "method": "FETCH"}]},
         "private-api:routes[0].method:",
@@ -303,6 +308,11 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
         "not an AWS region the provider knows",
     ),
     "51 tags": (tags(51), "private-api:tags:", "more than the 50"),
+    "50 tags and a provider default tag": (
+        {**tags(50), "aws:defaultTags": {"tags": {"team": "orders"}}},
+        "private-api:tags:",
+        "with the provider's 1 default tags (aws:defaultTags), each resource gets 51 tags",
+    ),
     "tag key of 129 characters": (
         tags(1, key_length=129),
         "private-api:tags.",
@@ -491,6 +501,10 @@ ACCEPTED = {
     "log retention 1 day": {"logRetentionDays": 1},
     "log retention 3653 days": {"logRetentionDays": 3653},
     "50 tags": tags(50),
+    "49 tags and a provider default tag": {
+        **tags(49),
+        "aws:defaultTags": {"tags": {"team": "orders"}},
+    },
     "tag key of 128 characters": tags(1, key_length=128),
     "tag value of 256 characters": tags(1, value_length=256),
     "stage variable name of 64 characters": {"stageVariable": "v" * 64},

@@ -205,3 +205,13 @@ def test_a_stand_in_for_the_secret_lets_the_check_run(
 def test_no_note_when_the_stack_has_no_secret(capsys: pytest.CaptureFixture[str]) -> None:
     err = check_fails(capsys, "dev", "--set", "timeoutMs=10")
     assert "note:" not in err
+
+
+def test_an_exceeded_adjustable_quota_is_a_warning_and_the_check_passes() -> None:
+    """Authorizers per API is 10 unless raised: the stack builds, the warning names the quota."""
+    lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:authorize"
+    authorizers = {f"a{i}": {"type": "TOKEN", "functionArn": lambda_arn} for i in range(11)}
+    result = run_cli("prod", "--set", f"authorizers={json.dumps(authorizers)}")
+    assert result.returncode == 0, result.stderr
+    assert "private-api:authorizers: 11 authorizers exceed API Gateway's quota" in result.stderr
+    assert "'Authorizers per API' (10 by default)" in result.stderr
