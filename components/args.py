@@ -184,8 +184,9 @@ def check_web_acl_arn(arn: str) -> str:
             "arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>."
         )
     if match.group("scope") == "global":
-        # AWS WAF AssociateWebACL: CloudFront-scope web ACLs attach to distributions only; for
-        # an API Gateway stage "the web ACL must be regional", in the stage's region.
+        # AWS WAF developer guide, "Associating or disassociating a web ACL with an AWS
+        # resource": a regional web ACL protects an API Gateway REST API and "must be in the same
+        # region as your resource"; a global web ACL goes with CloudFront distributions only.
         raise ValueError(
             f"'{arn}' is a CloudFront (global scope) web ACL, which AWS WAF associates only with "
             "CloudFront distributions; create a REGIONAL-scope web ACL in the stage's region and "
