@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.program.test_config_errors import CASES
+from tests.program.test_config_errors import ACCEPTED, CASES
 from tests.stackcheck.conftest import DEV_STACK, FIXTURES, PROJECT_DIR, WriteProject, run_cli
 from tools import stackcheck
 
@@ -126,6 +126,17 @@ def test_program_config_errors_exit_2_with_the_programs_message(
     assert "Invalid stack configuration" in err
     assert key in err
     assert fix in err
+
+
+@pytest.mark.parametrize("overrides", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_the_last_value_accepted_at_each_edge_passes_the_stack_check(
+    capsys: pytest.CaptureFixture[str], overrides: dict[str, Any]
+) -> None:
+    """The other side of every edge: the check runs the stack to the end, exit 0."""
+    code = stackcheck.main(["prod", *sets(overrides)], project_dir=PROJECT_DIR)
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "Invalid stack configuration" not in err
 
 
 def test_program_config_error_through_the_command() -> None:
