@@ -37,6 +37,7 @@ from pulumi_policy.secret import Secret, _DictSecretsProxy, _ListSecretsProxy
 # plaintext. The pack has the server keep them (as `pulumi_policy.secret.Secret`, the SDK's own
 # marker, which its remediation path already uses); `get` unwraps them and marks what it returns,
 # so `shown` prints "[secret]" for a secret value or anything inside one.
+# (The SDK's remediation path calls the same function; this pack has no remediations.)
 
 
 def _keep_secrets(props: dict[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
