@@ -65,9 +65,11 @@ demo: venv policy-venv  ## Try it with no NLB of your own: backend, then dev on 
 demo-destroy: venv  ## Remove what make demo created: dev first, then the backend.
 	@./scripts/demo.sh destroy
 
+# Each stack with the pack config `make up` and CI use for it (scripts/policy-config.sh).
 check: venv  ## Stack check without credentials: make check STACK=prod (every stack if STACK is unset).
 	@set -e; for stack in $(or $(STACK_ARG),$(STACKS)); do \
-	  echo "== $$stack"; $(BIN)/python -m tools.stackcheck "$$stack" $(CHECK_ARGS); done
+	  config="$$(scripts/policy-config.sh "$$stack")"; echo "== $$stack ($$config)"; \
+	  $(BIN)/python -m tools.stackcheck "$$stack" --policy-pack-config "$$config" $(CHECK_ARGS); done
 
 clean:  ## Remove virtual environments and caches.
 	rm -rf $(VENV) policy/venv .mypy_cache .ruff_cache .pytest_cache .hypothesis

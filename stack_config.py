@@ -19,13 +19,33 @@ import pulumi
 import pulumi.runtime.config
 
 from components.args import (
+    AUTHORIZATIONS,
+    AUTHORIZER_TYPES,
+    ENDPOINT_TYPES,
+    LOGGING_LEVELS,
+    MAX_TAGS,
+    VPC_LINK_KINDS,
     AuthorizerSpec,
     CanarySpec,
     InvalidArgsError,
     PrivateRestApiArgs,
     RouteSpec,
     VpcLinkSpec,
+    check_cognito_pool_arn,
+    check_http_method,
+    check_identity_source,
+    check_lambda_arn,
+    check_nlb_arn,
+    check_result_ttl,
+    check_vpc_link_id,
+    check_web_acl_arn,
+    parse_route_path,
+    quota_warnings,
+    resource_policy_warning,
 )
+
+# The resource policy's text is built by the component; its length is what the quota counts.
+from components.private_rest_api import private_api_policy
 
 NAMESPACE = "private-api"
 T = TypeVar("T")
@@ -102,9 +122,12 @@ class _Problems:
 
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
+        #: Top-level keys with a problem: checks that read them would only add false problems.
+        self.bad: set[str] = set()
 
     def add(self, where: str, message: str) -> None:
         self.items.append((where, message))
+        self.bad.add(top_key(where))
 
     def attempt(self, where: str, build: Callable[..., T], **kwargs: Any) -> T | None:
         """Build a value, recording a ValueError as a problem at `where`."""
@@ -126,6 +149,29 @@ class _Problems:
         )
 
 
+#: Keys whose checks read other keys: when one of those is wrong, the check is skipped, since
+#: it would judge a stand-in value (an empty map of links, a default endpoint type).
+_READS: dict[str, frozenset[str]] = {
+    "activeVpcLink": frozenset({"vpcLinks"}),
+    "canary": frozenset({"vpcLinks", "activeVpcLink"}),
+    "routes": frozenset({"authorizers"}),
+    "vpcEndpointIds": frozenset({"endpointType"}),
+    "timeoutMs": frozenset({"allowLongTimeout", "endpointType"}),
+    "webAclArn": frozenset({"endpointType", "vpcLinks"}),
+}
+
+#: Enums the stack file may write in any case, as `method` and `authorization` always could.
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "endpointType": ENDPOINT_TYPES,
+    "loggingLevel": LOGGING_LEVELS,
+}
+
+
+def top_key(where: str) -> str:
+    """The config key a `--path` names: `vpcLinks` of `vpcLinks.a.targetArn`, `routes[0].path`."""
+    return re.split(r"[.\[]", where, maxsplit=1)[0]
+
+
 def parse(
     values: Mapping[str, str],
     *,
@@ -141,28 +187,22 @@ def parse(
     """
     problems = _Problems()
     raw = _decode(values, problems)
-    problems.raise_if_any()
-    if raw["backendStack"] and stack_outputs is not None:
+    if raw["backendStack"] and stack_outputs is not None and not problems.items:
+        # Only once every key decoded: the StackReference is read, not guessed.
         _use_backend_stack(raw, stack_outputs, problems)
-        problems.raise_if_any()
 
     links = _vpc_links(raw["vpcLinks"], problems)
     routes = _routes(raw["routes"], problems)
     authorizers = _authorizers(raw["authorizers"], problems)
     canary = _canary(raw["canary"], problems)
     tags = _string_map(raw["tags"], "tags", problems)
+    _default_tag_problems(values.get("aws:defaultTags"), tags, problems)
     endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
-    problems.raise_if_any()
+    for key, allowed in _ENUMS.items():
+        raw[key] = _enum(raw[key], key, allowed, problems)
 
     if aws_region:
-        for name, link in links.items():
-            if link.region is not None and link.region != aws_region:
-                problems.add(
-                    f"vpcLinks.{name}.targetArn",
-                    f"the NLB is in {link.region} but this stack deploys to {aws_region} "
-                    "(aws:region); a REST API can only use VPC links of its own region: use an NLB "
-                    f"in {aws_region}, or change aws:region.",
-                )
+        _region_problems(aws_region, links, raw["webAclArn"], problems)
 
     stage_name = raw["stageName"] or stack
     try:
@@ -189,16 +229,81 @@ def parse(
             web_acl_arn=raw["webAclArn"] or None,
         )
     except InvalidArgsError as error:
+        bad = set(problems.bad)
         for where, message in error.problems:
             key = _config_path(where)
+            top = top_key(key)
+            if top in bad or _READS.get(top, frozenset()) & bad:
+                continue  # judged a stand-in for a value already reported
             note = ""
             if key == "stageName" and not raw["stageName"]:
                 note = f" The stage is named after the stack '{stack}' unless stageName is set."
             problems.add(key, message + note)
         problems.raise_if_any()
-        raise AssertionError("unreachable") from error
+        raise AssertionError("the args were refused for a value already reported") from error
     problems.raise_if_any()
+    for where, message in _warnings(args):
+        pulumi.log.warn(f"{NAMESPACE}:{where}: {message}")
     return args
+
+
+def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: _Problems) -> None:
+    """The provider's default tags land on every resource too, and count toward AWS's limit."""
+    if not text:
+        return
+    try:
+        decoded = json.loads(text)
+    except json.JSONDecodeError:
+        return  # the provider's own config: its checks, not ours
+    defaults = decoded.get("tags") if isinstance(decoded, dict) else None
+    if not isinstance(defaults, dict) or len(tags) > MAX_TAGS:
+        return
+    combined = {**defaults, **tags}
+    if len(combined) > MAX_TAGS:
+        problems.add(
+            "tags",
+            f"with the provider's {len(defaults)} default tags (aws:defaultTags), each resource "
+            f"gets {len(combined)} tags, more than the {MAX_TAGS} AWS allows; remove "
+            f"{len(combined) - MAX_TAGS} from tags or aws:defaultTags.",
+        )
+
+
+def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
+    """Adjustable quotas the stack exceeds: `pulumi up` fails unless AWS raised them first."""
+    found = [(_config_path(where), message) for where, message in quota_warnings(args)]
+    if args.endpoint_type == "PRIVATE":
+        # The policy text is the component's; its length is what API Gateway's quota counts.
+        warning = resource_policy_warning(private_api_policy(args.vpc_endpoint_ids))
+        if warning is not None:
+            found.append(("vpcEndpointIds", warning))
+    return found
+
+
+def _region_problems(
+    region: str, links: Mapping[str, VpcLinkSpec], web_acl_arn: str, problems: _Problems
+) -> None:
+    """What the stack's region (aws:region) rules out: links and a web ACL of another region."""
+    for name, link in links.items():
+        if link.region is not None and link.region != region:
+            problems.add(
+                f"vpcLinks.{name}.targetArn",
+                f"the NLB is in {link.region} but this stack deploys to {region} "
+                "(aws:region); a REST API can only use VPC links of its own region: use an NLB "
+                f"in {region}, or change aws:region.",
+            )
+    if not web_acl_arn:
+        return
+    try:
+        acl_region = check_web_acl_arn(web_acl_arn)
+    except ValueError:
+        return  # reported with the other args
+    if acl_region != region:
+        problems.add(
+            "webAclArn",
+            f"the web ACL is in {acl_region} but this stack deploys to {region} (aws:region); "
+            f"AWS WAF protects a stage only with a REGIONAL web ACL of the stage's region: use "
+            f"one in {region}.",
+        )
 
 
 def from_runtime(
@@ -260,6 +365,7 @@ def _config_path(where: str) -> str:
     field, rest = match.group("field"), match.group("rest")
     if field == "canary":
         rest = rest.replace(".vpc_link", ".vpcLink")
+    rest = re.sub(r"\.target_arn$", ".targetArn", rest)
     return _ARG_FIELD_TO_KEY.get(field, field) + rest
 
 
@@ -285,24 +391,30 @@ def _decode(values: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
                     key.name,
                     "is required; set it in Pulumi.<stack>.yaml (see README.md, 'Configuration').",
                 )
-            decoded[key.name] = key.default
+            decoded[key.name] = _STAND_IN[key.type] if key.default is None else key.default
             continue
         decoded[key.name] = _decode_value(key, text, problems)
     return decoded
 
 
+#: What a required key holds while it is missing or wrong: later checks then see a value of the
+#: right type, and their findings about it are dropped (`_Problems.bad`).
+_STAND_IN: dict[str, Any] = {"string": "", "object": {}, "array": [], "integer": 0}
+
+
 def _decode_value(key: Key, text: str, problems: _Problems) -> Any:
+    stand_in = _STAND_IN[key.type] if key.default is None else key.default
     if key.type == "string":
         return text
     if key.type == "integer":
         if re.fullmatch(r"-?\d+", text.strip()) is None:
             problems.add(key.name, f"must be a whole number, not '{text}'.")
-            return key.default
+            return stand_in
         return int(text)
     if key.type == "boolean":
         if text not in ("true", "false"):
             problems.add(key.name, f"must be true or false, not '{text}'.")
-            return key.default
+            return stand_in
         return text == "true"
     expected = dict if key.type == "object" else list
     try:
@@ -313,11 +425,47 @@ def _decode_value(key: Key, text: str, problems: _Problems) -> Any:
         shape = "a map (YAML keys under it)" if key.type == "object" else "a list (YAML '- ' items)"
         problems.add(
             key.name,
-            f"must be {shape} in the stack file, not {json.dumps(value)}; see Pulumi.prod.yaml "
-            "for an example, or use `pulumi config set --path`.",
+            f"must be {shape} in the stack file, not {_shown(value)}; "
+            + (
+                _json_text_hint(key.name)
+                if _is_json_text(value)
+                else "see Pulumi.prod.yaml for an example, or use `pulumi config set --path`."
+            ),
         )
-        return key.default
+        return stand_in
     return value
+
+
+def _is_json_text(value: Any) -> bool:
+    """A string holding a JSON object or list: what `pulumi config set KEY '{...}'` stores."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return isinstance(json.loads(value), dict | list)
+    except json.JSONDecodeError:
+        return False
+
+
+def _json_text_hint(where: str) -> str:
+    return (
+        "it is JSON text stored as a string, which is what `pulumi config set` without --path "
+        f"stores: set each field with `pulumi config set --path '{where}.<field>' <value>`, "
+        "or write it as a YAML map in Pulumi.<stack>.yaml."
+    )
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 120 else text[:116] + "...'"
+
+
+def _enum(value: str, key: str, allowed: tuple[str, ...], problems: _Problems) -> str:
+    """An enum in any case becomes its spelling; anything else is refused naming the spellings."""
+    for spelling in allowed:
+        if value.upper() == spelling:
+            return spelling
+    problems.add(key, f"'{value}' is not one of {', '.join(allowed)}.")
+    return allowed[0]
 
 
 def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpec]:
@@ -327,10 +475,19 @@ def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpe
         fields = _fields(entry, where, {"targetArn", "id", "kind", "description"}, problems)
         if fields is None:
             continue
+        before = len(problems.items)
         target = _opt(fields, "targetArn", str, where, problems)
         link_id = _opt(fields, "id", str, where, problems)
-        kind = _opt(fields, "kind", str, where, problems) or "v1"
+        kind = (_opt(fields, "kind", str, where, problems) or "v1").lower()
         description = _opt(fields, "description", str, where, problems)
+        if target is not None:
+            problems.attempt(f"{where}.targetArn", check_nlb_arn, arn=target)
+        if link_id is not None:
+            problems.attempt(f"{where}.id", check_vpc_link_id, link_id=link_id)
+        if kind not in VPC_LINK_KINDS:
+            problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1'.")
+        if len(problems.items) > before:
+            continue  # each wrong value reported alone
         spec = problems.attempt(
             where,
             VpcLinkSpec,
@@ -359,10 +516,8 @@ def _routes(raw: list[Any], problems: _Problems) -> list[RouteSpec]:
         fields = _fields(entry, where, allowed, problems)
         if fields is None:
             continue
+        before = len(problems.items)
         path = _opt(fields, "path", str, where, problems)
-        if path is None:
-            problems.add(where, "has no path; give one, such as '/' or '/{proxy+}'.")
-            continue
         method = (_opt(fields, "method", str, where, problems) or "GET").upper()
         authorization = (_opt(fields, "authorization", str, where, problems) or "NONE").upper()
         backend = _opt(fields, "integrationHttpMethod", str, where, problems)
@@ -370,6 +525,24 @@ def _routes(raw: list[Any], problems: _Problems) -> list[RouteSpec]:
             fields.get("authorizationScopes", []), f"{where}.authorizationScopes", problems
         )
         authorizer = _opt(fields, "authorizer", str, where, problems)
+        if len(problems.items) > before:
+            continue  # each wrong-typed value reported alone
+        if path is None:
+            problems.add(where, "has no path; give one, such as '/' or '/{proxy+}'.")
+            continue
+        problems.attempt(f"{where}.path", parse_route_path, path=path)
+        problems.attempt(f"{where}.method", check_http_method, method=method)
+        if authorization not in AUTHORIZATIONS:
+            problems.add(
+                f"{where}.authorization",
+                f"'{authorization}' is not one of {', '.join(AUTHORIZATIONS)}.",
+            )
+        if backend is not None:
+            problems.attempt(
+                f"{where}.integrationHttpMethod", check_http_method, method=backend.upper()
+            )
+        if len(problems.items) > before:
+            continue
         route = problems.attempt(
             where,
             RouteSpec,
@@ -393,21 +566,40 @@ def _authorizers(raw: dict[str, Any], problems: _Problems) -> dict[str, Authoriz
         fields = _fields(entry, where, allowed, problems)
         if fields is None:
             continue
+        before = len(problems.items)
         kind = _opt(fields, "type", str, where, problems)
-        if kind is None:
-            problems.add(where, "has no type; use TOKEN, REQUEST or COGNITO_USER_POOLS.")
-            continue
         function_arn = _opt(fields, "functionArn", str, where, problems)
         providers = _string_list(fields.get("providerArns", []), f"{where}.providerArns", problems)
         source = _opt(fields, "identitySource", str, where, problems)
         ttl = _opt(fields, "resultTtlSeconds", int, where, problems)
+        if len(problems.items) > before:
+            continue
+        if kind is None:
+            problems.add(where, "has no type; use TOKEN, REQUEST or COGNITO_USER_POOLS.")
+            continue
+        kind = kind.upper()
+        source = source or "method.request.header.Authorization"
+        if kind not in AUTHORIZER_TYPES:
+            problems.add(f"{where}.type", f"'{kind}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
+        else:
+            problems.attempt(
+                f"{where}.identitySource", check_identity_source, kind=kind, source=source
+            )
+        if function_arn is not None:
+            problems.attempt(f"{where}.functionArn", check_lambda_arn, arn=function_arn)
+        for position, arn in enumerate(providers):
+            problems.attempt(f"{where}.providerArns[{position}]", check_cognito_pool_arn, arn=arn)
+        if ttl is not None:
+            problems.attempt(f"{where}.resultTtlSeconds", check_result_ttl, seconds=ttl)
+        if len(problems.items) > before:
+            continue
         spec = problems.attempt(
             where,
             AuthorizerSpec,
-            type=kind.upper(),
+            type=kind,
             function_arn=function_arn,
             provider_arns=tuple(providers),
-            identity_source=source or "method.request.header.Authorization",
+            identity_source=source,
             result_ttl_seconds=300 if ttl is None else ttl,
         )
         if spec is not None:
@@ -421,8 +613,11 @@ def _canary(raw: dict[str, Any], problems: _Problems) -> CanarySpec | None:
     fields = _fields(raw, "canary", {"vpcLink", "percent"}, problems)
     if fields is None:
         return None
+    before = len(problems.items)
     link = _opt(fields, "vpcLink", str, "canary", problems)
     percent = _opt(fields, "percent", float, "canary", problems)
+    if len(problems.items) > before:
+        return None  # a wrong-typed value is reported alone
     if link is None or percent is None:
         problems.add(
             "canary",
@@ -438,8 +633,9 @@ def _fields(
     entry: Any, where: str, allowed: set[str], problems: _Problems
 ) -> dict[str, Any] | None:
     if not isinstance(entry, dict):
+        hint = f" {_json_text_hint(where)}" if _is_json_text(entry) else ""
         problems.add(
-            where, f"must be a map of {', '.join(sorted(allowed))}, not {json.dumps(entry)}."
+            where, f"must be a map of {', '.join(sorted(allowed))}, not {_shown(entry)}.{hint}"
         )
         return None
     unknown = sorted(set(entry) - allowed)

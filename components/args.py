@@ -11,7 +11,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from components.regions import PARTITION_OF_REGION
 
 EndpointType = Literal["REGIONAL", "EDGE", "PRIVATE"]
 Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
@@ -26,25 +28,62 @@ AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USE
 LOGGING_LEVELS: tuple[LoggingLevel, ...] = ("OFF", "ERROR", "INFO")
 VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1",)
 
-#: API Gateway's integration timeout range without a quota increase.
+#: API Gateway's integration timeout range without a quota increase (REST API quotas page:
+#: "Integration timeout: 50 milliseconds - 29 seconds", raisable for Regional and private APIs).
 MIN_TIMEOUT_MS = 50
 MAX_TIMEOUT_MS = 29_000
+#: The most any quota increase allows: pulumi-aws `apigateway.Integration.timeout_milliseconds`
+#: ("The maximum value is 300,000 when response_transfer_mode is BUFFERED", the only mode used
+#: here; 900,000 is for STREAM), as AWS's API Gateway quotas page says of the raised quota.
+MAX_LONG_TIMEOUT_MS = 300_000
 
+#: CloudWatch Logs retention, in days: the fixed list of PutRetentionPolicy (CloudWatch Logs API
+#: reference) and of pulumi-aws `cloudwatch.LogGroup.retention_in_days`, where 0 means the
+#: events never expire (the provider then sets no retention policy).
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
+
+#: Tags: API Gateway and CloudWatch Logs take at most 50 per resource (API Gateway quotas, "Tags
+#: per stage: 50"; CloudWatch Logs TagResource, 1 to 50 tags); keys 1 to 128 characters, values
+#: up to 256, the "aws:" prefix reserved (AWS's tagging rules for every service).
+MAX_TAGS = 50
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
+
+#: API Gateway REST API quotas page: "Length, in characters, of the key in a stage variable: 64".
+MAX_STAGE_VARIABLE_NAME = 64
+
+#: Adjustable quotas of the REST API quotas page: exceeding one needs an increase first, so the
+#: program warns and goes on. (name of the quota as Service Quotas shows it, default value)
+QUOTA_AUTHORIZERS = ("Authorizers per API", 10)
+QUOTA_VPC_LINKS = ("VPC links per account per Region", 20)
+QUOTA_RESOURCES = ("Resources per API", 300)
+QUOTA_RESOURCE_POLICY = ("Length, in characters, of API Gateway resource policy", 8192)
+
+ARN = re.compile(
+    r"^arn:(?P<partition>[a-z-]+):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
+    r"(?P<account>[0-9]{12})?:(?P<resource>.+)$"
+)
+_REGION_GROUP = r"(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d+)"
 NLB_ARN = re.compile(
-    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):elasticloadbalancing:(?P<region>[a-z]{2}(-[a-z]+)+-\d):"
+    r"^arn:(?P<partition>aws[a-z-]*):elasticloadbalancing:" + _REGION_GROUP + r":"
     r"(?P<account>\d{12}):loadbalancer/net/(?P<name>[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?)"
     r"/(?P<id>[0-9a-f]{16})$"
 )
 NLB_ARN_FORM = "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>"
 LAMBDA_ARN = re.compile(
-    r"^arn:(?:aws|aws-cn|aws-us-gov):lambda:(?P<region>[a-z]{2}(-[a-z]+)+-\d):\d{12}:function:"
+    r"^arn:(?P<partition>aws[a-z-]*):lambda:" + _REGION_GROUP + r":\d{12}:function:"
     r"[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]+)?$"
 )
 COGNITO_POOL_ARN = re.compile(
-    r"^arn:(?:aws|aws-cn|aws-us-gov):cognito-idp:[a-z0-9-]+:\d{12}:userpool/[\w-]+_[0-9A-Za-z]+$"
+    r"^arn:(?P<partition>aws[a-z-]*):cognito-idp:" + _REGION_GROUP + r":\d{12}:"
+    r"userpool/[\w-]+_[0-9A-Za-z]+$"
 )
 WAF_ACL_ARN = re.compile(
-    r"^arn:(?:aws|aws-cn|aws-us-gov):wafv2:[a-z0-9-]+:\d{12}:(regional|global)/webacl/[\w-]+/[\w-]+$"
+    r"^arn:(?P<partition>aws[a-z-]*):wafv2:" + _REGION_GROUP + r":\d{12}:"
+    r"(?P<scope>regional|global)/webacl/[\w-]+/[\w-]+$"
 )
 VPC_LINK_ID = re.compile(r"^[a-z0-9]{1,32}$")
 VPC_ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
@@ -53,9 +92,22 @@ LINK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # API Gateway: stage names are letters, digits, hyphens and underscores, up to 128 characters.
 STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # API Gateway: stage variable names are letters, digits and underscores.
-STAGE_VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+STAGE_VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 LITERAL_PATH_PART = re.compile(r"^[A-Za-z0-9._:-]+$")
 PARAM_PATH_PART = re.compile(r"^\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<greedy>\+?)\}$")
+# An HTTP header name is a token (RFC 9110, 5.6.2).
+_HEADER = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+#: Authorizer identity sources (API Gateway API reference, CreateAuthorizer `identitySource`):
+#: a TOKEN or COGNITO_USER_POOLS authorizer reads one header, `method.request.header.<name>`; a
+#: REQUEST authorizer a comma-separated list of headers, query strings, stage and context variables.
+HEADER_SOURCE = re.compile(rf"^method\.request\.header\.{_HEADER}$")
+REQUEST_SOURCE = re.compile(
+    rf"^(?:method\.request\.(?:header|querystring)\.{_HEADER}|stageVariables\.[A-Za-z0-9_]+"
+    r"|context\.[A-Za-z0-9_.]+)$"
+)
+# RFC 3986: what may appear unencoded in a URI (unreserved, gen-delims, sub-delims, '%').
+_URI_CHARACTER = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
 class InvalidArgsError(ValueError):
@@ -64,6 +116,23 @@ class InvalidArgsError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__(" ".join(f"{where}: {what}" for where, what in problems))
         self.problems = problems
+
+
+def check_arn_region(arn: str, partition: str, region: str) -> None:
+    """An ARN names a region the provider knows, in that region's own partition."""
+    expected = PARTITION_OF_REGION.get(region)
+    if expected is None:
+        raise ValueError(
+            f"'{arn}' names the region '{region}', which is not an AWS region the provider "
+            "knows (components/regions.py lists them); check the ARN for a typo."
+        )
+    if expected != partition:
+        fixed = arn.replace(f"arn:{partition}:", f"arn:{expected}:", 1)
+        raise ValueError(
+            f"'{arn}' names the partition '{partition}' but the region '{region}', which is in "
+            f"'{expected}'; no such resource can exist: use '{fixed}', or the region of the "
+            f"'{partition}' partition the resource is in."
+        )
 
 
 def check_nlb_arn(arn: str) -> str:
@@ -78,6 +147,52 @@ def check_nlb_arn(arn: str) -> str:
         raise ValueError(
             f"'{arn}' is not a Network Load Balancer ARN; use the form {NLB_ARN_FORM}."
         )
+    check_arn_region(arn, match.group("partition"), match.group("region"))
+    return match.group("region")
+
+
+def check_lambda_arn(arn: str) -> str:
+    """Return the function's region."""
+    match = LAMBDA_ARN.match(arn)
+    if match is None:
+        raise ValueError(
+            f"'{arn}' is not a Lambda function ARN; use the form "
+            "arn:aws:lambda:<region>:<account>:function:<name>."
+        )
+    check_arn_region(arn, match.group("partition"), match.group("region"))
+    return match.group("region")
+
+
+def check_cognito_pool_arn(arn: str) -> str:
+    """Return the user pool's region."""
+    match = COGNITO_POOL_ARN.match(arn)
+    if match is None:
+        raise ValueError(
+            f"'{arn}' is not a Cognito user pool ARN; use the form "
+            "arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>."
+        )
+    check_arn_region(arn, match.group("partition"), match.group("region"))
+    return match.group("region")
+
+
+def check_web_acl_arn(arn: str) -> str:
+    """Return the web ACL's region; only a REGIONAL-scope WAFv2 web ACL can protect a stage."""
+    match = WAF_ACL_ARN.match(arn)
+    if match is None:
+        raise ValueError(
+            f"'{arn}' is not a WAFv2 web ACL ARN; use the form "
+            "arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>."
+        )
+    if match.group("scope") == "global":
+        # AWS WAF developer guide, "Associating or disassociating a web ACL with an AWS
+        # resource": a regional web ACL protects an API Gateway REST API and "must be in the same
+        # region as your resource"; a global web ACL goes with CloudFront distributions only.
+        raise ValueError(
+            f"'{arn}' is a CloudFront (global scope) web ACL, which AWS WAF associates only with "
+            "CloudFront distributions; create a REGIONAL-scope web ACL in the stage's region and "
+            "give its ARN (...:regional/webacl/...)."
+        )
+    check_arn_region(arn, match.group("partition"), match.group("region"))
     return match.group("region")
 
 
@@ -106,6 +221,11 @@ def check_stage_name(name: str) -> None:
 
 
 def check_stage_variable_name(name: str) -> None:
+    if len(name) > MAX_STAGE_VARIABLE_NAME:
+        raise ValueError(
+            f"'{name}' is {len(name)} characters long; API Gateway takes stage variable names "
+            f"of at most {MAX_STAGE_VARIABLE_NAME} characters: shorten it."
+        )
     if STAGE_VARIABLE_NAME.match(name) is None:
         raise ValueError(
             f"'{name}' is not a stage variable name API Gateway accepts; use letters, digits "
@@ -113,8 +233,48 @@ def check_stage_variable_name(name: str) -> None:
         )
 
 
+def check_result_ttl(seconds: int) -> None:
+    """API Gateway caches an authorizer's decision for 0 to 3600 seconds (CreateAuthorizer)."""
+    if not 0 <= seconds <= 3600:
+        raise ValueError(f"resultTtlSeconds {seconds} is outside 0 to 3600.")
+
+
+def check_http_method(method: str) -> None:
+    if method not in HTTP_METHODS:
+        raise ValueError(f"'{method}' is not one of {', '.join(HTTP_METHODS)}.")
+
+
+def check_identity_source(kind: str, source: str) -> None:
+    """TOKEN and COGNITO_USER_POOLS read one header; REQUEST a list of request values."""
+    if kind in ("TOKEN", "COGNITO_USER_POOLS"):
+        if HEADER_SOURCE.match(source) is None:
+            raise ValueError(
+                f"'{source}' is not a header mapping expression; a {kind} authorizer reads the "
+                "token from one request header: use 'method.request.header.<Name>', such as "
+                "'method.request.header.Authorization'."
+            )
+        return
+    bad = [part for part in source.split(",") if REQUEST_SOURCE.match(part.strip()) is None]
+    if bad:
+        raise ValueError(
+            f"'{bad[0]}' is not an identity source a REQUEST authorizer can read; use a "
+            "comma-separated list of method.request.header.<Name>, "
+            "method.request.querystring.<name>, stageVariables.<name> or context.<name>."
+        )
+
+
+def _without_credentials(uri: str) -> str:
+    parts = urlsplit(uri)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, "[credentials removed]@" + host, parts.path, "", ""))
+
+
 def check_integration_uri(uri: str) -> str:
-    """Return the URI without a trailing slash; it sets the Host header and the TLS server name."""
+    """Return the URI without a trailing slash; it sets the Host header and the TLS server name.
+
+    The provider's `uri` docstring: for HTTP integrations "the URI must be a fully formed,
+    encoded HTTP(S) URL according to the RFC-3986 specification".
+    """
     parts = urlsplit(uri)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
@@ -122,18 +282,57 @@ def check_integration_uri(uri: str) -> str:
             "'https://orders.internal.example.com' (it sets the Host header and, for https, the "
             "name the certificate must match; traffic still goes through the VPC link)."
         )
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"'{_without_credentials(uri)}' carries credentials (user:password@); they would "
+            "sit in plain text in every integration and in the Pulumi state. Remove them and "
+            "authenticate API Gateway to the backend another way (the stage's client "
+            "certificate, or a header the backend checks)."
+        )
+    host = parts.hostname
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+            hint = f"use its ASCII (punycode) form '{ascii_host}'"
+        except UnicodeError:
+            hint = "use its ASCII (punycode) form"
+        raise ValueError(
+            f"'{uri}' has the non-ASCII host '{host}', which an encoded URI cannot carry; {hint}."
+        )
+    for position, character in enumerate(uri):
+        if _URI_CHARACTER.fullmatch(character) is None:
+            raise ValueError(
+                f"'{uri}' is not an encoded URI: {character!r} at position {position + 1} must be "
+                f"percent-encoded (as {''.join(f'%{b:02X}' for b in character.encode())})."
+            )
+    if re.search(r"%(?![0-9A-Fa-f]{2})", uri):
+        raise ValueError(f"'{uri}' has a '%' that does not start a %XX escape; encode it as %25.")
     if parts.query or parts.fragment:
         raise ValueError(f"'{uri}' has a query or fragment; give a scheme, host and optional path.")
     try:
-        _ = parts.port
+        port = parts.port
     except ValueError:
-        raise ValueError(f"'{uri}' has an invalid port.") from None
+        raise ValueError(f"'{uri}' has an invalid port; use 1 to 65535.") from None
+    if port == 0:
+        raise ValueError(f"'{uri}' has port 0, which nothing can listen on; use 1 to 65535.")
+    if not host.startswith("[") and not re.fullmatch(r"[0-9.]+", host):
+        labels = host.rstrip(".").split(".")
+        if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+            raise ValueError(
+                f"'{uri}' has the host '{host}', which is not a DNS name: use labels of letters, "
+                "digits and '-' (up to 63 each), separated by dots."
+            )
     return uri.rstrip("/")
 
 
 def check_timeout(timeout_ms: int, *, allow_long: bool, endpoint_type: str) -> None:
     if timeout_ms < MIN_TIMEOUT_MS:
         raise ValueError(f"{timeout_ms} ms is below API Gateway's minimum of {MIN_TIMEOUT_MS} ms.")
+    if timeout_ms > MAX_LONG_TIMEOUT_MS:
+        raise ValueError(
+            f"{timeout_ms} ms is above {MAX_LONG_TIMEOUT_MS} ms, the most API Gateway allows "
+            "an integration even with a raised quota; lower it."
+        )
     if timeout_ms > MAX_TIMEOUT_MS and not allow_long:
         raise ValueError(
             f"{timeout_ms} ms is above API Gateway's default maximum of {MAX_TIMEOUT_MS} ms; "
@@ -145,6 +344,101 @@ def check_timeout(timeout_ms: int, *, allow_long: bool, endpoint_type: str) -> N
             f"{timeout_ms} ms is above {MAX_TIMEOUT_MS} ms, which EDGE APIs cannot exceed; "
             "lower it or use a REGIONAL endpoint."
         )
+
+
+def check_log_retention(days: int) -> None:
+    if days not in LOG_RETENTION_DAYS:
+        above = [d for d in LOG_RETENTION_DAYS if d > days]
+        below = [d for d in LOG_RETENTION_DAYS if 0 < d < days]
+        near = " or ".join(str(d) for d in (below[-1:] + above[:1]))
+        raise ValueError(
+            f"{days} days is not a retention CloudWatch Logs offers; use {near}, or 0 to keep "
+            f"the logs forever (the values: {', '.join(map(str, LOG_RETENTION_DAYS[1:]))})."
+        )
+
+
+def check_tags(tags: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Problems of a tag map, as (tag key or "", message)."""
+    found: list[tuple[str, str]] = []
+    if len(tags) > MAX_TAGS:
+        found.append(
+            (
+                "",
+                f"{len(tags)} tags is more than the {MAX_TAGS} API Gateway and CloudWatch Logs "
+                f"allow on a resource; remove {len(tags) - MAX_TAGS}.",
+            )
+        )
+    for key, value in tags.items():
+        if key.lower().startswith("aws:") or not 1 <= len(key) <= MAX_TAG_KEY:
+            found.append(
+                (
+                    key,
+                    f"tag keys are 1 to {MAX_TAG_KEY} characters and may not start with 'aws:' "
+                    "(reserved for AWS); rename it.",
+                )
+            )
+        if len(value) > MAX_TAG_VALUE:
+            found.append(
+                (
+                    key,
+                    f"the value is {len(value)} characters; tag values are up to {MAX_TAG_VALUE}.",
+                )
+            )
+    return found
+
+
+def quota_warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
+    """(field, message) for each adjustable API Gateway quota the args exceed by default."""
+    found: list[tuple[str, str]] = []
+    quota, limit = QUOTA_AUTHORIZERS
+    if len(args.authorizers) > limit:
+        found.append(
+            (
+                "authorizers",
+                f"{len(args.authorizers)} authorizers exceed API Gateway's quota '{quota}' "
+                f"({limit} by default); ask AWS Support to raise it before `pulumi up`, or the "
+                "authorizer beyond it fails to create.",
+            )
+        )
+    quota, limit = QUOTA_VPC_LINKS
+    created = sum(1 for link in args.vpc_links.values() if link.target_arn is not None)
+    if created > limit:
+        found.append(
+            (
+                "vpc_links",
+                f"this stack creates {created} VPC links, more than the quota '{quota}' "
+                f"({limit} by default, shared with every other link of the account in the "
+                "region); raise it in Service Quotas before `pulumi up`.",
+            )
+        )
+    quota, limit = QUOTA_RESOURCES
+    resources = {
+        route.path_parts[: depth + 1]
+        for route in args.routes
+        for depth in range(len(route.path_parts))
+    }
+    if len(resources) + 1 > limit:
+        found.append(
+            (
+                "routes",
+                f"the routes need {len(resources) + 1} API Gateway resources (the root "
+                f"included), more than the quota '{quota}' ({limit} by default); raise it in "
+                "Service Quotas before `pulumi up`.",
+            )
+        )
+    return found
+
+
+def resource_policy_warning(policy: str) -> str | None:
+    """A warning when a REST API's resource policy is longer than the default quota allows."""
+    quota, limit = QUOTA_RESOURCE_POLICY
+    if len(policy) <= limit:
+        return None
+    return (
+        f"the PRIVATE API's resource policy is {len(policy)} characters, more than the quota "
+        f"'{quota}' ({limit} by default); raise it in Service Quotas before `pulumi up`, or "
+        "allow fewer VPC endpoints."
+    )
 
 
 def parse_route_path(path: str) -> tuple[str, ...]:
@@ -258,18 +552,16 @@ class AuthorizerSpec:
                     "functionArn."
                 )
             for arn in self.provider_arns:
-                if COGNITO_POOL_ARN.match(arn) is None:
-                    raise ValueError(f"'{arn}' is not a Cognito user pool ARN.")
+                check_cognito_pool_arn(arn)
         else:
             if self.function_arn is None or self.provider_arns:
                 raise ValueError(
                     f"a {self.type} authorizer needs functionArn (the Lambda function) and no "
                     "providerArns."
                 )
-            if LAMBDA_ARN.match(self.function_arn) is None:
-                raise ValueError(f"'{self.function_arn}' is not a Lambda function ARN.")
-        if not 0 <= self.result_ttl_seconds <= 3600:
-            raise ValueError(f"resultTtlSeconds {self.result_ttl_seconds} is outside 0 to 3600.")
+            check_lambda_arn(self.function_arn)
+        check_identity_source(self.type, self.identity_source)
+        check_result_ttl(self.result_ttl_seconds)
 
     @property
     def is_lambda(self) -> bool:
@@ -371,9 +663,9 @@ class PrivateRestApiArgs:
     endpoint_type: EndpointType = "REGIONAL"
     #: Interface VPC endpoints (execute-api) allowed to call a PRIVATE API. Default: ().
     vpc_endpoint_ids: tuple[str, ...] = ()
-    #: Integration timeout in ms, 50 to 29000. Default: 29000.
+    #: Integration timeout in ms, 50 to 29000 (to 300000 with `allow_long_timeout`). Default: 29000.
     timeout_ms: int = MAX_TIMEOUT_MS
-    #: Allow timeouts above 29000 ms (needs a raised account quota). Default: False.
+    #: Allow timeouts above 29000 ms, up to 300000 (needs a raised account quota). Default: False.
     allow_long_timeout: bool = False
     #: Tags on every taggable resource. Default: none.
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -381,7 +673,8 @@ class PrivateRestApiArgs:
     tracing_enabled: bool = False
     #: JSON access logs to a CloudWatch log group this component creates. Default: False.
     access_logging: bool = False
-    #: Retention of that log group, in days. Default: 30.
+    #: Retention of that log group, in days: one of `LOG_RETENTION_DAYS` (0: never expire).
+    #: Default: 30.
     log_retention_days: int = 30
     #: Execution logging level: OFF, ERROR or INFO. Default: "OFF".
     logging_level: LoggingLevel = "OFF"
@@ -417,7 +710,7 @@ class PrivateRestApiArgs:
             if link.target_arn in owners:
                 found.append(
                     (
-                        f"vpc_links.{name}",
+                        f"vpc_links.{name}.target_arn",
                         f"targets the same NLB as '{owners[link.target_arn]}'; an NLB can back "
                         "one VPC link only (AWS would leave the second FAILED: 'NLB is already "
                         "associated with another VPC Endpoint Service'), so point it at another "
@@ -425,7 +718,7 @@ class PrivateRestApiArgs:
                     )
                 )
             owners.setdefault(link.target_arn, name)
-        regions = sorted({link.region for link in self.vpc_links.values() if link.region})
+        regions = sorted({region for link in self.vpc_links.values() if (region := _region(link))})
         if len(regions) > 1:
             found.append(
                 (
@@ -479,19 +772,10 @@ class PrivateRestApiArgs:
             endpoint_type=self.endpoint_type,
         )
         found.extend(self._route_problems())
-        for key, value in self.tags.items():
-            if key.lower().startswith("aws:") or not 1 <= len(key) <= 128 or len(value) > 256:
-                found.append(
-                    (
-                        f"tags.{key}",
-                        "tag keys are 1 to 128 characters and may not start with 'aws:'; values "
-                        "are up to 256 characters.",
-                    )
-                )
-        if not 1 <= self.log_retention_days <= 3653:
-            found.append(
-                ("log_retention_days", f"{self.log_retention_days} is outside 1 to 3653 days.")
-            )
+        found.extend(
+            (f"tags.{key}" if key else "tags", message) for key, message in check_tags(self.tags)
+        )
+        check("log_retention_days", check_log_retention, self.log_retention_days)
         if self.logging_level not in LOGGING_LEVELS:
             found.append(
                 (
@@ -499,13 +783,31 @@ class PrivateRestApiArgs:
                     f"'{self.logging_level}' is not one of {', '.join(LOGGING_LEVELS)}.",
                 )
             )
+        found.extend(self._web_acl_problems())
+        return found
+
+    def _web_acl_problems(self) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
         if self.web_acl_arn is not None:
-            if WAF_ACL_ARN.match(self.web_acl_arn) is None:
-                found.append(("web_acl_arn", f"'{self.web_acl_arn}' is not a WAFv2 web ACL ARN."))
-            elif self.endpoint_type == "PRIVATE":
-                found.append(
-                    ("web_acl_arn", "WAF cannot be associated with a PRIVATE API's stage.")
-                )
+            try:
+                acl_region = check_web_acl_arn(self.web_acl_arn)
+            except ValueError as error:
+                found.append(("web_acl_arn", str(error)))
+            else:
+                link_region = self.link_region()
+                if self.endpoint_type == "PRIVATE":
+                    found.append(
+                        ("web_acl_arn", "WAF cannot be associated with a PRIVATE API's stage.")
+                    )
+                elif link_region is not None and acl_region != link_region:
+                    found.append(
+                        (
+                            "web_acl_arn",
+                            f"the web ACL is in {acl_region} but the API is in {link_region} "
+                            "(its NLBs' region); AWS WAF associates a stage only with a web ACL "
+                            f"of its own region: use a REGIONAL web ACL in {link_region}.",
+                        )
+                    )
         return found
 
     def _route_problems(self) -> list[tuple[str, str]]:
@@ -556,8 +858,16 @@ class PrivateRestApiArgs:
 
     def link_region(self) -> str | None:
         """The region the links' NLBs are in, where any link names its NLB."""
-        regions = sorted({link.region for link in self.vpc_links.values() if link.region})
+        regions = sorted({region for link in self.vpc_links.values() if (region := _region(link))})
         return regions[0] if regions else None
+
+
+def _region(link: VpcLinkSpec) -> str | None:
+    """A link's region, None where unknown (or where its ARN is already reported as wrong)."""
+    try:
+        return link.region
+    except ValueError:
+        return None
 
 
 def _not_a_link(name: str, links: Mapping[str, VpcLinkSpec]) -> str:

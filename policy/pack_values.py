@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, NoReturn
 
+import pulumi_policy.deserialize as _deserialize
+import pulumi_policy.policy as _policy_server
+from pack_regions import PARTITION_OF_REGION
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
     UNKNOWN_ARRAY_VALUE,
@@ -25,6 +29,88 @@ from pulumi_policy.proxy import (
     UNKNOWN_STRING_VALUE,
     UnknownValueError,
 )
+from pulumi_policy.secret import Secret, _DictSecretsProxy, _ListSecretsProxy
+
+# --- Secrets ----------------------------------------------------------------------------------
+# The server deserializes `Analyze` and `AnalyzeStack` properties with the engine's secret
+# envelopes removed, so a rule could not tell a secret from any other value and would quote its
+# plaintext. The pack has the server keep them (as `pulumi_policy.secret.Secret`, the SDK's own
+# marker, which its remediation path already uses); `get` unwraps them and marks what it returns,
+# so `shown` prints "[secret]" for a secret value or anything inside one.
+# (The SDK's remediation path calls the same function; this pack has no remediations.)
+
+
+def _keep_secrets(props: dict[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
+    """`deserialize_properties` that leaves secrets as `Secret` values (none are proxied)."""
+    del proxy_secrets
+    return {
+        key: _plain(_deserialize._deserialize_property(value, True)) for key, value in props.items()
+    }
+
+
+def _plain(value: Any) -> Any:
+    """The SDK's secret-marking result without its unwrapping proxies (which hide the marks)."""
+    if isinstance(value, _DictSecretsProxy):
+        return {k: _plain(v) for k, v in value["__target"].items()}
+    if isinstance(value, _ListSecretsProxy):
+        return [_plain(v) for v in value["__target"]]
+    if isinstance(value, Secret):
+        return Secret(_plain(value.value))
+    return value
+
+
+setattr(_policy_server, "deserialize_properties", _keep_secrets)  # noqa: B010 (the SDK global)
+
+SECRET_SHOWN: Final = "[secret]"  # noqa: S105 (the placeholder, not a secret)
+
+
+class SecretText(str):
+    """A string that was secret: compares and matches as the string, never shown."""
+
+    __slots__ = ()
+
+
+class SecretNumber(float):
+    """A number that was secret."""
+
+    __slots__ = ()
+
+
+class SecretMapping(dict[str, Any]):
+    """A mapping that was secret, or was inside a secret: its values are secret too."""
+
+
+class SecretList(list[Any]):
+    """A list that was secret, or was inside a secret."""
+
+
+def _as_secret(value: Any) -> Any:
+    """The value marked secret where its type allows (bools and None cannot be)."""
+    if isinstance(value, Secret):
+        value = value.value
+    if isinstance(value, str) and not isinstance(value, SecretText):
+        return SecretText(value)
+    if isinstance(value, int | float) and not isinstance(value, bool | SecretNumber):
+        return SecretNumber(value)
+    if isinstance(value, Mapping) and not isinstance(value, SecretMapping):
+        return SecretMapping({k: value[k] for k in value if isinstance(k, str)})
+    if (
+        isinstance(value, Sequence)
+        and not isinstance(value, str | bytes)
+        and not isinstance(value, SecretList)
+    ):
+        return SecretList(value[i] for i in range(len(value)))
+    return value
+
+
+def is_secret(value: object) -> bool:
+    return isinstance(value, SecretText | SecretNumber | SecretMapping | SecretList | Secret)
+
+
+def reveal(value: Any) -> Any:
+    """A `Secret` marker's value (for code that reads properties without `get`)."""
+    return value.value if isinstance(value, Secret) else value
+
 
 SENTINELS: Final = frozenset(
     {
@@ -81,6 +167,9 @@ def get(container: object, *path: str | int) -> Any:
     Works on the proxy and on plain dicts and lists (where an unknown is the bare sentinel).
     """
     current: Any = container
+    secret = is_secret(current)
+    if isinstance(current, Secret):
+        current = current.value
     for depth, key in enumerate(path):
         try:
             by_key = isinstance(key, str) and isinstance(current, Mapping)
@@ -96,9 +185,12 @@ def get(container: object, *path: str | int) -> Any:
             return MISSING
         except UnknownValueError as error:
             return Unknown(error)
+        if isinstance(current, Secret):
+            secret = True
+            current = current.value
         if is_sentinel(current):
             return _unknown(current, path[: depth + 1])
-    return current
+    return _as_secret(current) if secret else current
 
 
 def items(mapping: object) -> list[tuple[str, Any]]:
@@ -148,7 +240,12 @@ def number(value: object) -> float | None:
 
 
 def shown(value: object, limit: int = 80) -> str:
-    """A value quoted for a message, cut short so malformed input cannot flood the output."""
+    """A value quoted for a message, cut short so malformed input cannot flood the output.
+
+    A secret value, or a structure holding one, is shown as "[secret]".
+    """
+    if is_secret(value) or _holds_secret(value):
+        return SECRET_SHOWN
     if isinstance(value, str):
         quoted = "'" + value + "'"
     elif value is MISSING:
@@ -164,6 +261,24 @@ def shown(value: object, limit: int = 80) -> str:
     return quoted if len(quoted) <= limit else quoted[: limit - 4] + "...'"
 
 
+def _holds_secret(value: object, depth: int = 0) -> bool:
+    if depth > 32:
+        return False
+    if isinstance(value, Secret):
+        return True
+    if isinstance(value, Mapping):
+        try:
+            return any(_holds_secret(value[k], depth + 1) for k in list(value))
+        except (KeyError, TypeError, UnknownValueError):
+            return False
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        try:
+            return any(_holds_secret(value[i], depth + 1) for i in range(len(value)))
+        except (IndexError, TypeError, UnknownValueError):
+            return False
+    return False
+
+
 def display_number(value: float) -> str:
     value = float(value)
     return str(int(value)) if value.is_integer() else str(value)
@@ -171,8 +286,13 @@ def display_number(value: float) -> str:
 
 # --- ARNs -------------------------------------------------------------------------------------
 
-_PARTITION = r"aws(?:-[a-z]+)*"
-_REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]+"
+#: Every region of every partition pulumi-aws 7.51 knows (pack_regions.py, with its sources).
+_PARTITION = r"(?P<partition>aws(?:-[a-z]+)*)"
+_REGION = (
+    "(?P<region>"
+    + "|".join(sorted(map(re.escape, PARTITION_OF_REGION), key=len, reverse=True))
+    + ")"
+)
 _ACCOUNT = r"[0-9]{12}"
 # Load balancer names: 1-32 alphanumerics or hyphens, not starting or ending with a hyphen.
 _LB_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
@@ -183,7 +303,7 @@ NLB_ARN: Final = re.compile(
 )
 LB_ARN: Final = re.compile(
     rf"arn:{_PARTITION}:elasticloadbalancing:{_REGION}:{_ACCOUNT}"
-    rf":loadbalancer/(?:net|app)/{_LB_NAME}/{_LB_ID}"
+    rf":loadbalancer/(?P<kind>net|app)/{_LB_NAME}/{_LB_ID}"
 )
 STAGE_ARN: Final = re.compile(
     rf"arn:{_PARTITION}:apigateway:{_REGION}::/restapis/(?P<api>[^/]+)/stages/(?P<stage>[^/]+)"
@@ -192,12 +312,52 @@ STAGE_ARN: Final = re.compile(
 STAGE_VARIABLE_REF: Final = re.compile(r"\$\{stageVariables\.(?P<name>[A-Za-z0-9_]+)\}")
 
 
+def _arn_match(pattern: re.Pattern[str], value: object) -> re.Match[str] | None:
+    """A full match whose partition is its region's own (no `arn:aws-cn:...:us-east-1:`)."""
+    if not isinstance(value, str):
+        return None
+    match = pattern.fullmatch(value)
+    if match is None or PARTITION_OF_REGION.get(match.group("region")) != match.group("partition"):
+        return None
+    return match
+
+
 def is_nlb_arn(value: object) -> bool:
-    return isinstance(value, str) and NLB_ARN.fullmatch(value) is not None
+    return _arn_match(NLB_ARN, value) is not None
 
 
 def is_load_balancer_arn(value: object) -> bool:
-    return isinstance(value, str) and LB_ARN.fullmatch(value) is not None
+    return _arn_match(LB_ARN, value) is not None
+
+
+def load_balancer_kind(value: object) -> str | None:
+    """'net' or 'app' for a load balancer ARN (whatever its region), else None."""
+    match = LB_ARN.fullmatch(value) if isinstance(value, str) else None
+    return match.group("kind") if match else None
+
+
+def arn_region(value: object) -> str | None:
+    """The region of an ARN of a known region, else None."""
+    if not isinstance(value, str):
+        return None
+    parts = value.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] in PARTITION_OF_REGION else None
+
+
+def arn_partition_problem(value: object) -> str | None:
+    """Why an ARN's partition and region cannot go together, if they cannot."""
+    if not isinstance(value, str):
+        return None
+    parts = value.split(":")
+    if len(parts) < 6 or parts[0] != "arn":
+        return None
+    partition, region = parts[1], parts[3]
+    expected = PARTITION_OF_REGION.get(region)
+    if expected is None:
+        return f"'{region}' is not a region of any partition the AWS provider knows"
+    if expected != partition:
+        return f"the region {region} is in the partition '{expected}', not '{partition}'"
+    return None
 
 
 def stage_variable_name(value: object) -> str | None:
@@ -206,3 +366,33 @@ def stage_variable_name(value: object) -> str | None:
         return None
     match = STAGE_VARIABLE_REF.fullmatch(value)
     return match.group("name") if match else None
+
+
+def expression_problem(value: str) -> str:
+    """Why a string meant as `${stageVariables.NAME}` is not one, in the words of its mistake."""
+    if is_secret(value):
+        return "its text is secret, so this message cannot quote the mistake"
+    for position, character in enumerate(value):
+        if not character.isascii():
+            name = unicodedata.name(character, "an unnamed character")
+            return (
+                f"it contains {name} (U+{ord(character):04X}) at position {position + 1}, which "
+                "looks like a letter of the expression but is not ASCII, so API Gateway does not "
+                "substitute it"
+            )
+    if STAGE_VARIABLE_REF.search(value):
+        return "the stage variable must be the whole value, with nothing around it"
+    loose = re.search(r"\$(\{?)stagevariables\.([A-Za-z0-9_]*)(\}?)", value, re.IGNORECASE)
+    if loose is not None:
+        opened, name, closed = loose.groups()
+        if not (opened and closed):
+            return (
+                "it has no braces: API Gateway substitutes only the form "
+                f"'${{stageVariables.{name or 'NAME'}}}' in connectionId"
+            )
+        if "stageVariables" not in loose.group(0):
+            return "'stageVariables' is case-sensitive: write it exactly so"
+        if not name:
+            return "it names no stage variable"
+        return "the stage variable must be the whole value, with nothing around it"
+    return "it is not a stage variable expression"

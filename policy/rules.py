@@ -10,6 +10,7 @@ Neither ever reports a violation on a guess. See README.md for the rules and the
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -52,6 +53,10 @@ HTTP_TYPES: Final = frozenset({"HTTP", "HTTP_PROXY"})
 DEFAULT_STAGE_VARIABLE: Final = "vpcLinkId"
 MIN_TIMEOUT_MS: Final = 50
 DEFAULT_MAX_TIMEOUT_MS: Final = 29_000
+#: The most a raised quota allows a buffered integration (pulumi-aws Integration docstring).
+MAX_LONG_TIMEOUT_MS: Final = 300_000
+#: Resources of the AWS Cloud Control provider this pack does not judge.
+NATIVE_APIGATEWAY_PREFIX: Final = "aws-native:apigateway:"
 LOGGING_LEVELS: Final = frozenset({"ERROR", "INFO"})
 
 
@@ -76,11 +81,17 @@ def _config_strings(args: ResourceValidationArgs | StackValidationArgs, key: str
     return [v for v in value if isinstance(v, str) and v]
 
 
-def _stage_variable(args: ResourceValidationArgs) -> str:
+def _pinned_stage_variable(args: ResourceValidationArgs) -> str | None:
+    """The stage variable the pack's config names, if it names one (there is no default)."""
     value = _config(args).get("stageVariable")
     if isinstance(value, str) and pv.STAGE_VARIABLE_REF.fullmatch(expression(value)):
         return value
-    return DEFAULT_STAGE_VARIABLE
+    return None
+
+
+def _stage_variable(args: ResourceValidationArgs) -> str:
+    """The variable a fix suggests: the configured one, else the program's `vpcLinkId`."""
+    return _pinned_stage_variable(args) or DEFAULT_STAGE_VARIABLE
 
 
 def _max_timeout(args: ResourceValidationArgs) -> float:
@@ -118,6 +129,7 @@ def _host_is_public(uri: object, public_hosts: list[str]) -> bool | pv.Unknown:
         host = urlsplit(uri).hostname
     except ValueError:
         return False
+    host = (host or "").rstrip(".")  # a fully qualified name (a trailing dot) is the same host
     if not host:
         return False
     for entry in (h.lower().rstrip(".") for h in public_hosts):
@@ -224,7 +236,8 @@ def vpc_link_connection_id_uses_stage_variable(
         connection_type.defer()
     if connection_type != "VPC_LINK":
         return
-    variable = _stage_variable(args)
+    pinned = _pinned_stage_variable(args)
+    variable = pinned or DEFAULT_STAGE_VARIABLE
     wanted = expression(variable)
     fix = (
         f"set it to '{wanted}' so the stage variable chooses the VPC link, and switch links by "
@@ -234,7 +247,9 @@ def vpc_link_connection_id_uses_stage_variable(
     value = pv.get(args.props, "connectionId")
     if isinstance(value, pv.Unknown):
         value.defer()
-    if value == wanted:
+    other = pv.stage_variable_name(value)
+    if other is not None and (pinned is None or other == pinned):
+        # Whether the stage defines it as a link id is stage-defines-vpc-link-variable's part.
         return
     if pv.is_absent(value):
         report(
@@ -247,18 +262,24 @@ def vpc_link_connection_id_uses_stage_variable(
             args.urn,
         )
         return
-    other = pv.stage_variable_name(value)
-    if other is not None:
+    if other is not None and pv.is_secret(value):
         report(
-            f"Integration '{name}' takes its connectionId from the stage variable '{other}', but "
-            f"this stack's links are chosen by '{variable}'; set it to '{wanted}' (or set this "
-            f"rule's stageVariable to '{other}' if that is the variable every stage defines).",
+            f"Integration '{name}' takes its connectionId from a stage variable named in a secret "
+            f"value, not from '{variable}', which this pack's config pins; {fix}.",
             args.urn,
         )
-    elif "stageVariables" in value:
+    elif other is not None:
         report(
-            f"Integration '{name}' sets connectionId to {pv.shown(value)}: the stage variable "
-            f"must be the whole value, with nothing around it; {fix}.",
+            f"Integration '{name}' takes its connectionId from the stage variable '{other}', but "
+            f"this pack's config pins the links' variable to '{variable}'; set it to '{wanted}' "
+            f"(or set this rule's stageVariable to '{other}' if that is the variable every stage "
+            "defines, or remove the setting to accept any stage variable the stages define).",
+            args.urn,
+        )
+    elif "stagevariables" in value.lower() or not value.isascii():
+        report(
+            f"Integration '{name}' sets connectionId to {pv.shown(value)}, which is not a stage "
+            f"variable expression API Gateway substitutes: {pv.expression_problem(value)}; {fix}.",
             args.urn,
         )
     else:
@@ -282,6 +303,13 @@ def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) 
                 "exactly one Network Load Balancer. Set targetArn to that NLB's ARN.",
                 args.urn,
             )
+        elif (problem := pv.arn_partition_problem(targets[0])) is not None:
+            report(
+                f"VPC link '{name}' targets {pv.shown(targets[0], 160)}, which cannot exist: "
+                f"{problem}. Give the ARN of the Network Load Balancer as AWS prints it "
+                "(`aws elbv2 describe-load-balancers`).",
+                args.urn,
+            )
         elif not pv.is_nlb_arn(targets[0]):
             report(
                 f"VPC link '{name}' targets {pv.shown(targets[0], 160)}, which is not a Network "
@@ -291,6 +319,8 @@ def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) 
                 "integrationTarget for an Application Load Balancer.",
                 args.urn,
             )
+        else:
+            _report_cross_region_link(args, targets[0], report)
         return
     if args.resource_type != INTEGRATION:
         return
@@ -307,6 +337,37 @@ def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) 
             "loadbalancer/app|net/<name>/<id>).",
             args.urn,
         )
+
+
+def _link_region(args: ResourceValidationArgs) -> tuple[str, str] | None:
+    """Where a link is created, and from what: its own `region` input (pulumi-aws v7 takes one on
+    every resource), else its provider's `region` (the provider config, `aws:region`)."""
+    own = pv.get(args.props, "region")
+    if isinstance(own, str) and own:
+        return own, "its region input"
+    provider = getattr(args, "provider", None)
+    configured = pv.get(getattr(provider, "props", None), "region")
+    if isinstance(configured, str) and configured:
+        return configured, "its provider's region (aws:region)"
+    return None
+
+
+def _report_cross_region_link(
+    args: ResourceValidationArgs, target: object, report: ReportViolation
+) -> None:
+    """A VPC link reaches only a load balancer of its own region (AWS: CreateVpcLink)."""
+    nlb_region = pv.arn_region(target)
+    where = _link_region(args)
+    if nlb_region is None or where is None or where[0] == nlb_region:
+        return
+    region, source = where
+    report(
+        f"VPC link '{args.name}' is created in {region} ({source}) but targets a Network Load "
+        f"Balancer in {nlb_region}; a VPC link reaches only load balancers of its own region, so "
+        f"AWS would leave it FAILED. Use an NLB in {region}, or create the link (and its REST "
+        f"API) in {nlb_region}.",
+        args.urn,
+    )
 
 
 # --- Mandatory stack rules ------------------------------------------------------------------
@@ -347,6 +408,24 @@ def _link_target_keys(
     return keys
 
 
+def _load_balancer_kind(key: str, shown: str, graph: StackGraph) -> str:
+    """How a message names the load balancer two links share: by its ARN, or its resource."""
+    kind = pv.load_balancer_kind(shown)
+    lb = graph.by_urn.get(key.removeprefix("lb:")) if key.startswith("lb:") else None
+    if kind is None and lb is not None:
+        declared = pv.get(lb.props, "loadBalancerType")  # aws.lb: "application" unless set
+        kind = (
+            "net"
+            if declared == "network"
+            else "app"
+            if pv.is_absent(declared) or declared == "application"
+            else None
+        )
+    return {"net": "Network Load Balancer", "app": "Application Load Balancer"}.get(
+        kind or "", "load balancer"
+    )
+
+
 def vpc_link_target_unique(args: StackValidationArgs, report: ReportViolation) -> None:
     """Two VPC links cannot share an NLB: AWS leaves the second one FAILED."""
     graph = StackGraph(args.resources)
@@ -360,8 +439,9 @@ def vpc_link_target_unique(args: StackValidationArgs, report: ReportViolation) -
         for key, shown in _link_target_keys(link, lb_by_arn).items():
             first = first_by_key.setdefault(key, link)
             if first is not link:
+                kind = _load_balancer_kind(key, shown, graph)
                 report(
-                    f"VPC link '{link.name}' targets the Network Load Balancer {shown}, which VPC "
+                    f"VPC link '{link.name}' targets the {kind} {shown}, which VPC "
                     f"link '{first.name}' of this stack already targets; AWS would leave the "
                     "second link FAILED ('NLB is already associated with another VPC Endpoint "
                     f"Service'). Give each link its own NLB, or use '{first.name}' instead.",
@@ -369,7 +449,23 @@ def vpc_link_target_unique(args: StackValidationArgs, report: ReportViolation) -
                 )
 
 
-def _stage_variable_problem(value: object, subject: str, graph: StackGraph) -> str | None:
+class _LinkIndex:
+    """The stack's VPC links by id and by name, built once per stack rule run."""
+
+    def __init__(self, graph: StackGraph) -> None:
+        self.graph = graph
+        self.ids: set[str] = set()
+        self.by_name: dict[str, PolicyResource] = {}
+        for link in graph.of_type(VPC_LINK, VPC_LINK_V2):
+            link_id = pv.get(link.props, "id")
+            if isinstance(link_id, str):
+                self.ids.add(link_id)
+            link_name = pv.get(link.props, "name")
+            if isinstance(link_name, str):
+                self.by_name.setdefault(link_name, link)
+
+
+def _stage_variable_problem(value: object, subject: str, links: _LinkIndex) -> str | None:
     """What is provably wrong with a stage variable's value as a VPC link id, if anything.
 
     Returns a predicate about `subject` ("does not define the stage variable 'vpcLinkId'").
@@ -391,22 +487,20 @@ def _stage_variable_problem(value: object, subject: str, graph: StackGraph) -> s
             f"sets {subject} to {pv.shown(value)}, which is not a VPC link id{hint}: link ids "
             "are short alphanumeric strings such as 'gim7c3'"
         )
-    links = graph.of_type(VPC_LINK, VPC_LINK_V2)
-    if any(pv.get(link.props, "id") == value for link in links):
+    if value in links.ids:
         return None  # the `id` output of a link of this stack (stack analysis of outputs)
-    owner = graph.by_id.get(value)
+    owner = links.graph.by_id.get(value)
     if owner is not None and owner.resource_type not in (VPC_LINK, VPC_LINK_V2):
         return (
             f"sets {subject} to {pv.shown(value)}, which is the id of {owner.resource_type} "
             f"'{owner.name}', not of a VPC link"
         )
-    if owner is None:
-        for link in links:
-            if pv.get(link.props, "name") == value:
-                return (
-                    f"sets {subject} to {pv.shown(value)}, which is the name of VPC link "
-                    f"'{link.name}', not its id"
-                )
+    named = links.by_name.get(value) if owner is None else None
+    if named is not None:
+        return (
+            f"sets {subject} to {pv.shown(value)}, which is the name of VPC link "
+            f"'{named.name}', not its id"
+        )
     return None
 
 
@@ -414,18 +508,23 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
     """A stage without the variable its integrations name fails every request at run time."""
     graph = StackGraph(args.resources)
     needs: dict[str, dict[str, list[str]]] = {}
+    secret_names: set[str] = set()  # named only by secret connectionIds: never quoted
     for integration in graph.of_type(INTEGRATION):
         kind = pv.get(integration.props, "type")
         if not (isinstance(kind, str) and kind.upper() in HTTP_TYPES):
             continue
         if pv.get(integration.props, "connectionType") != "VPC_LINK":
             continue
-        variable = pv.stage_variable_name(pv.get(integration.props, "connectionId"))
+        connection_id = pv.get(integration.props, "connectionId")
+        variable = pv.stage_variable_name(connection_id)
         api = graph.api_of(integration)
         if variable is None or api is None:
             continue
+        if pv.is_secret(connection_id):
+            secret_names.add(variable)
         needs.setdefault(api, {}).setdefault(variable, []).append(integration.name)
 
+    links = _LinkIndex(graph)
     for stage in graph.of_type(STAGE):
         api = graph.api_of(stage)
         if api is None or api not in needs:
@@ -441,25 +540,26 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
                 if len(users) > 1
                 else f"integration '{users[0]}' uses as its connectionId"
             )
-            subject = f"the stage variable '{variable}'"
-            problem = _stage_variable_problem(pv.get(variables, variable), subject, graph)
+            named = pv.SECRET_SHOWN if variable in secret_names else variable
+            subject = f"the stage variable '{named}'"
+            problem = _stage_variable_problem(pv.get(variables, variable), subject, links)
             if problem is not None:
                 report(
                     f"Stage '{stage.name}' of REST API {graph.api_label(api)} {problem}, which "
                     f"{used_by}; every request to this stage would fail. Set "
-                    f"variables['{variable}'] on the stage to the id of the VPC link it should "
+                    f"variables['{named}'] on the stage to the id of the VPC link it should "
                     "use.",
                     stage.urn,
                 )
             override = pv.get(overrides, variable)
             if override is pv.MISSING:
                 continue  # the canary inherits the stage's value
-            problem = _stage_variable_problem(override, subject, graph)
+            problem = _stage_variable_problem(override, subject, links)
             if problem is not None:
                 report(
                     f"Stage '{stage.name}' has a canary whose stageVariableOverrides {problem}, "
                     f"which {used_by}; every canary request would fail. Set "
-                    f"canarySettings.stageVariableOverrides['{variable}'] to a VPC link id, or "
+                    f"canarySettings.stageVariableOverrides['{named}'] to a VPC link id, or "
                     "remove the override so the canary uses the stage's value.",
                     stage.urn,
                 )
@@ -779,6 +879,52 @@ def stage_has_waf_web_acl(args: StackValidationArgs, report: ReportViolation) ->
         )
 
 
+def aws_native_apigateway_not_judged(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Say so, rather than pass in silence, where the pack's rules cannot look."""
+    for resource in args.resources:
+        kind = getattr(resource, "resource_type", "")
+        if not isinstance(kind, str) or not kind.startswith(NATIVE_APIGATEWAY_PREFIX):
+            continue
+        report(
+            f"{kind} '{resource.name}' is an aws-native (Cloud Control) API Gateway resource, "
+            "which this pack does not judge: its VPC link, stage variable and Checkov rules read "
+            "pulumi_aws (aws:apigateway/...) resources only, so a native Method's inline "
+            "integration, a native Stage's variables or a native VpcLink pass unchecked. Define "
+            "the API with pulumi_aws to have it judged, or review these resources by hand.",
+            resource.urn,
+        )
+
+
+def _refusing_unknown_settings(policy: ResourceValidationPolicy | StackValidationPolicy) -> None:
+    """Fail closed on a misspelt setting: the CLI passes any key of a rule's config through.
+
+    A rule run with a setting it does not have raises, so the CLI reports the pack's error and
+    stops, naming the nearest real setting, instead of running with the default in silence.
+    """
+    schema = policy.config_schema
+    allowed = sorted(schema.properties) if schema is not None else []
+    original = policy.validate
+
+    def validate(args: Any, report: ReportViolation) -> Any:
+        config = _config(args)
+        for key in sorted(k for k in config if k not in allowed and k != "enforcementLevel"):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            settings = (
+                f"its settings are {', '.join(allowed)}"
+                if allowed
+                else "it takes no settings, only an enforcement level"
+            )
+            raise ValueError(
+                f"the policy pack config gives rule '{policy.name}' the setting '{key}', which "
+                f"it does not have; {hint}{settings} (see policy/README.md, 'Settings')."
+            )
+        return original(args, report)
+
+    # An instance attribute: the server calls `policy.validate(args, report)`.
+    setattr(policy, "validate", validate)  # noqa: B010
+
+
 # --- The pack ---------------------------------------------------------------------------------
 
 
@@ -789,11 +935,15 @@ def _schema(**properties: dict[str, Any]) -> PolicyConfigSchema:
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
 
 #: Both VPC link integration rules take it: the fix one suggests is the form the other enforces.
+#: No default: unset, any `${stageVariables.NAME}` passes and the stages must define NAME as a
+#: link id (stage-defines-vpc-link-variable), as the program's `stageVariable` key allows.
 STAGE_VARIABLE_SCHEMA: Final[dict[str, Any]] = {
     "type": "string",
-    "pattern": "^[A-Za-z0-9_]+$",
-    "default": DEFAULT_STAGE_VARIABLE,
-    "description": "The stage variable holding the active VPC link id.",
+    "pattern": "^[A-Za-z0-9_]{1,64}$",
+    "description": (
+        "Pin the stage variable holding the active VPC link id; unset, any stage variable the "
+        "stages define as a link id passes."
+    ),
 }
 
 POLICIES: Final[list[Policy]] = [
@@ -860,6 +1010,7 @@ POLICIES: Final[list[Policy]] = [
             maxTimeoutMs={
                 "type": "integer",
                 "minimum": MIN_TIMEOUT_MS,
+                "maximum": MAX_LONG_TIMEOUT_MS,
                 "default": DEFAULT_MAX_TIMEOUT_MS,
                 "description": "Raise after AWS raised the account's integration timeout quota.",
             }
@@ -943,7 +1094,19 @@ POLICIES: Final[list[Policy]] = [
         validate=method_settings_no_data_trace,
         enforcement_level=ADVISORY,
     ),
+    StackValidationPolicy(
+        name="aws-native-apigateway-not-judged",
+        description=(
+            "aws-native:apigateway resources are reported as not judged by this pack's rules."
+        ),
+        validate=aws_native_apigateway_not_judged,
+        enforcement_level=ADVISORY,
+    ),
 ]
+
+for _policy in POLICIES:
+    if isinstance(_policy, ResourceValidationPolicy | StackValidationPolicy):
+        _refusing_unknown_settings(_policy)
 
 #: Rule name -> its default enforcement level ("mandatory" or "advisory").
 DEFAULT_LEVELS: Final = {p.name: (p.enforcement_level or ADVISORY).value for p in POLICIES}

@@ -29,12 +29,8 @@ require_aws_credentials
 ensure_backend_login
 
 pulumi stack select --create "${stack}"
-policy_args=(--policy-pack policy)
-if [[ -f "policy/config/${stack}.json" ]]; then
-  policy_args+=(--policy-pack-config "policy/config/${stack}.json")
-elif [[ "${stack}" == prod* && -f policy/config/strict.json ]]; then
-  policy_args+=(--policy-pack-config policy/config/strict.json)
-fi
+# The same pack config as `make check` and CI (scripts/policy-config.sh).
+policy_args=(--policy-pack policy --policy-pack-config "$(scripts/policy-config.sh "${stack}")")
 
 if [[ "${mode}" == preview ]]; then
   pulumi preview --stack "${stack}" --diff "${policy_args[@]}"

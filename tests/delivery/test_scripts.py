@@ -127,7 +127,7 @@ def test_up_runs_pulumi_once_the_stack_names_a_real_account(project: Project) ->
     assert [argv for _, argv in project.recorded()] == [
         "whoami",
         "stack select --create dev",
-        "up --stack dev --policy-pack policy",
+        "up --stack dev --policy-pack policy --policy-pack-config policy/config/default.json",
     ]
 
 
@@ -191,7 +191,7 @@ def test_demo_deploys_the_backend_then_dev_against_it_then_smoke_checks(
         "config set backendStack organization/private-api-backend/demo --stack dev",
         "whoami",
         "stack select --create dev",
-        "up --stack dev --yes --policy-pack policy",
+        "up --stack dev --yes --policy-pack policy --policy-pack-config policy/config/default.json",
         "stack output invokeUrl --stack dev",
     ]
     assert private_api == ["/dev/"], "the smoke check sends GET / through the invoke URL"

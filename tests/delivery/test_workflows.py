@@ -85,8 +85,36 @@ def matrix_entries(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def expected_policy_config(stack: str) -> str:
-    """prod is checked with every rule mandatory; the other stacks with the pack's defaults."""
-    return STRICT if stack.startswith("prod") else DEFAULT
+    """The config scripts/policy-config.sh picks, which `make check` and `make up` use too."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "policy-config.sh"), stack],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_policy_config_rule_is_strict_for_prod_and_default_otherwise() -> None:
+    assert expected_policy_config("prod") == STRICT
+    assert expected_policy_config("prod-eu") == STRICT
+    assert expected_policy_config("dev") == DEFAULT
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_make_check_and_make_up_use_the_same_config_as_ci(stack: str) -> None:
+    """`make -n` prints the commands: check passes the script's choice, up.sh calls the script."""
+    dry = subprocess.run(
+        ["make", "-n", "check", f"STACK={stack}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "scripts/policy-config.sh" in dry.stdout
+    assert '--policy-pack-config "$config"' in dry.stdout
+    up = (ROOT / "scripts" / "up.sh").read_text()
+    assert '--policy-pack-config "$(scripts/policy-config.sh "${stack}")"' in up
 
 
 def test_the_repository_ships_stacks() -> None:

@@ -25,7 +25,6 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from tools.policy_client import UNKNOWN, Resource, to_struct
@@ -41,6 +40,7 @@ STACK_RULES: Final = (
     "stage-has-execution-logging",
     "stage-cache-encrypted",
     "stage-has-waf-web-acl",
+    "aws-native-apigateway-not-judged",
 )
 
 PROJECT: Final = "shop"
@@ -95,7 +95,9 @@ def policy(name: str) -> Policy:
 def engine_props(properties: Mapping[str, Any]) -> Any:
     """Properties as a rule receives them from the server."""
     wire = json_format.MessageToDict(to_struct(properties))
-    return unknown_checking_proxy(deserialize_properties(wire))
+    # The server's own deserializer, as the pack sets it (pack_values keeps secrets marked).
+    deserialize = importlib.import_module("pulumi_policy.policy").deserialize_properties
+    return unknown_checking_proxy(deserialize(wire))
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+import pulumi_aws
 import rules
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -110,6 +111,9 @@ def is_nlb_arn(arn: str) -> bool:
         return False
     if not _digits(pieces[-1]) or service != "elasticloadbalancing":
         return False
+    # Only regions the provider knows, each in its own partition (by the SDKs' region prefixes).
+    if region not in {r.value for r in pulumi_aws.Region} or partition != _partition_of(region):
+        return False
     if len(account) != 12 or not _digits(account):
         return False
     kind = resource.split("/")
@@ -119,6 +123,21 @@ def is_nlb_arn(arn: str) -> bool:
     name_ok = 1 <= len(name) <= 32 and all(c in NAME_CHARS for c in name)
     name_ok = name_ok and not name.startswith("-") and not name.endswith("-")
     return name_ok and len(ident) == 16 and all(c in HEX for c in ident)
+
+
+def _partition_of(region: str) -> str:
+    for prefix, partition in (
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("us-iso-", "aws-iso"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("eusc-", "aws-eusc"),
+    ):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
 
 
 def _lower(word: str) -> bool:
@@ -134,9 +153,9 @@ def maybe(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(valid, valid, valid, st.text(max_size=20))
 
 
-PARTITIONS = st.sampled_from(["aws", "aws-cn", "aws-us-gov", "aws-iso-b"])
+PARTITIONS = st.sampled_from(["aws", "aws-cn", "aws-us-gov", "aws-iso-b", "aws-eusc"])
 REGIONS = st.sampled_from(
-    ["us-east-1", "eu-west-3", "us-gov-west-1", "cn-north-1", "ap-southeast-2"]
+    ["us-east-1", "eu-west-3", "us-gov-west-1", "cn-north-1", "ap-southeast-2", "eusc-de-east-1"]
 )
 ACCOUNTS = st.text(string.digits, min_size=12, max_size=12)
 LB_NAMES = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?", fullmatch=True)
@@ -235,6 +254,15 @@ CONFIGS = st.dictionaries(
     max_size=3,
 )
 RESOURCE_RULES = [p.name for p in rules.POLICIES if isinstance(p, ResourceValidationPolicy)]
+
+
+def own(rule: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The settings of `config` the rule has (it refuses any other: see test_pack_grpc)."""
+    schema = next(p for p in rules.POLICIES if p.name == rule).config_schema
+    allowed = schema.properties if schema is not None else {}
+    return {k: v for k, v in config.items() if k in allowed}
+
+
 STACK_RULES = [p.name for p in rules.POLICIES if isinstance(p, StackValidationPolicy)]
 
 
@@ -255,7 +283,7 @@ def test_no_property_dictionary_makes_a_resource_rule_raise(
 ) -> None:
     """Through the server's path; the only exception is CrossGuard's own, for a real unknown."""
     for rule in RESOURCE_RULES:
-        outcome = check(rule, type_, props, config=config)
+        outcome = check(rule, type_, props, config=own(rule, config))
         if outcome.deferred is not None:
             assert has_unknown(props), rule
         for message in outcome.messages:
@@ -270,7 +298,9 @@ def test_no_python_value_makes_a_resource_rule_raise(
 ) -> None:
     """Called directly with plain dicts of any Python values (no proxy), rules still never raise."""
     for rule in RESOURCE_RULES:
-        assert check(rule, type_, props, config=config, proxied=False).deferred is None, rule
+        assert (
+            check(rule, type_, props, config=own(rule, config), proxied=False).deferred is None
+        ), rule
 
 
 @st.composite
@@ -324,7 +354,7 @@ def test_no_stack_makes_a_stack_rule_raise(
     """Stack rules skip unknowns resource by resource: they never raise, not even CrossGuard's."""
     urns = {r.urn for r in resources}
     for rule in STACK_RULES:
-        for where, message in check_stack(rule, resources, config=config):
+        for where, message in check_stack(rule, resources, config=own(rule, config)):
             assert where in urns, rule
             assert message.endswith("."), rule
 
@@ -391,7 +421,7 @@ def test_lambda_and_mock_integrations_never_break_a_mandatory_rule(
     """Without a connectionId, whatever else they hold (a stray one is the next test's)."""
     props = {k: v for k, v in props.items() if k != "connectionId"}
     for rule in MANDATORY_RESOURCE_RULES:
-        outcome = check(rule, INTEGRATION, {**props, "type": kind}, config=config)
+        outcome = check(rule, INTEGRATION, {**props, "type": kind}, config=own(rule, config))
         assert outcome.messages == [], rule
 
 

@@ -240,16 +240,18 @@ def test_literal_link_id_names_the_resource_and_the_fix() -> None:
 @pytest.mark.parametrize(
     ("value", "says"),
     [
-        ("${stageVariables.linkId}", "from the stage variable 'linkId'"),
-        ("${stageVariables.vpcLinkId} ", "must be the whole value"),
+        ("${stageVariables.vpcLinkId} ", "must be the whole value, with nothing around it"),
         ("prefix-${stageVariables.vpcLinkId}", "must be the whole value"),
-        ("$stageVariables.vpcLinkId", "must be the whole value"),
-        ("${stageVariables.VPCLINKID}", "from the stage variable 'VPCLINKID'"),
+        ("$stageVariables.vpcLinkId", "it has no braces"),
+        ("${stageVariables.vpcLinkId", "it has no braces"),
+        ("${stagevariables.vpcLinkId}", "'stageVariables' is case-sensitive"),
+        ("${st\u0430geVariables.vpcLinkId}", "CYRILLIC SMALL LETTER A (U+0430) at position 5"),
+        ("${stageVariables.vpcLinkId\u200b}", "ZERO WIDTH SPACE (U+200B)"),
         (None, "with no connectionId"),
         ("", "with no connectionId"),
         (42, "not a string"),
         (["gim7c3"], "not a string"),
-        (Secret("gim7c3"), "the literal 'gim7c3'"),
+        (Secret("gim7c3"), "the literal [secret]"),
     ],
 )
 def test_anything_but_the_exact_expression_is_a_violation(value: Any, says: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
 import pytest
 
+from components.args import resource_policy_warning
 from stack_config import ConfigError
 from tests.program.harness import PROJECT_DIR, evaluate
 from tools import mockrun, stackfiles
@@ -16,6 +18,22 @@ NLB_EU = (
     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/orders/0123456789abcdef"
 )
 NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders/0123456789abcdef"
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:authorize"
+ACL = "arn:aws:wafv2:{region}:123456789012:{scope}/webacl/orders-api/a1b2c3d4-5678-90ab-cdef"
+URI = "https://orders.internal.example.com"
+
+
+def token_authorizer(**fields: Any) -> dict[str, Any]:
+    """Overrides adding one TOKEN authorizer `tok`, with these fields over a valid one."""
+    return {"authorizers": {"tok": {"type": "TOKEN", "functionArn": LAMBDA, **fields}}}
+
+
+def tags(count: int, key_length: int = 8, value_length: int = 4) -> dict[str, Any]:
+    return {
+        "tags": {
+            f"{index:0{key_length}d}"[-key_length:]: "v" * value_length for index in range(count)
+        }
+    }
 
 
 def config_error(overrides: dict[str, Any], stack: str = "prod") -> str:
@@ -41,12 +59,12 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
     ),
     "ALB instead of NLB": (
         {"vpcLinks": {"blue": {"targetArn": ALB}}, "activeVpcLink": "blue"},
-        "private-api:vpcLinks.blue:",
+        "private-api:vpcLinks.blue.targetArn:",
         "Network Load Balancer",
     ),
     "not an ARN": (
         {"vpcLinks": {"blue": {"targetArn": "my-nlb"}}, "activeVpcLink": "blue"},
-        "private-api:vpcLinks.blue:",
+        "private-api:vpcLinks.blue.targetArn:",
         "loadbalancer/net/<name>/<id>",
     ),
     "link in another region than aws:region": (
@@ -56,17 +74,17 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
     ),
     "two links on one NLB": (
         {"vpcLinks": {"blue": {"targetArn": NLB}, "green": {"targetArn": NLB}}},
-        "private-api:vpcLinks.green:",
+        "private-api:vpcLinks.green.targetArn:",
         "point it at another NLB",
     ),
     "existing link id malformed": (
         {"vpcLinks": {"blue": {"id": "Not An Id!"}}, "activeVpcLink": "blue"},
-        "private-api:vpcLinks.blue:",
+        "private-api:vpcLinks.blue.id:",
         "aws apigateway get-vpc-links",
     ),
     "unknown link kind": (
         {"vpcLinks": {"blue": {"targetArn": NLB, "kind": "v3"}}, "activeVpcLink": "blue"},
-        "private-api:vpcLinks.blue:",
+        "private-api:vpcLinks.blue.kind:",
         "use 'v1'",
     ),
     "active link not among the links": (
@@ -101,17 +119,17 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
     ),
     "route path without leading slash": (
         {"routes": [{"path": "orders", "method": "GET"}]},
-        "private-api:routes[0]:",
+        "private-api:routes[0].path:",
         "must start with '/'",
     ),
     "route path with a character API Gateway rejects": (
         {"routes": [{"path": "/orders/*", "method": "GET"}]},
-        "private-api:routes[0]:",
+        "private-api:routes[0].path:",
         "which API Gateway rejects",
     ),
     "greedy parameter not last": (
         {"routes": [{"path": "/{proxy+}/x", "method": "GET"}]},
-        "private-api:routes[0]:",
+        "private-api:routes[0].path:",
         "it must be last",
     ),
     "two parameters at one level": (
@@ -124,9 +142,14 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
         "private-api:routes[1]:",
         "defined twice",
     ),
+    "unknown authorization": (
+        {"routes": [{"path": "/", "authorization": "IAM"}]},
+        "private-api:routes[0].authorization:",
+        "'IAM' is not one of NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS",
+    ),
     "unknown method": (
         {"routes": [{"path": "/", "method": "FETCH"}]},
-        "private-api:routes[0]:",
+        "private-api:routes[0].method:",
         "is not one of ANY",
     ),
     "CUSTOM without authorizer": (
@@ -210,6 +233,146 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
         "private-api:webAclArn:",
         "PRIVATE",
     ),
+    # --- Messages that name the real cause ---------------------------------------------------
+    "canary percent of the wrong type": (
+        {"canary": {"vpcLink": "green", "percent": "10"}},
+        "private-api:canary.percent:",
+        'must be a number, not "10"',
+    ),
+    "route path of the wrong type": (
+        {"routes": [{"path": 123}]},
+        "private-api:routes[0].path:",
+        "must be a string, not 123",
+    ),
+    "stage variable name of 65 characters": (
+        {"stageVariable": "v" * 65},
+        "private-api:stageVariable:",
+        "at most 64 characters",
+    ),
+    "link written as JSON text": (
+        {"vpcLinks": {"blue": '{"targetArn": "' + NLB + '"}'}, "activeVpcLink": "blue"},
+        "private-api:vpcLinks.blue:",
+        "without --path stores: set each field with `pulumi config set --path "
+        "'vpcLinks.blue.<field>'",
+    ),
+    "endpoint type misspelt in lowercase": (
+        {"endpointType": "privat"},
+        "private-api:endpointType:",
+        "'privat' is not one of REGIONAL, EDGE, PRIVATE",
+    ),
+    # --- Limits at their edges ---------------------------------------------------------------
+    "timeout 49 ms": ({"timeoutMs": 49}, "private-api:timeoutMs:", "minimum of 50 ms"),
+    "timeout 29001 ms without allowLongTimeout": (
+        {"timeoutMs": 29001},
+        "private-api:timeoutMs:",
+        "set allowLongTimeout to true",
+    ),
+    "timeout 300001 ms even with allowLongTimeout": (
+        {"timeoutMs": 300001, "allowLongTimeout": True},
+        "private-api:timeoutMs:",
+        "above 300000 ms, the most API Gateway allows",
+    ),
+    "log retention 2 days": (
+        {"logRetentionDays": 2},
+        "private-api:logRetentionDays:",
+        "not a retention CloudWatch Logs offers; use 1 or 3",
+    ),
+    "log retention 3654 days": (
+        {"logRetentionDays": 3654},
+        "private-api:logRetentionDays:",
+        "use 3653",
+    ),
+    "log retention negative": (
+        {"logRetentionDays": -1},
+        "private-api:logRetentionDays:",
+        "0 to keep the logs forever",
+    ),
+    "web ACL of CloudFront (global) scope": (
+        {"webAclArn": ACL.format(region="us-east-1", scope="global")},
+        "private-api:webAclArn:",
+        "CloudFront (global scope) web ACL",
+    ),
+    "web ACL in another region than the stack": (
+        {"webAclArn": ACL.format(region="eu-west-1", scope="regional")},
+        "private-api:webAclArn:",
+        "REGIONAL web ACL of the stage's region: use one in us-east-1",
+    ),
+    "ARN whose partition and region disagree": (
+        {"vpcLinks": {"blue": {"targetArn": NLB.replace("arn:aws:", "arn:aws-cn:")}}},
+        "private-api:vpcLinks.blue.targetArn:",
+        "names the partition 'aws-cn' but the region 'us-east-1', which is in 'aws'",
+    ),
+    "ARN of a region the provider does not know": (
+        {"vpcLinks": {"blue": {"targetArn": NLB.replace("us-east-1", "us-east-9")}}},
+        "private-api:vpcLinks.blue.targetArn:",
+        "not an AWS region the provider knows",
+    ),
+    "51 tags": (tags(51), "private-api:tags:", "more than the 50"),
+    "50 tags and a provider default tag": (
+        {**tags(50), "aws:defaultTags": {"tags": {"team": "orders"}}},
+        "private-api:tags:",
+        "with the provider's 1 default tags (aws:defaultTags), each resource gets 51 tags",
+    ),
+    "tag key of 129 characters": (
+        tags(1, key_length=129),
+        "private-api:tags.",
+        "tag keys are 1 to 128 characters",
+    ),
+    "tag value of 257 characters": (
+        tags(1, value_length=257),
+        "private-api:tags.",
+        "tag values are up to 256",
+    ),
+    "integration URI with a space": (
+        {"integrationUri": URI + "/v1 beta"},
+        "private-api:integrationUri:",
+        "' ' at position 39 must be percent-encoded (as %20)",
+    ),
+    "integration URI with a non-ASCII host": (
+        {"integrationUri": "https://bücher.example.com"},
+        "private-api:integrationUri:",
+        "its ASCII (punycode) form 'xn--bcher-kva.example.com'",
+    ),
+    "integration URI with port 0": (
+        {"integrationUri": URI + ":0"},
+        "private-api:integrationUri:",
+        "port 0",
+    ),
+    "integration URI with port 65536": (
+        {"integrationUri": URI + ":65536"},
+        "private-api:integrationUri:",
+        "invalid port; use 1 to 65535",
+    ),
+    "integration URI with a host that is not a DNS name": (
+        {"integrationUri": "https://orders_internal.example.com"},
+        "private-api:integrationUri:",
+        "not a DNS name",
+    ),
+    "integration URI with credentials": (
+        {"integrationUri": "https://svc:hunter2@orders.internal.example.com"},
+        "private-api:integrationUri:",
+        "'https://[credentials removed]@orders.internal.example.com' carries credentials",
+    ),
+    "TOKEN authorizer reading a query string": (
+        token_authorizer(identitySource="method.request.querystring.token"),
+        "private-api:authorizers.tok.identitySource:",
+        "not a header mapping expression",
+    ),
+    "TOKEN authorizer reading two headers": (
+        token_authorizer(identitySource="method.request.header.A,method.request.header.B"),
+        "private-api:authorizers.tok.identitySource:",
+        "use 'method.request.header.<Name>'",
+    ),
+    "authorizer Lambda ARN whose partition and region disagree": (
+        token_authorizer(functionArn=LAMBDA.replace("arn:aws:", "arn:aws-us-gov:")),
+        "private-api:authorizers.tok.functionArn:",
+        "which is in 'aws'",
+    ),
+    "authorizer cache of 3601 s": (
+        token_authorizer(resultTtlSeconds=3601),
+        "private-api:authorizers.tok.resultTtlSeconds:",
+        "outside 0 to 3600",
+    ),
 }
 
 
@@ -281,3 +444,189 @@ def test_missing_required_key_is_named() -> None:
     values = {k: v for k, v in config.values.items() if k != "private-api:integrationUri"}
     with pytest.raises(ConfigError, match="private-api:integrationUri: is required"):
         mockrun.run_program(PROJECT_DIR, project="private-api", stack="dev", config=values)
+
+
+# --- One message per cause; every cause at once ------------------------------------------------
+
+SINGLE_CAUSE = {
+    "canary percent of the wrong type": {"canary": {"vpcLink": "green", "percent": "10"}},
+    "route path of the wrong type": {"routes": [{"path": 123}]},
+    "link target of the wrong type": {"vpcLinks": {"blue": {"targetArn": 42}}},
+    "authorizer type of the wrong type": {"authorizers": {"a": {"type": 1, "functionArn": LAMBDA}}},
+}
+
+
+@pytest.mark.parametrize("overrides", SINGLE_CAUSE.values(), ids=SINGLE_CAUSE.keys())
+def test_a_wrong_typed_value_is_reported_alone(overrides: dict[str, Any]) -> None:
+    """No second, false line ("needs both vpcLink and percent", "has no path")."""
+    message = config_error(overrides)
+    assert message.startswith("Invalid stack configuration: private-api:"), message
+    assert "problems" not in message
+
+
+def test_type_errors_found_while_loading_do_not_stop_the_other_checks() -> None:
+    """Every mistake at once, and no false ones from the stand-in of the wrong value."""
+    config = stackfiles.load(PROJECT_DIR, "prod")
+    values = {
+        **config.values,
+        "private-api:vpcLinks": "blue",
+        "private-api:timeoutMs": "soon",
+        "private-api:stageVariable": "a-b",
+        "private-api:logRetentionDays": "2",
+    }
+    with pytest.raises(ConfigError) as caught:
+        mockrun.run_program(PROJECT_DIR, project="private-api", stack="prod", config=values)
+    message = str(caught.value)
+    assert "4 problems" in message, message
+    for key in ("vpcLinks", "timeoutMs", "stageVariable", "logRetentionDays"):
+        assert f"private-api:{key}:" in message
+    assert "activeVpcLink" not in message  # its link is unknown, not missing
+
+
+def test_a_json_string_where_a_map_belongs_reaching_the_program_gets_the_hint() -> None:
+    config = stackfiles.load(PROJECT_DIR, "prod")
+    text = json.dumps(json.dumps({"blue": {"targetArn": NLB}}))
+    values = {**config.values, "private-api:vpcLinks": text}
+    with pytest.raises(ConfigError, match=r"private-api:vpcLinks: .*without --path"):
+        mockrun.run_program(PROJECT_DIR, project="private-api", stack="prod", config=values)
+
+
+# --- The last value accepted at every edge ------------------------------------------------------
+
+ACCEPTED = {
+    "timeout 50 ms": {"timeoutMs": 50},
+    "timeout 29000 ms": {"timeoutMs": 29000},
+    "timeout 300000 ms with allowLongTimeout": {"timeoutMs": 300000, "allowLongTimeout": True},
+    "log retention 0 (never expire)": {"logRetentionDays": 0},
+    "log retention 1 day": {"logRetentionDays": 1},
+    "log retention 3653 days": {"logRetentionDays": 3653},
+    "50 tags": tags(50),
+    "49 tags and a provider default tag": {
+        **tags(49),
+        "aws:defaultTags": {"tags": {"team": "orders"}},
+    },
+    "tag key of 128 characters": tags(1, key_length=128),
+    "tag value of 256 characters": tags(1, value_length=256),
+    "stage variable name of 64 characters": {"stageVariable": "v" * 64},
+    "integration URI with port 65535": {"integrationUri": URI + ":65535"},
+    "integration URI with port 1": {"integrationUri": URI + ":1"},
+    "integration URI percent-encoded": {"integrationUri": URI + "/v1%20beta"},
+    "integration URI with an IP address": {"integrationUri": "http://10.0.0.1:8080"},
+    "endpoint type in lowercase": {"endpointType": "regional"},
+    "logging level in lowercase": {"loggingLevel": "error"},
+    "link kind in uppercase": {"vpcLinks": {"blue": {"targetArn": NLB, "kind": "V1"}}},
+    "TOKEN authorizer on a custom header": token_authorizer(
+        identitySource="method.request.header.X-Api-Token", resultTtlSeconds=3600
+    ),
+    "REQUEST authorizer on several sources": {
+        "authorizers": {
+            "req": {
+                "type": "REQUEST",
+                "functionArn": LAMBDA,
+                "identitySource": "method.request.header.A, method.request.querystring.b,"
+                "stageVariables.c,context.d",
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("overrides", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_the_last_value_accepted_at_each_edge_builds(overrides: dict[str, Any]) -> None:
+    run = evaluate("prod", overrides)
+    assert run.by_type("aws:apigateway/stage:Stage")
+
+
+def test_enums_in_another_case_reach_aws_in_its_spelling() -> None:
+    run = evaluate("prod", {"endpointType": "regional", "loggingLevel": "info"})
+    api = run.by_type("aws:apigateway/restApi:RestApi")[0]
+    assert api.inputs["endpointConfiguration"]["types"] == "REGIONAL"
+    settings = run.by_type("aws:apigateway/methodSettings:MethodSettings")[0]
+    assert settings.inputs["settings"]["loggingLevel"] == "INFO"
+
+
+def test_a_region_of_every_partition_is_accepted() -> None:
+    """eusc-de-east-1 (aws-eusc) is in pulumi-aws 7.51's region list: its ARNs are valid."""
+    arn = NLB.replace("arn:aws:", "arn:aws-eusc:").replace("us-east-1", "eusc-de-east-1")
+    acl = ACL.format(region="eusc-de-east-1", scope="regional").replace("arn:aws:", "arn:aws-eusc:")
+    run = evaluate(
+        "prod",
+        {
+            "aws:region": "eusc-de-east-1",
+            "vpcLinks": {"blue": {"targetArn": arn}},
+            "activeVpcLink": "blue",
+            "webAclArn": acl,
+        },
+    )
+    assert run.by_type("aws:apigateway/vpcLink:VpcLink")[0].inputs["targetArn"] == arn
+
+
+# --- Quotas that need an increase: a warning naming the quota, and the stack builds -----------
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+
+    def warn(message: str, *_args: object, **_kwargs: object) -> None:
+        seen.append(message)
+
+    monkeypatch.setattr(pulumi.log, "warn", warn)
+    return seen
+
+
+def authorizers(count: int) -> dict[str, Any]:
+    return {
+        "authorizers": {f"a{i}": {"type": "TOKEN", "functionArn": LAMBDA} for i in range(count)}
+    }
+
+
+def nlb(index: int) -> str:
+    return NLB.replace("/orders/", f"/orders-{index}/")
+
+
+def links(count: int) -> dict[str, Any]:
+    return {
+        "vpcLinks": {f"l{i}": {"targetArn": nlb(i)} for i in range(count)},
+        "activeVpcLink": "l0",
+    }
+
+
+QUOTAS = {
+    "authorizers per API": (authorizers(10), authorizers(11), "'Authorizers per API' (10"),
+    "VPC links per region": (links(20), links(21), "'VPC links per account per Region' (20"),
+    "resources per API": (
+        {"routes": [{"path": f"/r{i}"} for i in range(299)]},
+        {"routes": [{"path": f"/r{i}"} for i in range(300)]},
+        "'Resources per API' (300",
+    ),
+}
+
+
+@pytest.mark.parametrize(("at", "beyond", "quota"), QUOTAS.values(), ids=QUOTAS.keys())
+def test_a_quota_exceeded_is_a_warning_naming_it(
+    warnings: list[str], at: dict[str, Any], beyond: dict[str, Any], quota: str
+) -> None:
+    evaluate("prod", at)
+    assert not [w for w in warnings if quota in w]
+    evaluate("prod", beyond)
+    assert [w for w in warnings if quota in w and w.startswith("private-api:")]
+
+
+def test_resource_policy_length_is_warned_beyond_the_quota() -> None:
+    assert resource_policy_warning("x" * 8192) is None
+    warning = resource_policy_warning("x" * 8193)
+    assert warning is not None
+    assert "'Length, in characters, of API Gateway resource policy' (8192" in warning
+
+
+def test_a_private_api_with_too_many_endpoints_warns(warnings: list[str]) -> None:
+    endpoints = [f"vpce-{i:017x}" for i in range(400)]
+    evaluate("prod", {"endpointType": "PRIVATE", "vpcEndpointIds": endpoints, "webAclArn": ""})
+    assert any(w.startswith("private-api:vpcEndpointIds:") for w in warnings)
+
+
+def test_credentials_in_the_integration_uri_never_reach_the_message() -> None:
+    message = config_error({"integrationUri": "https://svc:hunter2@orders.internal.example.com"})
+    assert "hunter2" not in message
+    assert "svc:" not in message

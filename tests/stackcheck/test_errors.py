@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.program.test_config_errors import CASES
+from tests.program.test_config_errors import ACCEPTED, CASES
 from tests.stackcheck.conftest import DEV_STACK, FIXTURES, PROJECT_DIR, WriteProject, run_cli
 from tools import stackcheck
 
@@ -128,6 +128,17 @@ def test_program_config_errors_exit_2_with_the_programs_message(
     assert fix in err
 
 
+@pytest.mark.parametrize("overrides", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_the_last_value_accepted_at_each_edge_passes_the_stack_check(
+    capsys: pytest.CaptureFixture[str], overrides: dict[str, Any]
+) -> None:
+    """The other side of every edge: the check runs the stack to the end, exit 0."""
+    code = stackcheck.main(["prod", *sets(overrides)], project_dir=PROJECT_DIR)
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "Invalid stack configuration" not in err
+
+
 def test_program_config_error_through_the_command() -> None:
     result = run_cli("prod", "--set", "activeVpcLink=purple", "--set", "timeoutMs=10")
     assert result.returncode == 2
@@ -205,3 +216,13 @@ def test_a_stand_in_for_the_secret_lets_the_check_run(
 def test_no_note_when_the_stack_has_no_secret(capsys: pytest.CaptureFixture[str]) -> None:
     err = check_fails(capsys, "dev", "--set", "timeoutMs=10")
     assert "note:" not in err
+
+
+def test_an_exceeded_adjustable_quota_is_a_warning_and_the_check_passes() -> None:
+    """Authorizers per API is 10 unless raised: the stack builds, the warning names the quota."""
+    lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:authorize"
+    authorizers = {f"a{i}": {"type": "TOKEN", "functionArn": lambda_arn} for i in range(11)}
+    result = run_cli("prod", "--set", f"authorizers={json.dumps(authorizers)}")
+    assert result.returncode == 0, result.stderr
+    assert "private-api:authorizers: 11 authorizers exceed API Gateway's quota" in result.stderr
+    assert "'Authorizers per API' (10 by default)" in result.stderr
