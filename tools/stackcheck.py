@@ -42,7 +42,7 @@ import pulumi
 import yaml
 from pulumi.runtime.proto import analyzer_pb2
 
-from tools import mockrun, policy_client, stackfiles
+from tools import mockrun, policy_client, preview, stackfiles
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
@@ -118,8 +118,12 @@ def evaluate(
     *,
     config: stackfiles.StackConfig | None = None,
     on_register: Callable[[mockrun.RecordedResource], None] | None = None,
+    replaced: dict[str, int] | None = None,
 ) -> Evaluation:
-    """Load the stack as the CLI would (unless `config` is given); run the program under mocks."""
+    """Load the stack as the CLI would (unless `config` is given); run the program under mocks.
+
+    `replaced` (URN -> generation) gives those resources new ids, as after a replacement.
+    """
     if config is None:
         config = load_config(project_dir, stack, overrides)
     clock = time.perf_counter()
@@ -131,6 +135,7 @@ def evaluate(
             config=config.values,
             secret_keys=config.secret_keys,
             on_register=on_register,
+            replaced=replaced,
         )
     except pulumi.RunError as error:  # a config error: Pulumi prints these as plain messages
         raise CheckError(str(error) + _secret_note(config)) from None
@@ -437,10 +442,11 @@ def check(
     *,
     compare_with: dict[str, Any] | None = None,
     policy_config: Path | None = None,
-) -> tuple[Evaluation, dict[str, Any] | None]:
-    """Evaluate the stack (twice with `compare_with`) and check the last evaluation with the pack.
+) -> tuple[Evaluation, preview.Plan | None]:
+    """Evaluate the stack (and, with `compare_with`, plan the change) and check it with the pack.
 
-    Raises CheckError for anything that makes the answer exit 2.
+    With `compare_with`, the pack checks the stack after the change. Raises CheckError for
+    anything that makes the answer exit 2.
     """
     if policy_config is not None:
         if not policy_config.is_file():
@@ -453,16 +459,20 @@ def check(
     config = before_config
     if compare_with is not None:
         config = load_config(project_dir, stack, {**overrides, **compare_with})
+    change: preview.Plan | None = None
     with PackSession(pack_env(config), policy_config) as session:
-        if policy_config is not None:
+        if policy_config is not None or compare_with is not None:
             session.start()
         try:
-            before = None
-            if compare_with is not None:
+            if compare_with is None:
+                evaluation = evaluate(
+                    project_dir, stack, overrides, config=config, on_register=session.analyze
+                )
+            else:
                 before = evaluate(project_dir, stack, overrides, config=before_config)
-            evaluation = evaluate(
-                project_dir, stack, overrides, config=config, on_register=session.analyze
-            )
+                evaluation, change = evaluate_change(project_dir, stack, before, config)
+                for resource in evaluation.run.resources:
+                    session.analyze(resource)
         except CheckError:
             if policy_config is not None:
                 session.check_config()  # a bad policy pack config is reported first
@@ -470,27 +480,45 @@ def check(
         evaluation.violations = session.finish(evaluation.run.resources)
     evaluation.timings.update(session.timings)
     evaluation.pack_peak_kib = session.pack.peak_memory_kib if session.pack else None
-    diff = compare(before, evaluation) if before is not None else None
-    return evaluation, diff
+    return evaluation, change
+
+
+def evaluate_change(
+    project_dir: Path, stack: str, before: Evaluation, config: stackfiles.StackConfig
+) -> tuple[Evaluation, preview.Plan]:
+    """Evaluate the stack after the change and plan it as the engine would.
+
+    A replaced resource is a new cloud resource with a new id, which can change (and replace)
+    what refers to it: the program is evaluated again with every replaced resource given a new
+    id, until no new replacement appears (at most once per resource).
+    """
+    replaced: dict[str, int] = {}
+    for _ in range(len(before.run.resources) + 2):
+        after = evaluate(project_dir, stack, {}, config=config, replaced=replaced)
+        change = preview.plan(before.run, after.run)
+        new = change.replaced - replaced.keys()
+        if not new:
+            return after, change
+        replaced.update(dict.fromkeys(new, 1))
+    raise CheckError("planning the change did not settle: replacements kept causing replacements")
 
 
 def compare(before: Evaluation, after: Evaluation) -> dict[str, Any]:
-    """What the change does: resources added, removed, and changed with the inputs that differ."""
-    old = {r.urn: r.inputs for r in before.run.resources}
-    new = {r.urn: r.inputs for r in after.run.resources}
-    changed = []
-    for urn in sorted(old.keys() & new.keys()):
-        keys = sorted(
-            k
-            for k in old[urn].keys() | new[urn].keys()
-            if _json(old[urn].get(k)) != _json(new[urn].get(k))
-        )
-        if keys:
-            changed.append({"urn": urn, "keys": keys})
+    """The change as JSON: resources added and removed (URNs), and every other step."""
+    change = preview.plan(before.run, after.run)
+    return plan_json(change)
+
+
+def plan_json(change: preview.Plan) -> dict[str, Any]:
+    """`added`, `removed`, `changed: [{urn, type, op, keys, diff}]`, outputs and the counts."""
     return {
-        "added": sorted(new.keys() - old.keys()),
-        "removed": sorted(old.keys() - new.keys()),
-        "changed": changed,
+        "added": [s.urn for s in change.steps if s.op == "create"],
+        "removed": [s.urn for s in change.steps if s.op == "delete"],
+        "changed": preview.steps_json(
+            s for s in change.steps if s.op in ("update", "replace", "read")
+        ),
+        "outputs": {k: v for k, v in change.outputs.items() if _json(v["old"]) != _json(v["new"])},
+        "summary": {k: v for k, v in change.counts().items()},
     }
 
 
@@ -507,23 +535,16 @@ def _resource_json(resource: mockrun.RecordedResource) -> dict[str, Any]:
     }
 
 
-def render_table(evaluation: Evaluation, diff: dict[str, Any] | None) -> str:
-    lines = [f"Stack {evaluation.stack}: {len(evaluation.run.resources)} resources"]
-    width = max((len(r.type) for r in evaluation.run.resources), default=0)
-    for resource in evaluation.run.resources:
+def render_table(evaluation: Evaluation, change: preview.Plan | None) -> str:
+    resources = preview.ordered(evaluation.run.resources)
+    lines = [f"Stack {evaluation.stack}: {len(resources)} resources"]
+    width = max((len(r.type) for r in resources), default=0)
+    for resource in resources:
         note = "  (read, not managed)" if resource.read else ""
         lines.append(f"  {resource.type:<{width}}  {resource.name}{note}")
-    if diff is not None:
+    if change is not None:
         lines.append("")
-        lines.append("Change:")
-        for urn in diff["added"]:
-            lines.append(f"  + {urn}")
-        for urn in diff["removed"]:
-            lines.append(f"  - {urn}")
-        for item in diff["changed"]:
-            lines.append(f"  ~ {item['urn']}: {', '.join(item['keys'])}")
-        if not any(diff.values()):
-            lines.append("  no resource changes")
+        lines += preview.render(change, evaluation.stack)
     lines.append("")
     if not evaluation.violations:
         lines.append("Policy pack: no violations.")
@@ -579,8 +600,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--compare",
         nargs="+",
+        action="extend",
         metavar="KEY=VALUE",
-        help="evaluate the stack again with these values and report what changes",
+        help=(
+            "plan the change these values make, as `pulumi preview --diff` shows it; "
+            "repeatable, all applied together"
+        ),
     )
     return parser
 
@@ -593,7 +618,7 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
         changes = None
         if args.compare:
             changes = dict(parse_assignment(text) for text in args.compare)
-        evaluation, diff = check(
+        evaluation, change = check(
             project_dir,
             args.stack,
             overrides,
@@ -606,14 +631,14 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
     if args.json:
         document: dict[str, Any] = {
             "stack": evaluation.stack,
-            "resources": [_resource_json(r) for r in evaluation.run.resources],
+            "resources": [_resource_json(r) for r in preview.ordered(evaluation.run.resources)],
             "violations": [v.as_json() for v in evaluation.violations],
         }
-        if diff is not None:
-            document.update(diff)
+        if change is not None:
+            document.update(plan_json(change))
         print(json.dumps(document, indent=2, default=repr))
     else:
-        print(render_table(evaluation, diff))
+        print(render_table(evaluation, change))
     return EXIT_VIOLATION if evaluation.mandatory else EXIT_OK
 
 

@@ -101,8 +101,11 @@ def test_compare_reports_added_resources(capsys: pytest.CaptureFixture[str]) -> 
         "private-api-dev-method-GET-/orders",
         "private-api-dev-integration-GET-/orders",
     }
-    changed = {c["urn"].rsplit("::", 1)[1]: c["keys"] for c in document["changed"]}
-    assert changed == {"private-api-dev-deployment": ["triggers"]}
+    changed = {c["urn"].rsplit("::", 1)[1]: (c["op"], c["keys"]) for c in document["changed"]}
+    assert changed == {
+        "private-api-dev-deployment": ("replace", ["triggers"]),
+        "private-api-dev-stage": ("update", ["deployment"]),  # moved to the new deployment
+    }
 
 
 VIOLATIONS = {
