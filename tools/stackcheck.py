@@ -7,8 +7,8 @@ Loads `Pulumi.yaml` and `Pulumi.<stack>.yaml` as the CLI does (`tools.stackfiles
 `__main__.py` with the real `pulumi_aws` classes (`tools.mockrun`), starts the policy pack as the
 CLI starts it and, like the engine, sends each resource's inputs to `Analyze` as it is registered
 and every resource's final outputs (its state, `id` included) to `AnalyzeStack`. With `--compare`,
-evaluates the stack twice and says which resources the change adds, removes or changes, and which
-of their inputs.
+plans the change as the engine would (`tools.preview`): create, update, replace or delete per
+resource, replaced resources given new ids so that what refers to them changes too.
 
 The program is evaluated as in an update, not as in a first preview: the mocks give every resource
 an id, so outputs are known. That is deliberate: the stage-variable rule then compares the stage's
@@ -21,7 +21,8 @@ started when the first resource is registered (at once when a policy pack config
 bad config is reported before anything else), and `Analyze` calls are sent as resources register.
 
 Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad config (stack, project or
-policy pack config), an unknown stack, a program error or a policy pack that failed.
+policy pack config), an unknown stack, a program error, a policy pack that failed, or output
+that could not be written (a closed pipe, a full disk): one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -626,8 +627,7 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
             policy_config=args.policy_pack_config,
         )
     except CheckError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(f"error: {error}")
     if args.json:
         document: dict[str, Any] = {
             "stack": evaluation.stack,
@@ -636,12 +636,53 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
         }
         if change is not None:
             document.update(plan_json(change))
-        print(json.dumps(document, indent=2, default=repr))
+        text = json.dumps(document, indent=2, default=repr)
     else:
-        print(render_table(evaluation, change))
+        text = render_table(evaluation, change)
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except OSError as error:  # a closed pipe (`| head`), a full disk
+        return _output_failed(error)
     return EXIT_VIOLATION if evaluation.mandatory else EXIT_OK
+
+
+def _fail(message: str) -> int:
+    """Print an error to stderr (if it can still be written) and return exit status 2."""
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # nowhere left to say it; the status says it
+    return EXIT_ERROR
+
+
+def _output_failed(error: OSError) -> int:
+    """The answer could not be written: one line, exit 2, and nothing more at interpreter exit.
+
+    What is still buffered would fail again when Python flushes stdout on exit (and print a
+    traceback-like "Exception ignored" message), so stdout is pointed at /dev/null first.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    reason = error.strerror or type(error).__name__
+    return _fail(f"error: cannot write the stack check's output: {reason}")
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """The command: `main`, with Ctrl-C and output errors ending quietly (no traceback)."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        return _fail("error: interrupted")
+    except OSError as error:  # stdout or stderr failing outside main's own writes
+        return _output_failed(error)
 
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    sys.exit(main())
+    sys.exit(run())
