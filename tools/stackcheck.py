@@ -28,12 +28,13 @@ that could not be written (a closed pipe, a full disk): one line on stderr, neve
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from tools import mockrun, policy_client, preview, stackfiles
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
+PROVIDER_CONFIG = Path(__file__).with_name("provider_config.json")
 EXIT_OK, EXIT_VIOLATION, EXIT_ERROR = 0, 1, 2
 _MAX_MESSAGE = 400 * 1024 * 1024  # as the pack's server allows
 _CHANNEL_OPTIONS = [
@@ -88,6 +90,8 @@ class Evaluation:
     timings: dict[str, float] = field(default_factory=dict)
     #: Peak resident memory of the pack process, KiB (Linux), once it has been closed.
     pack_peak_kib: int | None = None
+    #: Config keys nothing reads (typos of another namespace), each a sentence.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -163,6 +167,37 @@ def _secret_note(config: stackfiles.StackConfig) -> str:
     )
 
 
+def config_warnings(config: stackfiles.StackConfig) -> list[str]:
+    """Keys of another namespace that no provider reads: probably a typo, named with the fix.
+
+    The program itself refuses unknown keys of its own namespace; the CLI passes every other
+    key on, so `aws:regon` or `privat-api:timeoutMs` would be read by nothing, silently.
+    """
+    data = json.loads(PROVIDER_CONFIG.read_text(encoding="utf-8"))
+    known: dict[str, list[str]] = data["namespaces"]
+    unchecked = {config.project, *data["unchecked"]}
+    own = sorted(k for k in config.values if k.startswith(config.project + ":"))
+    every = own + [f"{ns}:{name}" for ns, names in known.items() for name in names]
+    warnings = []
+    for key in sorted(config.values):
+        namespace, _, name = key.partition(":")
+        if namespace in unchecked or (namespace in known and name in known[namespace]):
+            continue
+        if namespace in known:
+            close = difflib.get_close_matches(name, known[namespace], n=1)
+            what = f"{key} is not a setting of the {namespace} provider"
+            meant = f"{namespace}:{close[0]}" if close else None
+        else:
+            close = difflib.get_close_matches(key, every, n=1)
+            what = f"{key}: no provider of this project reads the namespace '{namespace}'"
+            meant = close[0] if close else None
+        hint = f"; did you mean {meant}?" if meant else "."
+        warnings.append(
+            f"{what}{hint} Nothing reads it; fix or remove it in Pulumi.{config.stack}.yaml."
+        )
+    return warnings
+
+
 def pack_env(config: stackfiles.StackConfig) -> dict[str, str]:
     """What the CLI sets for a policy pack it starts."""
     return {
@@ -231,6 +266,8 @@ class PackSession:
             with self._lock:
                 self.pack = pack  # close() ends it from now on
             if self.policy_config is not None:
+                given = policy_client.load_policy_config(self.policy_config)
+                check_policy_names(pack.get_info(), given)
                 pack.configure_from_file(self.policy_config)
             channel = grpc.insecure_channel(f"127.0.0.1:{pack.port}", options=_CHANNEL_OPTIONS)
             with self._lock:
@@ -381,6 +418,22 @@ def _stack_entry(resource: mockrun.RecordedResource) -> bytes:
     return head + _field(2, _wire(resource, "state"))
 
 
+def check_policy_names(info: policy_client.PackInfo, given: Mapping[str, object]) -> None:
+    """A config entry naming no policy of the pack is a typo: the policy would keep its default.
+
+    (The CLI passes such entries on and the pack ignores them; here they are an error.)
+    """
+    names = sorted(p.name for p in info.policies)
+    for name in sorted(given):
+        if name == "all" or name in names:
+            continue
+        nearest = difflib.get_close_matches(name, names, n=1, cutoff=0.0)
+        hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
+        raise policy_client.PolicyConfigError(
+            f"'{name}' is not a policy of the pack {info.name}{hint}"
+        )
+
+
 def _shown(path: Path) -> str:
     """A path relative to the working directory when it is under it."""
     try:
@@ -481,6 +534,7 @@ def check(
         evaluation.violations = session.finish(evaluation.run.resources)
     evaluation.timings.update(session.timings)
     evaluation.pack_peak_kib = session.pack.peak_memory_kib if session.pack else None
+    evaluation.warnings = config_warnings(config)
     return evaluation, change
 
 
@@ -633,12 +687,15 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
             "stack": evaluation.stack,
             "resources": [_resource_json(r) for r in preview.ordered(evaluation.run.resources)],
             "violations": [v.as_json() for v in evaluation.violations],
+            "warnings": evaluation.warnings,
         }
         if change is not None:
             document.update(plan_json(change))
         text = json.dumps(document, indent=2, default=repr)
     else:
         text = render_table(evaluation, change)
+    if evaluation.warnings:
+        _fail("\n".join(f"warning: {w}" for w in evaluation.warnings))  # stderr; status below
     try:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
@@ -648,7 +705,7 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
 
 
 def _fail(message: str) -> int:
-    """Print an error to stderr (if it can still be written) and return exit status 2."""
+    """Print to stderr (if it can still be written); return exit status 2, for errors."""
     try:
         sys.stderr.write(message + "\n")
         sys.stderr.flush()

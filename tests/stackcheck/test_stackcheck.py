@@ -33,8 +33,10 @@ def test_shipped_stacks_pass_with_no_mandatory_violation(stack: str) -> None:
     result = run_cli(stack, "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"stack", "resources", "violations"}
+    assert set(document) == {"stack", "resources", "violations", "warnings"}
     assert document["stack"] == stack
+    assert document["warnings"] == []  # every key of the shipped stacks is read by something
+    assert result.stderr == ""
     assert {"urn", "type", "name", "inputs"} == set(document["resources"][0])
     assert not [v for v in document["violations"] if v["enforcementLevel"] == "mandatory"]
     for violation in document["violations"]:
