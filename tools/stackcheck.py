@@ -50,11 +50,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
 PROVIDER_CONFIG = Path(__file__).with_name("provider_config.json")
 EXIT_OK, EXIT_VIOLATION, EXIT_ERROR = 0, 1, 2
-_MAX_MESSAGE = 400 * 1024 * 1024  # as the pack's server allows
-_CHANNEL_OPTIONS = [
-    ("grpc.max_receive_message_length", _MAX_MESSAGE),
-    ("grpc.max_send_message_length", _MAX_MESSAGE),
-]
 
 
 class CheckError(Exception):
@@ -236,10 +231,8 @@ class PackSession:
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._channel: grpc.Channel | None = None
-        self._analyze: Any = None
-        self._analyze_stack: Any = None
-        self._pending: list[tuple[bytes, str]] = []
+        self._serving = False
+        self._pending: list[tuple[analyzer_pb2.AnalyzeRequest, str]] = []
         #: Per `Analyze` call, in the order sent: its violations, or the error it failed with.
         self._results: list[list[Violation] | str | None] = []
         self._outstanding = 0
@@ -269,20 +262,10 @@ class PackSession:
                 given = policy_client.load_policy_config(self.policy_config)
                 check_policy_names(pack.get_info(), given)
                 pack.configure_from_file(self.policy_config)
-            channel = grpc.insecure_channel(f"127.0.0.1:{pack.port}", options=_CHANNEL_OPTIONS)
             with self._lock:
-                self._channel = channel
-                # Requests go as bytes already serialized (no request_serializer).
-                self._analyze = channel.unary_unary(
-                    "/pulumirpc.Analyzer/Analyze",
-                    response_deserializer=analyzer_pb2.AnalyzeResponse.FromString,
-                )
-                self._analyze_stack = channel.unary_unary(
-                    "/pulumirpc.Analyzer/AnalyzeStack",
-                    response_deserializer=analyzer_pb2.AnalyzeResponse.FromString,
-                )
-                for payload, urn in self._pending:
-                    self._send(payload, urn)
+                self._serving = True
+                for request, urn in self._pending:
+                    self._send(request, urn)
                 self._pending.clear()
         except BaseException as error:  # noqa: BLE001 (reported by wait())
             self._error = error
@@ -295,26 +278,26 @@ class PackSession:
         if resource.read or self._closed:
             return
         self.start()
-        head = analyzer_pb2.AnalyzeRequest(
+        request = analyzer_pb2.AnalyzeRequest(
             type=resource.type,
             urn=resource.urn,
             name=resource.name,
             options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent),
-        ).SerializeToString()
-        payload = head + _field(2, _wire(resource, "inputs"))
+        )
+        request.properties.MergeFromString(_wire(resource, "inputs"))
         with self._lock:
-            if self._analyze is None:
-                self._pending.append((payload, resource.urn))
+            if not self._serving:
+                self._pending.append((request, resource.urn))
             else:
-                self._send(payload, resource.urn)
+                self._send(request, resource.urn)
 
-    def _send(self, payload: bytes, urn: str) -> None:
+    def _send(self, request: analyzer_pb2.AnalyzeRequest, urn: str) -> None:
         """Issue one `Analyze` (holding the lock); its reply is kept when it arrives."""
         index = len(self._results)
         self._results.append(None)
         self._outstanding += 1
         assert self.pack is not None
-        call = self._analyze.future(payload, timeout=self.pack.rpc_timeout)
+        call = self.pack.analyze_future(request)
         call.add_done_callback(lambda done: self._done(done, index, urn))
 
     def _done(self, call: Any, index: int, urn: str) -> None:
@@ -367,9 +350,10 @@ class PackSession:
             violations += result or []
         self.timings["analyze"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        request = b"".join(_field(1, _stack_entry(r)) for r in resources)
+        request = analyzer_pb2.AnalyzeStackRequest()
+        request.resources.extend(_stack_entry(r) for r in resources)
         try:
-            reply = self._analyze_stack(request, timeout=pack.rpc_timeout)
+            reply = pack.analyze_stack_request(request)
         except grpc.RpcError as error:
             details = error.details() if hasattr(error, "details") else str(error)
             raise self._failure(f"AnalyzeStack failed: {details}") from None
@@ -383,28 +367,11 @@ class PackSession:
             thread = self._thread
         if thread is not None:
             thread.join()
-        if self._channel is not None:
-            self._channel.close()
         if self.pack is not None:
             self.pack.close()
 
 
-def _varint(number: int) -> bytes:
-    out = bytearray()
-    while True:
-        low, number = number & 0x7F, number >> 7
-        if not number:
-            out.append(low)
-            return bytes(out)
-        out.append(low | 0x80)
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    """A length-delimited protobuf field: appended to a message's bytes, it sets that field."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _stack_entry(resource: mockrun.RecordedResource) -> bytes:
+def _stack_entry(resource: mockrun.RecordedResource) -> analyzer_pb2.AnalyzerResource:
     """One resource of `AnalyzeStack`: its final outputs (state), not its inputs."""
     entry = policy_client.stack_resource(
         type_=resource.type,
@@ -414,8 +381,8 @@ def _stack_entry(resource: mockrun.RecordedResource) -> bytes:
         dependencies=resource.dependencies,
         property_dependencies=resource.property_dependencies,
     )
-    head: bytes = entry.SerializeToString()
-    return head + _field(2, _wire(resource, "state"))
+    entry.properties.MergeFromString(_wire(resource, "state"))
+    return entry
 
 
 def check_policy_names(info: policy_client.PackInfo, given: Mapping[str, object]) -> None:
