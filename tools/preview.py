@@ -56,6 +56,8 @@ class Step:
     diff: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Of `keys`, those that force the replacement.
     replace_keys: tuple[str, ...] = ()
+    #: A created resource's inputs, a deleted one's last inputs (secrets as "[secret]").
+    inputs: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -131,7 +133,8 @@ def plan(
     for resource in ordered(after.resources):
         previous = old.get(resource.urn)
         if previous is None:
-            steps.append(Step(resource.urn, resource.type, resource.name, "create"))
+            shown = _shown_inputs(resource)
+            steps.append(Step(resource.urn, resource.type, resource.name, "create", inputs=shown))
             continue
         keys = tuple(
             sorted(
@@ -168,7 +171,8 @@ def plan(
     new_urns = {r.urn for r in after.resources}
     for resource in reversed(ordered(before.resources)):  # dependants are deleted first
         if resource.urn not in new_urns:
-            steps.append(Step(resource.urn, resource.type, resource.name, "delete"))
+            shown = _shown_inputs(resource)
+            steps.append(Step(resource.urn, resource.type, resource.name, "delete", inputs=shown))
     outputs = {
         name: {
             "old": tidy(before.outputs.get(name)),
@@ -177,6 +181,11 @@ def plan(
         for name in sorted(before.outputs.keys() | after.outputs.keys())
     }
     return Plan(steps, outputs, sorted(unknown))
+
+
+def _shown_inputs(resource: mockrun.RecordedResource) -> dict[str, Any]:
+    secret = _secret_keys(resource)
+    return {k: SECRET if k in secret else tidy(v) for k, v in sorted(resource.inputs.items())}
 
 
 def tidy(value: Any) -> Any:
@@ -232,6 +241,8 @@ def render(plan_: Plan, stack: str) -> list[str]:
         for key in step.keys:
             change = step.diff[key]
             lines += _value_diff(key, change["old"], change["new"], "      ")
+        for key, value in step.inputs.items():  # what a create sets, what a delete removes
+            lines += _block("+" if step.op == "create" else "-", key, value, "      ")
     if not plan_.changes():
         lines.append("  no resource changes")
     if plan_.outputs:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -209,3 +210,57 @@ def test_secret_inputs_are_shown_as_secret() -> None:
     assert "~ variables: [secret] => [secret]" in text
     assert "hunter2" not in text
     assert "correct-horse" not in text
+
+
+CASCADE = '''"""A replacement whose new id replaces a dependant, whose new id updates another."""
+
+import pulumi
+import pulumi_aws as aws
+
+nlb = pulumi.Config().require("nlb")
+link = aws.apigateway.VpcLink("link", target_arn=nlb)
+api = aws.apigateway.RestApi("api")
+# Deployment variables force a new deployment: the link's new id replaces it.
+deployment = aws.apigateway.Deployment("deployment", rest_api=api.id, variables={"link": link.id})
+stage = aws.apigateway.Stage(
+    "stage", rest_api=api.id, deployment=deployment.id, stage_name="test"
+)
+'''
+
+
+def test_a_new_id_can_replace_a_dependant_and_the_plan_follows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Evaluated again until no new replacement appears: link, then deployment, then stage."""
+    (tmp_path / "Pulumi.yaml").write_text("name: cascade\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text(f"config:\n  cascade:nlb: {BLUE}\n")
+    (tmp_path / "__main__.py").write_text(CASCADE)
+    stackcheck.main(["test", "--json", "--compare", f"nlb={OTHER_NLB}"], project_dir=tmp_path)
+    document = json.loads(capsys.readouterr().out)
+    assert steps(document) == {
+        "link": ("replace", ["targetArn"]),
+        "deployment": ("replace", ["variables"]),
+        "stage": ("update", ["deployment"]),
+    }
+
+
+def test_a_route_added_on_prod_is_created_redeployed_and_staged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    routes = (
+        "[{path: /, method: GET, authorization: AWS_IAM}, "
+        "{path: '/{proxy+}', method: ANY, authorization: AWS_IAM}, "
+        "{path: /health, method: GET, authorization: AWS_IAM}]"
+    )
+    code = stackcheck.main(["prod", "--compare", f"routes={routes}"])
+    out = capsys.readouterr().out
+    assert code == 0
+    found = [m.groups()[:2] for m in map(STEP.match, out.splitlines()) if m]
+    assert found == [
+        ("+ ", "aws:apigateway/resource:Resource"),
+        ("+ ", "aws:apigateway/method:Method"),
+        ("+ ", "aws:apigateway/integration:Integration"),
+        ("+-", "aws:apigateway/deployment:Deployment"),
+        ("~ ", "aws:apigateway/stage:Stage"),
+    ]
+    assert "    + 3 to create\n    ~ 1 to update\n    +-1 to replace\n" in out
