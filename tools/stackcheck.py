@@ -705,6 +705,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _fail("error: interrupted")
     except OSError as error:  # stdout or stderr failing outside main's own writes
         return _output_failed(error)
+    except Exception as error:  # noqa: BLE001 (a bug of the check itself: still exit 2, not 1)
+        return _fail(f"error: the stack check itself failed: {type(error).__name__}: {error}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.stackcheck.conftest import PROJECT_DIR
+from tools import stackcheck
 
 ROUTES = json.dumps([{"path": f"/r{i}", "method": "GET"} for i in range(300)])
 
@@ -102,3 +103,17 @@ def test_an_error_message_that_cannot_be_written_still_exits_2() -> None:
         )
     assert result.returncode == 2
     assert result.stdout == ""
+
+
+def test_a_failure_of_the_check_itself_exits_2_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug in the check")
+
+    monkeypatch.setattr(stackcheck, "check", broken)
+    code = stackcheck.run(["dev"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err == "error: the stack check itself failed: RuntimeError: a bug in the check\n"
