@@ -209,10 +209,11 @@ class PackSession:
 
     The engine calls `Analyze` for each resource before it creates it, so sending the calls while
     the program runs is what a real preview does; here it lets the pack (another process) work on
-    the second core while the program runs on the first. Replies are gathered as they come;
-    `finish` waits for the last ones, then sends the whole stack to `AnalyzeStack`. Requests are
-    assembled from the SDK's own serialized Structs (protobuf fields concatenate), so nothing is
-    serialized twice and no message trees are held. Always `close` it (or use `with`).
+    the second core while the program runs on the first. Calls go over the pack client's one
+    channel without waiting for each other; replies are gathered as they come; `finish` waits for
+    the last ones, then sends the whole stack to `AnalyzeStack`. Requests are the SDK's generated
+    messages (`pulumi.runtime.proto`), their properties parsed from the Structs the SDK itself
+    serialized, so no value goes through Python objects again. Always `close` it (or use `with`).
     """
 
     def __init__(
@@ -525,12 +526,6 @@ def evaluate_change(
     raise CheckError("planning the change did not settle: replacements kept causing replacements")
 
 
-def compare(before: Evaluation, after: Evaluation) -> dict[str, Any]:
-    """The change as JSON: resources added and removed (URNs), and every other step."""
-    change = preview.plan(before.run, after.run)
-    return plan_json(change)
-
-
 def plan_json(change: preview.Plan) -> dict[str, Any]:
     """`added`, `removed`, `changed: [{urn, type, op, keys, diff}]`, outputs and the counts."""
     return {
@@ -540,7 +535,7 @@ def plan_json(change: preview.Plan) -> dict[str, Any]:
             s for s in change.steps if s.op in ("update", "replace", "read")
         ),
         "outputs": {k: v for k, v in change.outputs.items() if _json(v["old"]) != _json(v["new"])},
-        "summary": {k: v for k, v in change.counts().items()},
+        "summary": change.counts(),
     }
 
 
