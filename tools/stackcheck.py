@@ -596,7 +596,8 @@ def build_parser() -> argparse.ArgumentParser:
             "`pulumi preview` would see unknown ids. Secrets (secure:) cannot be decrypted here:\n"
             "the program sees '[secret]'; pass a stand-in with --set KEY=VALUE.\n"
             "Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad config,\n"
-            "an unknown stack, a program error or a policy pack failure."
+            "an unknown stack, a program error, a policy pack failure or output that cannot\n"
+            "be written (a closed pipe, a full disk)."
         ),
     )
     parser.add_argument("stack", help="stack name: the X of Pulumi.X.yaml")
