@@ -103,12 +103,26 @@ def fake_id(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()[:10]
 
 
+def replacement_salt(urn: str, replaced: Mapping[str, int]) -> str:
+    """What a replaced resource's ids are derived from besides its name ("" if not replaced).
+
+    A replacement is a new cloud resource, so it gets a new id, as `pulumi up` would see: the
+    n-th replacement of a URN (`replaced[urn] == n`) gets ids no earlier evaluation gave it.
+    """
+    generation = replaced.get(urn, 0)
+    return f"#{generation}" if generation else ""
+
+
 class _CloudMocks(pulumi.runtime.Mocks):
     """Plausible computed outputs, so exports and dependent inputs look as they would in AWS."""
 
-    def __init__(self, region: str, preview: bool) -> None:
+    def __init__(
+        self, region: str, preview: bool, replaced: Mapping[str, int] | None = None
+    ) -> None:
         self.region = region
         self.preview = preview
+        #: URN -> how many times it has been replaced: those resources get new ids.
+        self.replaced: Mapping[str, int] = replaced or {}
         #: Per thread (the SDK registers from an executor's threads): the last call's arguments
         #: and answer, so the monitor records them without deserializing the request again.
         self.last = threading.local()
@@ -135,10 +149,11 @@ class _CloudMocks(pulumi.runtime.Mocks):
         if self.preview:
             # As in a real preview: a new resource's id and computed outputs are not known yet.
             return "", state
-        res_id = fake_id(args.name)
+        salt = replacement_salt(getattr(self.last, "urn", ""), self.replaced)
+        res_id = fake_id(args.name + salt)
         region = self.region
         if args.typ == "aws:apigateway/restApi:RestApi":
-            state["rootResourceId"] = fake_id(args.name + "/")
+            state["rootResourceId"] = fake_id(args.name + "/" + salt)
             state["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT}:{res_id}"
             state["arn"] = f"arn:aws:apigateway:{region}::/restapis/{res_id}"
         elif args.typ == "aws:apigateway/stage:Stage":
@@ -186,6 +201,7 @@ class _RecordingMonitor(mocks.MockMonitor):
             qualified = parent.split("::")[2] + "$" + type_
         urn = "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), qualified, name])
         self.types[urn] = type_
+        self.cloud.last.urn = urn  # the mocks' new_resource, next on this thread, is told it
         return urn
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
@@ -284,12 +300,14 @@ def run_program(
     into: ProgramRun | None = None,
     on_register: Callable[[RecordedResource], None] | None = None,
     pause_gc: bool = True,
+    replaced: Mapping[str, int] | None = None,
 ) -> ProgramRun:
     """Evaluate `project_dir/__main__.py` once with this config; raise what the program raises.
 
     Pass `into` to keep what was registered even when the program fails, and `on_register` to see
     each resource as the engine would, when it is registered (called from the SDK's threads).
     `pause_gc=False` leaves the cyclic garbage collector running (to measure what pausing saves).
+    `replaced` (URN -> generation) gives those resources new ids, as after a replacement.
     """
     program = str(project_dir / "__main__.py")
 
@@ -307,6 +325,7 @@ def run_program(
         into=into,
         on_register=on_register,
         pause_gc=pause_gc,
+        replaced=replaced,
     )
 
 
@@ -321,11 +340,12 @@ def run_function(
     into: ProgramRun | None = None,
     on_register: Callable[[RecordedResource], None] | None = None,
     pause_gc: bool = True,
+    replaced: Mapping[str, int] | None = None,
 ) -> ProgramRun:
     """Evaluate `main` as a Pulumi program under mocks: what it registered and exported."""
     run = ProgramRun() if into is None else into
     config = config or {}
-    cloud = _CloudMocks(config.get("aws:region", "us-east-1"), preview)
+    cloud = _CloudMocks(config.get("aws:region", "us-east-1"), preview, replaced)
     settings.ROOT.set(None)
     mocks.set_mocks(
         cloud,

@@ -674,6 +674,22 @@ class PolicyPackClient:
             request.provider.CopyFrom(_provider(resource.provider))
         return _diagnostics(self._call("Analyze", request), default_urn=resource.urn)
 
+    def analyze_future(self, request: analyzer_pb2.AnalyzeRequest) -> grpc.Future:
+        """Send one `Analyze` without waiting: the engine's calls overlap, and so may these.
+
+        The reply (an `AnalyzeResponse`) or the RPC error arrives on the returned future.
+        """
+        if self._closed:
+            raise PolicyPackError("the policy pack client is closed")
+        future: grpc.Future = self._stub.Analyze.future(request, timeout=self.rpc_timeout)
+        return future
+
+    def analyze_stack_request(self, request: analyzer_pb2.AnalyzeStackRequest) -> Any:
+        """`AnalyzeStack` of a request already built: its `AnalyzeResponse`, or `grpc.RpcError`."""
+        if self._closed:
+            raise PolicyPackError("the policy pack client is closed")
+        return self._stub.AnalyzeStack(request, timeout=self.rpc_timeout)
+
     def analyze_stack(self, resources: Sequence[Resource]) -> list[Diagnostic]:
         """What the engine asks once every resource of the stack is known."""
         request = analyzer_pb2.AnalyzeStackRequest()

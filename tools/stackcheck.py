@@ -7,8 +7,8 @@ Loads `Pulumi.yaml` and `Pulumi.<stack>.yaml` as the CLI does (`tools.stackfiles
 `__main__.py` with the real `pulumi_aws` classes (`tools.mockrun`), starts the policy pack as the
 CLI starts it and, like the engine, sends each resource's inputs to `Analyze` as it is registered
 and every resource's final outputs (its state, `id` included) to `AnalyzeStack`. With `--compare`,
-evaluates the stack twice and says which resources the change adds, removes or changes, and which
-of their inputs.
+plans the change as the engine would (`tools.preview`): create, update, replace or delete per
+resource, replaced resources given new ids so that what refers to them changes too.
 
 The program is evaluated as in an update, not as in a first preview: the mocks give every resource
 an id, so outputs are known. That is deliberate: the stage-variable rule then compares the stage's
@@ -21,18 +21,20 @@ started when the first resource is registered (at once when a policy pack config
 bad config is reported before anything else), and `Analyze` calls are sent as resources register.
 
 Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad config (stack, project or
-policy pack config), an unknown stack, a program error or a policy pack that failed.
+policy pack config), an unknown stack, a program error, a policy pack that failed, or output
+that could not be written (a closed pipe, a full disk): one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,16 +44,12 @@ import pulumi
 import yaml
 from pulumi.runtime.proto import analyzer_pb2
 
-from tools import mockrun, policy_client, stackfiles
+from tools import mockrun, policy_client, preview, stackfiles
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
+PROVIDER_CONFIG = Path(__file__).with_name("provider_config.json")
 EXIT_OK, EXIT_VIOLATION, EXIT_ERROR = 0, 1, 2
-_MAX_MESSAGE = 400 * 1024 * 1024  # as the pack's server allows
-_CHANNEL_OPTIONS = [
-    ("grpc.max_receive_message_length", _MAX_MESSAGE),
-    ("grpc.max_send_message_length", _MAX_MESSAGE),
-]
 
 
 class CheckError(Exception):
@@ -87,6 +85,8 @@ class Evaluation:
     timings: dict[str, float] = field(default_factory=dict)
     #: Peak resident memory of the pack process, KiB (Linux), once it has been closed.
     pack_peak_kib: int | None = None
+    #: Config keys nothing reads (typos of another namespace), each a sentence.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -118,8 +118,12 @@ def evaluate(
     *,
     config: stackfiles.StackConfig | None = None,
     on_register: Callable[[mockrun.RecordedResource], None] | None = None,
+    replaced: dict[str, int] | None = None,
 ) -> Evaluation:
-    """Load the stack as the CLI would (unless `config` is given); run the program under mocks."""
+    """Load the stack as the CLI would (unless `config` is given); run the program under mocks.
+
+    `replaced` (URN -> generation) gives those resources new ids, as after a replacement.
+    """
     if config is None:
         config = load_config(project_dir, stack, overrides)
     clock = time.perf_counter()
@@ -131,6 +135,7 @@ def evaluate(
             config=config.values,
             secret_keys=config.secret_keys,
             on_register=on_register,
+            replaced=replaced,
         )
     except pulumi.RunError as error:  # a config error: Pulumi prints these as plain messages
         raise CheckError(str(error) + _secret_note(config)) from None
@@ -157,6 +162,37 @@ def _secret_note(config: stackfiles.StackConfig) -> str:
     )
 
 
+def config_warnings(config: stackfiles.StackConfig) -> list[str]:
+    """Keys of another namespace that no provider reads: probably a typo, named with the fix.
+
+    The program itself refuses unknown keys of its own namespace; the CLI passes every other
+    key on, so `aws:regon` or `privat-api:timeoutMs` would be read by nothing, silently.
+    """
+    data = json.loads(PROVIDER_CONFIG.read_text(encoding="utf-8"))
+    known: dict[str, list[str]] = data["namespaces"]
+    unchecked = {config.project, *data["unchecked"]}
+    own = sorted(k for k in config.values if k.startswith(config.project + ":"))
+    every = own + [f"{ns}:{name}" for ns, names in known.items() for name in names]
+    warnings = []
+    for key in sorted(config.values):
+        namespace, _, name = key.partition(":")
+        if namespace in unchecked or (namespace in known and name in known[namespace]):
+            continue
+        if namespace in known:
+            close = difflib.get_close_matches(name, known[namespace], n=1)
+            what = f"{key} is not a setting of the {namespace} provider"
+            meant = f"{namespace}:{close[0]}" if close else None
+        else:
+            close = difflib.get_close_matches(key, every, n=1)
+            what = f"{key}: no provider of this project reads the namespace '{namespace}'"
+            meant = close[0] if close else None
+        hint = f"; did you mean {meant}?" if meant else "."
+        warnings.append(
+            f"{what}{hint} Nothing reads it; fix or remove it in Pulumi.{config.stack}.yaml."
+        )
+    return warnings
+
+
 def pack_env(config: stackfiles.StackConfig) -> dict[str, str]:
     """What the CLI sets for a policy pack it starts."""
     return {
@@ -173,10 +209,11 @@ class PackSession:
 
     The engine calls `Analyze` for each resource before it creates it, so sending the calls while
     the program runs is what a real preview does; here it lets the pack (another process) work on
-    the second core while the program runs on the first. Replies are gathered as they come;
-    `finish` waits for the last ones, then sends the whole stack to `AnalyzeStack`. Requests are
-    assembled from the SDK's own serialized Structs (protobuf fields concatenate), so nothing is
-    serialized twice and no message trees are held. Always `close` it (or use `with`).
+    the second core while the program runs on the first. Calls go over the pack client's one
+    channel without waiting for each other; replies are gathered as they come; `finish` waits for
+    the last ones, then sends the whole stack to `AnalyzeStack`. Requests are the SDK's generated
+    messages (`pulumi.runtime.proto`), their properties parsed from the Structs the SDK itself
+    serialized, so no value goes through Python objects again. Always `close` it (or use `with`).
     """
 
     def __init__(
@@ -195,10 +232,8 @@ class PackSession:
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._channel: grpc.Channel | None = None
-        self._analyze: Any = None
-        self._analyze_stack: Any = None
-        self._pending: list[tuple[bytes, str]] = []
+        self._serving = False
+        self._pending: list[tuple[analyzer_pb2.AnalyzeRequest, str]] = []
         #: Per `Analyze` call, in the order sent: its violations, or the error it failed with.
         self._results: list[list[Violation] | str | None] = []
         self._outstanding = 0
@@ -225,21 +260,13 @@ class PackSession:
             with self._lock:
                 self.pack = pack  # close() ends it from now on
             if self.policy_config is not None:
+                given = policy_client.load_policy_config(self.policy_config)
+                check_policy_names(pack.get_info(), given)
                 pack.configure_from_file(self.policy_config)
-            channel = grpc.insecure_channel(f"127.0.0.1:{pack.port}", options=_CHANNEL_OPTIONS)
             with self._lock:
-                self._channel = channel
-                # Requests go as bytes already serialized (no request_serializer).
-                self._analyze = channel.unary_unary(
-                    "/pulumirpc.Analyzer/Analyze",
-                    response_deserializer=analyzer_pb2.AnalyzeResponse.FromString,
-                )
-                self._analyze_stack = channel.unary_unary(
-                    "/pulumirpc.Analyzer/AnalyzeStack",
-                    response_deserializer=analyzer_pb2.AnalyzeResponse.FromString,
-                )
-                for payload, urn in self._pending:
-                    self._send(payload, urn)
+                self._serving = True
+                for request, urn in self._pending:
+                    self._send(request, urn)
                 self._pending.clear()
         except BaseException as error:  # noqa: BLE001 (reported by wait())
             self._error = error
@@ -252,26 +279,26 @@ class PackSession:
         if resource.read or self._closed:
             return
         self.start()
-        head = analyzer_pb2.AnalyzeRequest(
+        request = analyzer_pb2.AnalyzeRequest(
             type=resource.type,
             urn=resource.urn,
             name=resource.name,
             options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent),
-        ).SerializeToString()
-        payload = head + _field(2, _wire(resource, "inputs"))
+        )
+        request.properties.MergeFromString(_wire(resource, "inputs"))
         with self._lock:
-            if self._analyze is None:
-                self._pending.append((payload, resource.urn))
+            if not self._serving:
+                self._pending.append((request, resource.urn))
             else:
-                self._send(payload, resource.urn)
+                self._send(request, resource.urn)
 
-    def _send(self, payload: bytes, urn: str) -> None:
+    def _send(self, request: analyzer_pb2.AnalyzeRequest, urn: str) -> None:
         """Issue one `Analyze` (holding the lock); its reply is kept when it arrives."""
         index = len(self._results)
         self._results.append(None)
         self._outstanding += 1
         assert self.pack is not None
-        call = self._analyze.future(payload, timeout=self.pack.rpc_timeout)
+        call = self.pack.analyze_future(request)
         call.add_done_callback(lambda done: self._done(done, index, urn))
 
     def _done(self, call: Any, index: int, urn: str) -> None:
@@ -324,9 +351,10 @@ class PackSession:
             violations += result or []
         self.timings["analyze"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        request = b"".join(_field(1, _stack_entry(r)) for r in resources)
+        request = analyzer_pb2.AnalyzeStackRequest()
+        request.resources.extend(_stack_entry(r) for r in resources)
         try:
-            reply = self._analyze_stack(request, timeout=pack.rpc_timeout)
+            reply = pack.analyze_stack_request(request)
         except grpc.RpcError as error:
             details = error.details() if hasattr(error, "details") else str(error)
             raise self._failure(f"AnalyzeStack failed: {details}") from None
@@ -340,28 +368,11 @@ class PackSession:
             thread = self._thread
         if thread is not None:
             thread.join()
-        if self._channel is not None:
-            self._channel.close()
         if self.pack is not None:
             self.pack.close()
 
 
-def _varint(number: int) -> bytes:
-    out = bytearray()
-    while True:
-        low, number = number & 0x7F, number >> 7
-        if not number:
-            out.append(low)
-            return bytes(out)
-        out.append(low | 0x80)
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    """A length-delimited protobuf field: appended to a message's bytes, it sets that field."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _stack_entry(resource: mockrun.RecordedResource) -> bytes:
+def _stack_entry(resource: mockrun.RecordedResource) -> analyzer_pb2.AnalyzerResource:
     """One resource of `AnalyzeStack`: its final outputs (state), not its inputs."""
     entry = policy_client.stack_resource(
         type_=resource.type,
@@ -371,8 +382,24 @@ def _stack_entry(resource: mockrun.RecordedResource) -> bytes:
         dependencies=resource.dependencies,
         property_dependencies=resource.property_dependencies,
     )
-    head: bytes = entry.SerializeToString()
-    return head + _field(2, _wire(resource, "state"))
+    entry.properties.MergeFromString(_wire(resource, "state"))
+    return entry
+
+
+def check_policy_names(info: policy_client.PackInfo, given: Mapping[str, object]) -> None:
+    """A config entry naming no policy of the pack is a typo: the policy would keep its default.
+
+    (The CLI passes such entries on and the pack ignores them; here they are an error.)
+    """
+    names = sorted(p.name for p in info.policies)
+    for name in sorted(given):
+        if name == "all" or name in names:
+            continue
+        nearest = difflib.get_close_matches(name, names, n=1, cutoff=0.0)
+        hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
+        raise policy_client.PolicyConfigError(
+            f"'{name}' is not a policy of the pack {info.name}{hint}"
+        )
 
 
 def _shown(path: Path) -> str:
@@ -437,10 +464,11 @@ def check(
     *,
     compare_with: dict[str, Any] | None = None,
     policy_config: Path | None = None,
-) -> tuple[Evaluation, dict[str, Any] | None]:
-    """Evaluate the stack (twice with `compare_with`) and check the last evaluation with the pack.
+) -> tuple[Evaluation, preview.Plan | None]:
+    """Evaluate the stack (and, with `compare_with`, plan the change) and check it with the pack.
 
-    Raises CheckError for anything that makes the answer exit 2.
+    With `compare_with`, the pack checks the stack after the change. Raises CheckError for
+    anything that makes the answer exit 2.
     """
     if policy_config is not None:
         if not policy_config.is_file():
@@ -453,16 +481,20 @@ def check(
     config = before_config
     if compare_with is not None:
         config = load_config(project_dir, stack, {**overrides, **compare_with})
+    change: preview.Plan | None = None
     with PackSession(pack_env(config), policy_config) as session:
-        if policy_config is not None:
+        if policy_config is not None or compare_with is not None:
             session.start()
         try:
-            before = None
-            if compare_with is not None:
+            if compare_with is None:
+                evaluation = evaluate(
+                    project_dir, stack, overrides, config=config, on_register=session.analyze
+                )
+            else:
                 before = evaluate(project_dir, stack, overrides, config=before_config)
-            evaluation = evaluate(
-                project_dir, stack, overrides, config=config, on_register=session.analyze
-            )
+                evaluation, change = evaluate_change(project_dir, stack, before, config)
+                for resource in evaluation.run.resources:
+                    session.analyze(resource)
         except CheckError:
             if policy_config is not None:
                 session.check_config()  # a bad policy pack config is reported first
@@ -470,27 +502,40 @@ def check(
         evaluation.violations = session.finish(evaluation.run.resources)
     evaluation.timings.update(session.timings)
     evaluation.pack_peak_kib = session.pack.peak_memory_kib if session.pack else None
-    diff = compare(before, evaluation) if before is not None else None
-    return evaluation, diff
+    evaluation.warnings = config_warnings(config)
+    return evaluation, change
 
 
-def compare(before: Evaluation, after: Evaluation) -> dict[str, Any]:
-    """What the change does: resources added, removed, and changed with the inputs that differ."""
-    old = {r.urn: r.inputs for r in before.run.resources}
-    new = {r.urn: r.inputs for r in after.run.resources}
-    changed = []
-    for urn in sorted(old.keys() & new.keys()):
-        keys = sorted(
-            k
-            for k in old[urn].keys() | new[urn].keys()
-            if _json(old[urn].get(k)) != _json(new[urn].get(k))
-        )
-        if keys:
-            changed.append({"urn": urn, "keys": keys})
+def evaluate_change(
+    project_dir: Path, stack: str, before: Evaluation, config: stackfiles.StackConfig
+) -> tuple[Evaluation, preview.Plan]:
+    """Evaluate the stack after the change and plan it as the engine would.
+
+    A replaced resource is a new cloud resource with a new id, which can change (and replace)
+    what refers to it: the program is evaluated again with every replaced resource given a new
+    id, until no new replacement appears (at most once per resource).
+    """
+    replaced: dict[str, int] = {}
+    for _ in range(len(before.run.resources) + 2):
+        after = evaluate(project_dir, stack, {}, config=config, replaced=replaced)
+        change = preview.plan(before.run, after.run)
+        new = change.replaced - replaced.keys()
+        if not new:
+            return after, change
+        replaced.update(dict.fromkeys(new, 1))
+    raise CheckError("planning the change did not settle: replacements kept causing replacements")
+
+
+def plan_json(change: preview.Plan) -> dict[str, Any]:
+    """`added`, `removed`, `changed: [{urn, type, op, keys, diff}]`, outputs and the counts."""
     return {
-        "added": sorted(new.keys() - old.keys()),
-        "removed": sorted(old.keys() - new.keys()),
-        "changed": changed,
+        "added": [s.urn for s in change.steps if s.op == "create"],
+        "removed": [s.urn for s in change.steps if s.op == "delete"],
+        "changed": preview.steps_json(
+            s for s in change.steps if s.op in ("update", "replace", "read")
+        ),
+        "outputs": {k: v for k, v in change.outputs.items() if _json(v["old"]) != _json(v["new"])},
+        "summary": change.counts(),
     }
 
 
@@ -507,23 +552,16 @@ def _resource_json(resource: mockrun.RecordedResource) -> dict[str, Any]:
     }
 
 
-def render_table(evaluation: Evaluation, diff: dict[str, Any] | None) -> str:
-    lines = [f"Stack {evaluation.stack}: {len(evaluation.run.resources)} resources"]
-    width = max((len(r.type) for r in evaluation.run.resources), default=0)
-    for resource in evaluation.run.resources:
+def render_table(evaluation: Evaluation, change: preview.Plan | None) -> str:
+    resources = preview.ordered(evaluation.run.resources)
+    lines = [f"Stack {evaluation.stack}: {len(resources)} resources"]
+    width = max((len(r.type) for r in resources), default=0)
+    for resource in resources:
         note = "  (read, not managed)" if resource.read else ""
         lines.append(f"  {resource.type:<{width}}  {resource.name}{note}")
-    if diff is not None:
+    if change is not None:
         lines.append("")
-        lines.append("Change:")
-        for urn in diff["added"]:
-            lines.append(f"  + {urn}")
-        for urn in diff["removed"]:
-            lines.append(f"  - {urn}")
-        for item in diff["changed"]:
-            lines.append(f"  ~ {item['urn']}: {', '.join(item['keys'])}")
-        if not any(diff.values()):
-            lines.append("  no resource changes")
+        lines += preview.render(change, evaluation.stack)
     lines.append("")
     if not evaluation.violations:
         lines.append("Policy pack: no violations.")
@@ -558,7 +596,8 @@ def build_parser() -> argparse.ArgumentParser:
             "`pulumi preview` would see unknown ids. Secrets (secure:) cannot be decrypted here:\n"
             "the program sees '[secret]'; pass a stand-in with --set KEY=VALUE.\n"
             "Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad config,\n"
-            "an unknown stack, a program error or a policy pack failure."
+            "an unknown stack, a program error, a policy pack failure or output that cannot\n"
+            "be written (a closed pipe, a full disk)."
         ),
     )
     parser.add_argument("stack", help="stack name: the X of Pulumi.X.yaml")
@@ -579,8 +618,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--compare",
         nargs="+",
+        action="extend",
         metavar="KEY=VALUE",
-        help="evaluate the stack again with these values and report what changes",
+        help=(
+            "plan the change these values make, as `pulumi preview --diff` shows it; "
+            "repeatable, all applied together"
+        ),
     )
     return parser
 
@@ -593,7 +636,7 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
         changes = None
         if args.compare:
             changes = dict(parse_assignment(text) for text in args.compare)
-        evaluation, diff = check(
+        evaluation, change = check(
             project_dir,
             args.stack,
             overrides,
@@ -601,22 +644,67 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
             policy_config=args.policy_pack_config,
         )
     except CheckError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(f"error: {error}")
     if args.json:
         document: dict[str, Any] = {
             "stack": evaluation.stack,
-            "resources": [_resource_json(r) for r in evaluation.run.resources],
+            "resources": [_resource_json(r) for r in preview.ordered(evaluation.run.resources)],
             "violations": [v.as_json() for v in evaluation.violations],
+            "warnings": evaluation.warnings,
         }
-        if diff is not None:
-            document.update(diff)
-        print(json.dumps(document, indent=2, default=repr))
+        if change is not None:
+            document.update(plan_json(change))
+        text = json.dumps(document, indent=2, default=repr)
     else:
-        print(render_table(evaluation, diff))
+        text = render_table(evaluation, change)
+    if evaluation.warnings:
+        _fail("\n".join(f"warning: {w}" for w in evaluation.warnings))  # stderr; status below
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except OSError as error:  # a closed pipe (`| head`), a full disk
+        return _output_failed(error)
     return EXIT_VIOLATION if evaluation.mandatory else EXIT_OK
+
+
+def _fail(message: str) -> int:
+    """Print to stderr (if it can still be written); return exit status 2, for errors."""
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # nowhere left to say it; the status says it
+    return EXIT_ERROR
+
+
+def _output_failed(error: OSError) -> int:
+    """The answer could not be written: one line, exit 2, and nothing more at interpreter exit.
+
+    What is still buffered would fail again when Python flushes stdout on exit (and print a
+    traceback-like "Exception ignored" message), so stdout is pointed at /dev/null first.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    reason = error.strerror or type(error).__name__
+    return _fail(f"error: cannot write the stack check's output: {reason}")
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """The command: `main`, with Ctrl-C and output errors ending quietly (no traceback)."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        return _fail("error: interrupted")
+    except OSError as error:  # stdout or stderr failing outside main's own writes
+        return _output_failed(error)
+    except Exception as error:  # noqa: BLE001 (a bug of the check itself: still exit 2, not 1)
+        return _fail(f"error: the stack check itself failed: {type(error).__name__}: {error}")
 
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    sys.exit(main())
+    sys.exit(run())

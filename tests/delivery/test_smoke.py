@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import random
 import re
 import socket
 import sys
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tools import smoke
 
@@ -276,13 +279,23 @@ def test_body_excerpt_is_one_short_line() -> None:
 # --- reading the stack output -------------------------------------------------------------------
 
 
+NO_CANARY = (
+    "if sys.argv[1] == 'config':\n"
+    "    sys.stderr.write(\"error: configuration key 'canary.percent' not found for stack "
+    "'dev'\\n\")\n"
+    "    sys.exit(1)\n"
+)
+
+
 def fake_pulumi(directory: Path, script: str) -> None:
-    """A `pulumi` executable on PATH that records its arguments and runs `script` (Python)."""
+    """A `pulumi` executable on PATH that records its arguments (a line per call, in args.txt)
+    and runs `script` (Python, with `sys` imported)."""
     path = directory / "pulumi"
     path.write_text(
         f"#!{sys.executable}\n"
         "import pathlib, sys\n"
-        f"pathlib.Path({str(directory / 'args.txt')!r}).write_text(' '.join(sys.argv[1:]))\n"
+        f"with open({str(directory / 'args.txt')!r}, 'a') as log:\n"
+        "    log.write(' '.join(sys.argv[1:]) + '\\n')\n"
         f"{script}\n"
     )
     path.chmod(0o755)
@@ -292,11 +305,15 @@ def test_reads_invoke_url_from_the_stack_output(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with local_server(lambda _n: Reply()) as server:
-        fake_pulumi(tmp_path, f"print({server.url!r})")
+        fake_pulumi(tmp_path, NO_CANARY + f"print({server.url!r})")
         monkeypatch.setenv("PATH", str(tmp_path))
         code, out, _, _ = run_smoke(capsys, "--deadline", "5", *FAST)
     assert code == smoke.EXIT_OK
-    assert (tmp_path / "args.txt").read_text() == "stack output invokeUrl --stack dev"
+    assert (tmp_path / "args.txt").read_text().splitlines() == [
+        "stack output invokeUrl --stack dev",
+        "config get --path canary.percent --stack dev",
+    ]
+    assert "canary" not in out  # no canary configured: one good answer is enough
     assert f"GET {server.url}/ " in out
 
 
@@ -432,3 +449,162 @@ def test_region_comes_from_the_execute_api_host() -> None:
     assert smoke.url_region("https://api.example.com/", {"AWS_REGION": "us-east-2"}) == "us-east-2"
     with pytest.raises(smoke.SmokeError, match="set AWS_REGION"):
         smoke.url_region("https://api.example.com/", {})
+
+
+# --- during a canary ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("percent", "requests"), [(10, 44), (1, 459), (5, 90), (25, 17), (50, 7), (100, 1)]
+)
+def test_canary_request_count(percent: float, requests: int) -> None:
+    assert smoke.canary_requests(percent) == requests
+
+
+@given(st.floats(min_value=0.05, max_value=99.9))
+def test_the_count_is_the_smallest_that_reaches_99_percent(percent: float) -> None:
+    n = smoke.canary_requests(percent)
+    miss = 1 - percent / 100
+    assert miss**n <= 0.01 + 1e-12
+    assert n == 1 or miss ** (n - 1) > 0.01 - 1e-12
+
+
+def canary_share_fails(every: int) -> Callable[[int], Reply]:
+    """A stage with a canary: every `every`-th request goes through the canary, which fails."""
+
+    def respond(number: int) -> Reply:
+        if number % every == 0:
+            return Reply(502, '{"message": "Internal server error"}')
+        return Reply()
+
+    return respond
+
+
+def test_a_failing_canary_share_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    """10 % of requests through a canary whose link is broken: one 200 used to be enough."""
+    with local_server(canary_share_fails(10)) as server:
+        code, out, _, _ = run_smoke(capsys, "--url", server.url, "--canary-percent", "10", *FAST)
+    assert code == smoke.EXIT_FAILED
+    assert "smoke: OK, HTTP 200 after 1 attempt" in out  # the first answer was fine
+    assert "smoke: canary of 10%: sending 44 requests, each must answer HTTP 200" in out
+    assert "n = ceil(ln 0.01 / ln(1 - 10/100)) = 44" in out
+    assert "caught with 99% probability" in out
+    assert "smoke: FAILED, canary check request 9 of 44 got HTTP 502" in out
+    assert len(server.requests) == 10  # it stops at the first failure
+
+
+def test_a_healthy_canary_passes_after_every_request(capsys: pytest.CaptureFixture[str]) -> None:
+    with local_server(lambda _n: Reply()) as server:
+        code, out, _, _ = run_smoke(capsys, "--url", server.url, "--canary-percent", "10", *FAST)
+    assert code == smoke.EXIT_OK
+    assert "smoke: OK, 44 of 44 canary check requests answered HTTP 200" in out
+    assert len(server.requests) == 1 + 44
+
+
+def test_a_randomly_routed_failing_canary_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    """As API Gateway routes: each request to the canary with probability p, independently."""
+    chooser = random.Random(20261201)  # noqa: S311 (routing, not cryptography)
+    with local_server(
+        lambda n: Reply(502, "canary") if n > 1 and chooser.random() < 0.1 else Reply()
+    ) as server:
+        code, out, _, _ = run_smoke(capsys, "--url", server.url, "--canary-percent", "10", *FAST)
+    assert code == smoke.EXIT_FAILED
+    assert "smoke: FAILED, canary check request" in out
+
+
+def test_the_cap_says_what_it_leaves(capsys: pytest.CaptureFixture[str]) -> None:
+    with local_server(lambda _n: Reply()) as server:
+        code, out, _, _ = run_smoke(
+            capsys, "--url", server.url, "--canary-percent", "1", "--max-requests", "10", *FAST
+        )
+    assert code == smoke.EXIT_OK
+    assert "sending 10 requests" in out
+    assert "= 459: with 459 requests" in out
+    assert "capped at 10 (--max-requests), which catches it with 9.6% probability only" in out
+    assert len(server.requests) == 1 + 10
+
+
+def test_the_canary_requests_are_bounded_in_time(capsys: pytest.CaptureFixture[str]) -> None:
+    with local_server(lambda n: Reply(delay=0.1 if n > 1 else 0.0)) as server:
+        code, out, _, elapsed = run_smoke(
+            capsys,
+            "--url",
+            server.url,
+            "--canary-percent",
+            "10",
+            "--canary-deadline",
+            "0.35",
+            *FAST,
+        )
+    assert code == smoke.EXIT_FAILED
+    assert re.search(r"smoke: FAILED, only \d of 44 canary requests in 0.35s", out)
+    assert "raise --canary-deadline" in out
+    assert elapsed < 3
+
+
+def test_the_stack_config_gives_the_canary_percent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with local_server(canary_share_fails(4)) as server:
+        fake_pulumi(
+            tmp_path,
+            f"if sys.argv[1] == 'config':\n    print('25')\nelse:\n    print({server.url!r})",
+        )
+        monkeypatch.setenv("PATH", str(tmp_path))
+        code, out, _, _ = run_smoke(capsys, *FAST)
+    assert code == smoke.EXIT_FAILED
+    assert "smoke: canary of 25%: sending 17 requests" in out
+
+
+def test_a_bad_canary_percent_in_the_stack_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_pulumi(tmp_path, "print('lots' if sys.argv[1] == 'config' else 'http://127.0.0.1:9/dev')")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code, _, err, _ = run_smoke(capsys, *FAST)
+    assert code == smoke.EXIT_ERROR
+    assert "canary.percent is 'lots', not a number; pass --canary-percent" in err
+
+
+# --- what success is, and --url alone ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "expect", "ok"),
+    [(204, "2xx", True), (201, "2XX", True), (302, "2xx", False), (204, "200", False)],
+)
+def test_a_status_class_or_one_status(
+    capsys: pytest.CaptureFixture[str], status: int, expect: str, ok: bool
+) -> None:
+    with local_server(lambda _n: Reply(status, "")) as server:
+        code, out, _, _ = run_smoke(
+            capsys, "--url", server.url, "--expect", expect, "--deadline", "0.3", *FAST
+        )
+    assert code == (smoke.EXIT_OK if ok else smoke.EXIT_FAILED)
+    assert f"(expect HTTP {expect.lower()}," in out
+
+
+@pytest.mark.parametrize("expect", ["2x", "200x", "600", "ok"])
+def test_a_bad_expectation_is_an_error(capsys: pytest.CaptureFixture[str], expect: str) -> None:
+    code, out, err, _ = run_smoke(capsys, "--url", "http://127.0.0.1:9/", "--expect", expect)
+    assert code == smoke.EXIT_ERROR
+    assert out == ""
+    assert "is neither a status (200) nor a class of them (2xx)" in err
+
+
+def test_the_url_stands_alone(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pulumi: not needed with --url
+    with local_server(lambda _n: Reply()) as server:
+        code = smoke.main(["--url", server.url, *FAST])
+    out = capsys.readouterr().out
+    assert code == smoke.EXIT_OK
+    assert "smoke: OK, HTTP 200 after 1 attempt" in out
+
+
+def test_neither_stack_nor_url_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = smoke.main([])
+    err = capsys.readouterr().err
+    assert code == smoke.EXIT_ERROR
+    assert "name a stack (its invokeUrl output is checked) or pass --url" in err

@@ -33,8 +33,10 @@ def test_shipped_stacks_pass_with_no_mandatory_violation(stack: str) -> None:
     result = run_cli(stack, "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"stack", "resources", "violations"}
+    assert set(document) == {"stack", "resources", "violations", "warnings"}
     assert document["stack"] == stack
+    assert document["warnings"] == []  # every key of the shipped stacks is read by something
+    assert result.stderr == ""
     assert {"urn", "type", "name", "inputs"} == set(document["resources"][0])
     assert not [v for v in document["violations"] if v["enforcementLevel"] == "mandatory"]
     for violation in document["violations"]:
@@ -101,8 +103,11 @@ def test_compare_reports_added_resources(capsys: pytest.CaptureFixture[str]) -> 
         "private-api-dev-method-GET-/orders",
         "private-api-dev-integration-GET-/orders",
     }
-    changed = {c["urn"].rsplit("::", 1)[1]: c["keys"] for c in document["changed"]}
-    assert changed == {"private-api-dev-deployment": ["triggers"]}
+    changed = {c["urn"].rsplit("::", 1)[1]: (c["op"], c["keys"]) for c in document["changed"]}
+    assert changed == {
+        "private-api-dev-deployment": ("replace", ["triggers"]),
+        "private-api-dev-stage": ("update", ["deployment"]),  # moved to the new deployment
+    }
 
 
 VIOLATIONS = {
