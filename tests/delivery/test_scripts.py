@@ -193,6 +193,7 @@ def test_demo_deploys_the_backend_then_dev_against_it_then_smoke_checks(
         "stack select --create dev",
         "up --stack dev --yes --policy-pack policy --policy-pack-config policy/config/default.json",
         "stack output invokeUrl --stack dev",
+        "config get --path canary.percent --stack dev",
     ]
     assert private_api == ["/dev/"], "the smoke check sends GET / through the invoke URL"
     assert "make demo-destroy" in result.stdout
