@@ -13,11 +13,13 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import pulumi
 import pulumi.runtime.config
 
+from components import openapi
 from components.args import (
     AuthorizerSpec,
     CanarySpec,
@@ -48,8 +50,6 @@ class Key:
         return f"{NAMESPACE}:{self.name}"
 
 
-DEFAULT_ROUTES = [{"path": "/", "method": "GET", "authorization": "NONE"}]
-
 #: Every key, with the type and default `Pulumi.yaml` declares (a test keeps the two in step).
 KEYS: dict[str, Key] = {
     key.name: key
@@ -58,7 +58,8 @@ KEYS: dict[str, Key] = {
         Key("activeVpcLink", "string"),
         Key("integrationUri", "string"),
         Key("canary", "object", {}),
-        Key("routes", "array", DEFAULT_ROUTES),
+        # Empty: the walkthrough's GET / (RouteSpec()), unless openApiFile gives the routes.
+        Key("routes", "array", []),
         Key("authorizers", "object", {}),
         Key("stageName", "string", ""),
         Key("stageVariable", "string", "vpcLinkId"),
@@ -74,6 +75,10 @@ KEYS: dict[str, Key] = {
         Key("metricsEnabled", "boolean", False),
         Key("clientCertificate", "boolean", False),
         Key("webAclArn", "string", ""),
+        Key("apiDefinition", "string", "openapi"),
+        Key("openApiFile", "string", ""),
+        Key("retainRouteResources", "boolean", False),
+        Key("clearImportedRoutes", "boolean", False),
     )
 }
 
@@ -93,7 +98,14 @@ _ARG_FIELD_TO_KEY = {
     "log_retention_days": "logRetentionDays",
     "logging_level": "loggingLevel",
     "web_acl_arn": "webAclArn",
+    "api_definition": "apiDefinition",
+    "openapi_document": "openApiFile",
+    "retain_route_resources": "retainRouteResources",
+    "clear_imported_routes": "clearImportedRoutes",
 }
+
+#: Where a relative openApiFile is found: the project directory, the CLI's working directory.
+PROJECT_DIR = Path(__file__).resolve().parent
 
 
 class _Problems:
@@ -146,6 +158,7 @@ def parse(
     canary = _canary(raw["canary"], problems)
     tags = _string_map(raw["tags"], "tags", problems)
     endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
+    document = _openapi_file(raw, problems)
     problems.raise_if_any()
 
     if aws_region:
@@ -165,7 +178,7 @@ def parse(
             active_vpc_link=raw["activeVpcLink"],
             integration_uri=raw["integrationUri"],
             stage_name=stage_name,
-            routes=tuple(routes),
+            routes=tuple(routes) or (RouteSpec(),),
             authorizers=authorizers,
             canary=canary,
             stage_variable=raw["stageVariable"],
@@ -181,6 +194,10 @@ def parse(
             metrics_enabled=raw["metricsEnabled"],
             client_certificate=raw["clientCertificate"],
             web_acl_arn=raw["webAclArn"] or None,
+            api_definition=raw["apiDefinition"],
+            openapi_document=document,
+            retain_route_resources=raw["retainRouteResources"],
+            clear_imported_routes=raw["clearImportedRoutes"],
         )
     except InvalidArgsError as error:
         for where, message in error.problems:
@@ -278,6 +295,32 @@ def _decode_value(key: Key, text: str, problems: _Problems) -> Any:
         )
         return key.default
     return value
+
+
+def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | None:
+    """The team's OpenAPI document, read and validated, when openApiFile names one."""
+    name = raw["openApiFile"]
+    if not name:
+        return None
+    if raw["routes"]:
+        problems.add(
+            "routes",
+            "routes and openApiFile are both set; define the routes in the OpenAPI file, or "
+            "remove openApiFile with `pulumi config rm openApiFile`.",
+        )
+    if raw["apiDefinition"] == "resources":
+        problems.add(
+            "openApiFile",
+            "is imported only with apiDefinition openapi; run `pulumi config set apiDefinition "
+            "openapi`, or remove openApiFile and give routes.",
+        )
+        return None
+    path = Path(name)
+    return problems.attempt(
+        "openApiFile",
+        openapi.load_document,
+        path=path if path.is_absolute() else PROJECT_DIR / path,
+    )
 
 
 def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpec]:

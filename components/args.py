@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 EndpointType = Literal["REGIONAL", "EDGE", "PRIVATE"]
@@ -18,6 +18,7 @@ Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
 AuthorizerType = Literal["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]
 LoggingLevel = Literal["OFF", "ERROR", "INFO"]
 VpcLinkKind = Literal["v1"]
+ApiDefinition = Literal["openapi", "resources"]
 
 HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 ENDPOINT_TYPES: tuple[EndpointType, ...] = ("REGIONAL", "EDGE", "PRIVATE")
@@ -25,6 +26,7 @@ AUTHORIZATIONS: tuple[Authorization, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNI
 AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
 LOGGING_LEVELS: tuple[LoggingLevel, ...] = ("OFF", "ERROR", "INFO")
 VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1",)
+API_DEFINITIONS: tuple[ApiDefinition, ...] = ("openapi", "resources")
 
 #: API Gateway's integration timeout range without a quota increase.
 MIN_TIMEOUT_MS = 50
@@ -391,6 +393,20 @@ class PrivateRestApiArgs:
     client_certificate: bool = False
     #: WAFv2 web ACL to associate with the stage (REGIONAL and EDGE). Default: None.
     web_acl_arn: str | None = None
+    #: How the API is defined: "openapi" (one OpenAPI document, the RestApi's body, imported
+    #: with overwrite) or "resources" (one Resource, Method and Integration per call, the
+    #: walkthrough's shape). Default: "openapi".
+    api_definition: ApiDefinition = "openapi"
+    #: The team's own OpenAPI 3.0 document (parsed), used instead of `routes`; operations without
+    #: an x-amazon-apigateway-integration get the private integration. Default: None.
+    openapi_document: Mapping[str, Any] | None = None
+    #: "resources" only: keep the per-route resources in AWS when they leave the program, the
+    #: first step of moving to "openapi" (README.md, "Moving between modes"). Default: False.
+    retain_route_resources: bool = False
+    #: "resources" only: give the RestApi an empty OpenAPI body (overwrite), so routes an earlier
+    #: "openapi" mode imported are removed before the per-route resources are created (README.md,
+    #: "Moving between modes"). Default: False.
+    clear_imported_routes: bool = False
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -479,6 +495,7 @@ class PrivateRestApiArgs:
             endpoint_type=self.endpoint_type,
         )
         found.extend(self._route_problems())
+        found.extend(self._definition_problems())
         for key, value in self.tags.items():
             if key.lower().startswith("aws:") or not 1 <= len(key) <= 128 or len(value) > 256:
                 found.append(
@@ -552,6 +569,57 @@ class PrivateRestApiArgs:
                             f"{'CUSTOM' if authorizer.is_lambda else 'COGNITO_USER_POOLS'}.",
                         )
                     )
+        return found
+
+    def _definition_problems(self) -> list[tuple[str, str]]:
+        """How the API is defined: the mode, the team's document, the migration switches."""
+        found: list[tuple[str, str]] = []
+        if self.api_definition not in API_DEFINITIONS:
+            found.append(
+                (
+                    "api_definition",
+                    f"'{self.api_definition}' is not one of {', '.join(API_DEFINITIONS)}.",
+                )
+            )
+            return found
+        if self.api_definition == "resources":
+            if self.openapi_document is not None:
+                found.append(
+                    (
+                        "openapi_document",
+                        "an OpenAPI document is imported only in the openapi mode; set the API "
+                        "definition to openapi, or give routes instead of a document.",
+                    )
+                )
+            if self.retain_route_resources and self.clear_imported_routes:
+                found.append(
+                    (
+                        "retain_route_resources",
+                        "retaining the per-route resources (towards openapi) and clearing "
+                        "imported routes (from openapi) are opposite moves; set one of them.",
+                    )
+                )
+        else:
+            for where, on in (
+                ("retain_route_resources", self.retain_route_resources),
+                ("clear_imported_routes", self.clear_imported_routes),
+            ):
+                if on:
+                    found.append(
+                        (
+                            where,
+                            "applies to the resources mode only (a step of moving between "
+                            "modes, README.md 'Moving between modes'); remove it.",
+                        )
+                    )
+            if self.openapi_document is not None and self.routes != (RouteSpec(),):
+                found.append(
+                    (
+                        "routes",
+                        "routes and an OpenAPI document were both given; define the routes in "
+                        "the document, or remove the document.",
+                    )
+                )
         return found
 
     def link_region(self) -> str | None:

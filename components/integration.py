@@ -1,10 +1,14 @@
-"""What every private integration and authorizer holds, whichever way the API is defined.
+"""What every private integration, authorizer and API policy holds, whichever way the API is
+defined.
 
 Both modes (`routes.py`, one resource per call; `openapi.py`, one document) build their
 integrations from these, so the two cannot drift apart.
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -60,4 +64,29 @@ def authorizer_permission(
         principal="apigateway.amazonaws.com",
         source_arn=source_arn,
         opts=opts,
+    )
+
+
+def private_api_policy(vpc_endpoint_ids: Sequence[str]) -> str:
+    """Resource policy of a PRIVATE API: callable only through the given VPC endpoints."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "execute-api:Invoke",
+                    "Resource": "execute-api:/*",
+                },
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "execute-api:Invoke",
+                    "Resource": "execute-api:/*",
+                    "Condition": {"StringNotEquals": {"aws:SourceVpce": sorted(vpc_endpoint_ids)}},
+                },
+            ],
+        },
+        sort_keys=True,
     )

@@ -9,41 +9,16 @@ traffic to another link changes the stage alone: no integration, no deployment, 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components import links, routes, stage
-from components.args import PrivateRestApiArgs
+from components import links, openapi, routes, stage
+from components.args import InvalidArgsError, PrivateRestApiArgs
+from components.integration import authorizer_permission, private_api_policy
 
 TYPE_TOKEN = "private-api:index:PrivateRestApi"  # noqa: S105 (a type token, not a secret)
-
-
-def private_api_policy(vpc_endpoint_ids: Sequence[str]) -> str:
-    """Resource policy of a PRIVATE API: callable only through the given VPC endpoints."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "execute-api:Invoke",
-                    "Resource": "execute-api:/*",
-                },
-                {
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "execute-api:Invoke",
-                    "Resource": "execute-api:/*",
-                    "Condition": {"StringNotEquals": {"aws:SourceVpce": sorted(vpc_endpoint_ids)}},
-                },
-            ],
-        },
-        sort_keys=True,
-    )
 
 
 class PrivateRestApi(pulumi.ComponentResource):
@@ -90,6 +65,8 @@ class PrivateRestApi(pulumi.ComponentResource):
             link_ids[link_name] = link.id
 
         private = args.endpoint_type == "PRIVATE"
+        policy = private_api_policy(args.vpc_endpoint_ids) if private else None
+        body = self._body(name, args)
         self.rest_api = aws.apigateway.RestApi(
             f"{name}-api",
             description=f"{name}: private integrations through a VPC link",
@@ -97,14 +74,27 @@ class PrivateRestApi(pulumi.ComponentResource):
                 types=args.endpoint_type,
                 vpc_endpoint_ids=sorted(args.vpc_endpoint_ids) if private else None,
             ),
-            policy=private_api_policy(args.vpc_endpoint_ids) if private else None,
+            policy=policy,
+            body=body,
+            # Overwrite, not merge: a route left out of the document is deleted by the same
+            # PutRestApi call, before the deployment that depends on this RestApi is taken.
+            put_rest_api_mode="overwrite" if body is not None else None,
             tags=tags,
             opts=child,
         )
-        api_parts = routes.build_routes(name, args, self.rest_api, child)
-        self.deployment = stage.deployment(
-            name, self.rest_api, routes.redeployment_trigger(args), api_parts, self
-        )
+        api_parts: list[pulumi.Resource]
+        if args.api_definition == "openapi":
+            assert body is not None
+            self._authorizer_permissions(name, args, child)
+            api_parts = [self.rest_api]
+            trigger = openapi.body_trigger(body, policy)
+        else:
+            route_opts = pulumi.ResourceOptions(
+                parent=self, retain_on_delete=True if args.retain_route_resources else None
+            )
+            api_parts = routes.build_routes(name, args, self.rest_api, route_opts)
+            trigger = routes.redeployment_trigger(args)
+        self.deployment = stage.deployment(name, self.rest_api, trigger, api_parts, self)
         self.stage = stage.stage(name, args, self.rest_api, self.deployment, link_ids, opts=child)
 
         self.vpc_link_ids = pulumi.Output.all(**link_ids).apply(dict)
@@ -123,3 +113,58 @@ class PrivateRestApi(pulumi.ComponentResource):
                 "activeVpcLinkId": self.active_vpc_link_id,
             }
         )
+
+    def _body(self, name: str, args: PrivateRestApiArgs) -> str | None:
+        """The RestApi's OpenAPI body: the API in openapi mode; in resources mode none, or an
+        empty document while routes an earlier openapi mode imported are cleared."""
+        document: dict[str, Any] | None
+        if args.api_definition == "openapi":
+            document = (
+                openapi.completed_document(args, args.openapi_document)
+                if args.openapi_document is not None
+                else openapi.generated_document(args, title=name)
+            )
+            paths = [path for path, _, _ in openapi.operations(document)]
+        else:
+            document = (
+                openapi.empty_document(args, title=name) if args.clear_imported_routes else None
+            )
+            paths = [route.path for route in args.routes]
+        count = openapi.resource_count(paths)
+        if count > openapi.RESOURCES_PER_API:
+            pulumi.log.warn(
+                f"{name}: the API needs {count} API Gateway resources (one per path part, the "
+                f"root included), above the default quota of {openapi.RESOURCES_PER_API} "
+                "'Resources per API' (Service Quotas, Amazon API Gateway); request an increase "
+                "before `pulumi up`, or API Gateway refuses the routes past the quota.",
+                resource=self,
+            )
+        if document is None:
+            return None
+        body = openapi.canonical(document)
+        if len(body.encode()) > openapi.MAX_BODY_BYTES:
+            raise InvalidArgsError(
+                [
+                    (
+                        "routes",
+                        f"the OpenAPI document is {len(body.encode())} bytes, above API "
+                        f"Gateway's {openapi.MAX_BODY_BYTES} byte limit for an imported API; "
+                        "split the API.",
+                    )
+                ]
+            )
+        return body
+
+    def _authorizer_permissions(
+        self, name: str, args: PrivateRestApiArgs, opts: pulumi.ResourceOptions
+    ) -> None:
+        """Let API Gateway call each Lambda authorizer's function. The import gives authorizers
+        ids only at `pulumi up`, so the permission covers this API's authorizers."""
+        for auth_name, spec in sorted(args.authorizers.items()):
+            if spec.function_arn is not None:
+                authorizer_permission(
+                    f"{name}-authorizer-{auth_name}-invoke",
+                    spec,
+                    pulumi.Output.concat(self.rest_api.execution_arn, "/authorizers/*"),
+                    opts,
+                )
