@@ -17,10 +17,12 @@ from openapi_spec_validator import OpenAPIV30SpecValidator
 from pulumi.runtime import mocks
 
 from components import AuthorizerSpec, PrivateRestApi, PrivateRestApiArgs, RouteSpec, VpcLinkSpec
+from stack_config import ConfigError
 from tests.program.harness import (
     INTEGRATION,
     METHOD,
     MODES,
+    PROJECT_DIR,
     REST_API,
     RunStack,
     document,
@@ -286,3 +288,120 @@ def test_component_default_is_openapi() -> None:
     run = build(BASE)
     assert "body" in run.one(REST_API).inputs
     assert run.by_type(METHOD) == []
+
+
+# --- openApiFile: the team's own document ------------------------------------------------------
+
+ORDERS_URI = "https://orders.team.internal.example.com"
+PRIVATE_OPERATIONS = {
+    ("get", "/"): "/",
+    ("get", "/orders"): "/orders",
+    ("post", "/orders"): "/orders",
+    ("get", "/orders/{orderId}"): "/orders/{orderId}",
+    ("put", "/orders/{orderId}"): "/orders/{orderId}",
+    ("delete", "/orders/{orderId}"): "/orders/{orderId}",
+    ("get", "/orders/{orderId}/items"): "/orders/{orderId}/items",
+    ("get", "/orders/{orderId}/items/{itemId}"): "/orders/{orderId}/items/{itemId}",
+    ("patch", "/orders/{orderId}/items/{itemId}"): "/orders/{orderId}/items/{itemId}",
+    ("get", "/customers/{customerId}/orders"): "/customers/{customerId}/orders",
+    ("x-amazon-apigateway-any-method", "/files/{proxy+}"): "/files/{proxy}",
+}
+
+
+def test_orders_stack_document_operation_by_operation() -> None:
+    run = evaluate("orders")
+    doc = document(run)
+    assert validate_openapi_30(doc) == []
+    assert run.by_type(METHOD) == run.by_type(INTEGRATION) == []
+    seen = set()
+    for path, item in doc["paths"].items():
+        for key, operation in item.items():
+            if key == "parameters":
+                continue
+            seen.add((key, path))
+            integration = operation["x-amazon-apigateway-integration"]
+            if (key, path) not in PRIVATE_OPERATIONS:
+                continue
+            backend = PRIVATE_OPERATIONS[(key, path)]
+            names = re.findall(r"\{([^}+]+)\+?\}", path)
+            expected: dict[str, Any] = {
+                "type": "http_proxy",
+                "httpMethod": "ANY" if key.startswith("x-") else key.upper(),
+                "uri": ORDERS_URI + backend,
+                "connectionType": "VPC_LINK",
+                "connectionId": "${stageVariables.vpcLinkId}",
+                "timeoutInMillis": 29000,
+                "passthroughBehavior": "when_no_match",
+                "tlsConfig": {"insecureSkipVerification": False},
+            }
+            if names:
+                expected["requestParameters"] = {
+                    f"integration.request.path.{n}": f"method.request.path.{n}" for n in names
+                }
+            assert integration == expected, (key, path)
+    assert seen == {*PRIVATE_OPERATIONS, ("get", "/health")}  # a dozen operations
+    # The operation with its own integration keeps it, unchanged.
+    health = doc["paths"]["/health"]["get"]
+    assert health["x-amazon-apigateway-integration"]["type"] == "mock"
+    assert health["security"] == []
+    # The document's own security, untouched.
+    assert doc["security"] == [{"sigv4": []}]
+    assert set(doc["components"]["securitySchemes"]) == {"sigv4", "customers"}
+    assert doc["paths"]["/customers/{customerId}/orders"]["get"]["security"] == [
+        {"customers": ["orders/read"]}
+    ]
+
+
+def test_editing_the_file_redeploys_and_a_switch_does_not(tmp_path: Any) -> None:
+    source = (PROJECT_DIR / "api" / "openapi.yaml").read_text()
+    edited = tmp_path / "openapi.yaml"
+    edited.write_text(
+        source.replace("  /orders/{orderId}/items:\n", "  /orders/{orderId}/lines:\n")
+    )
+    base = evaluate("orders")
+    other = evaluate("orders", {"openApiFile": str(edited)})
+    assert "/orders/{orderId}/lines" in document(other)["paths"]
+    assert other.one(DEPLOYMENT).inputs["triggers"] != base.one(DEPLOYMENT).inputs["triggers"]
+    switched = evaluate(
+        "orders",
+        {
+            "vpcLinks": {"shared": {"id": "0rd3r5"}, "next": {"id": "n3xt01"}},
+            "activeVpcLink": "next",
+        },
+    )
+    assert switched.one(DEPLOYMENT).inputs == base.one(DEPLOYMENT).inputs
+    assert switched.one(REST_API).inputs == base.one(REST_API).inputs
+
+
+BAD_DOCUMENTS = {
+    "an operation without responses": (
+        "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /orders:\n    get: {}\n",
+        "at /paths/~1orders/get: 'responses' is a required property",
+    ),
+    "an undeclared path parameter": (
+        "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /orders/{id}:\n"
+        "    get: {responses: {default: {description: x}}}\n",
+        "at /paths/~1orders~1{id}: Path parameter 'id' for 'get' operation",
+    ),
+    "not YAML": ("openapi: [3.0.1\n", "is not YAML or JSON at line"),
+    "Swagger 2": (
+        '{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}',
+        "has 'swagger: 2.0' at /openapi; give an OpenAPI 3.0 document",
+    ),
+    "a list": ("- 1\n", "holds list, not an OpenAPI document"),
+}
+
+
+@pytest.mark.parametrize(("text", "problem"), BAD_DOCUMENTS.values(), ids=BAD_DOCUMENTS.keys())
+def test_a_bad_document_fails_before_any_resource_naming_file_pointer_and_problem(
+    tmp_path: Any, text: str, problem: str
+) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(text)
+    run = ProgramRun()
+    with pytest.raises(ConfigError) as caught:
+        evaluate("orders", {"openApiFile": str(path)}, into=run)
+    assert run.resources == []
+    message = str(caught.value)
+    assert f"private-api:openApiFile: '{path}'" in message
+    assert problem in message
