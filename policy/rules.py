@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+import pack_openapi
 import pack_values as pv
 from pack_graph import EXTERNAL, REST_API, STAGE, StackGraph, property_dependencies
 from pulumi_policy import (
@@ -158,6 +159,9 @@ def private_integration_uses_vpc_link(
     An HTTP integration needs connectionType VPC_LINK unless its host is allowlisted; an
     integration of any type that sets connectionId without VPC_LINK does not use the link.
     """
+    if args.resource_type == REST_API:
+        pack_openapi.judge_body(args, report, private_integration_uses_vpc_link)
+        return
     if args.resource_type != INTEGRATION:
         return
     connection_type = pv.get(args.props, "connectionType")
@@ -217,6 +221,9 @@ def vpc_link_connection_id_uses_stage_variable(
     args: ResourceValidationArgs, report: ReportViolation
 ) -> None:
     """The link is chosen by a stage variable, so switching links touches only the stage."""
+    if args.resource_type == REST_API:
+        pack_openapi.judge_body(args, report, vpc_link_connection_id_uses_stage_variable)
+        return
     if not _http_integration(args):
         return
     connection_type = pv.get(args.props, "connectionType")
@@ -425,6 +432,15 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
         if variable is None or api is None:
             continue
         needs.setdefault(api, {}).setdefault(variable, []).append(integration.name)
+    for rest_api in graph.of_type(REST_API):
+        body = pack_openapi.read_body(rest_api.props)
+        for operation in [] if isinstance(body, pv.Unknown) else body.integrations:
+            kind, props = pv.get(operation.props, "type"), operation.props
+            if kind in HTTP_TYPES and pv.get(props, "connectionType") == "VPC_LINK":
+                variable = pv.stage_variable_name(pv.get(props, "connectionId"))
+                if variable is not None:  # named by its operation: "GET /orders/{id}"
+                    users = needs.setdefault(rest_api.urn, {}).setdefault(variable, [])
+                    users.append(operation.operation)
 
     for stage in graph.of_type(STAGE):
         api = graph.api_of(stage)
@@ -779,6 +795,20 @@ def stage_has_waf_web_acl(args: StackValidationArgs, report: ReportViolation) ->
         )
 
 
+def rest_api_body_parses(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A body the pack cannot read is one whose integrations no rule has judged."""
+    if args.resource_type != REST_API:
+        return
+    body = pack_openapi.read_body(args.props)
+    if not isinstance(body, pv.Unknown) and body.problem:
+        report(
+            f"RestApi '{args.name}' has a body that {body.problem}, so its integrations were not "
+            "checked (nor will API Gateway import it); give body an OpenAPI 3 or Swagger 2 "
+            "document as a JSON or YAML string.",
+            args.urn,
+        )
+
+
 # --- The pack ---------------------------------------------------------------------------------
 
 
@@ -941,6 +971,14 @@ POLICIES: Final[list[Policy]] = [
         name="method-settings-no-data-trace",
         description="MethodSettings must not enable data tracing (CKV_AWS_276).",
         validate=method_settings_no_data_trace,
+        enforcement_level=ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="rest-api-body-parses",
+        description=(
+            "A RestApi's OpenAPI body must be a JSON or YAML OpenAPI 3 or Swagger 2 document."
+        ),
+        validate=rest_api_body_parses,
         enforcement_level=ADVISORY,
     ),
 ]

@@ -59,6 +59,7 @@ ADVISORY = {
     "stage-has-client-certificate",
     "method-has-request-validator",
     "method-settings-no-data-trace",
+    "rest-api-body-parses",
 }
 STACK_POLICIES = set(STACK_RULES)
 
