@@ -138,7 +138,11 @@ def empty_document(args: PrivateRestApiArgs, title: str) -> dict[str, Any]:
         "info": {"title": title, "version": "1.0"},
         "paths": {},
     }
-    return _with_api_extensions(document, args, authorizers=False)
+    # Nothing else: the per-route resources (validator and authorizers included) follow it.
+    document = _with_api_extensions(document, args, authorizers=False)
+    for key in ("x-amazon-apigateway-request-validators", "x-amazon-apigateway-request-validator"):
+        del document[key]
+    return document
 
 
 def completed_document(args: PrivateRestApiArgs, document: Mapping[str, Any]) -> dict[str, Any]:

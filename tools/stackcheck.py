@@ -42,7 +42,7 @@ import pulumi
 import yaml
 from pulumi.runtime.proto import analyzer_pb2
 
-from tools import mockrun, policy_client, stackfiles
+from tools import mockrun, policy_client, route_notes, stackfiles
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
@@ -491,6 +491,7 @@ def compare(before: Evaluation, after: Evaluation) -> dict[str, Any]:
         "added": sorted(new.keys() - old.keys()),
         "removed": sorted(old.keys() - new.keys()),
         "changed": changed,
+        "notes": route_notes.removal_notes(before, after),
     }
 
 
@@ -524,6 +525,7 @@ def render_table(evaluation: Evaluation, diff: dict[str, Any] | None) -> str:
             lines.append(f"  ~ {item['urn']}: {', '.join(item['keys'])}")
         if not any(diff.values()):
             lines.append("  no resource changes")
+        lines.extend(f"  ! {note}" for note in diff.get("notes", []))
     lines.append("")
     if not evaluation.violations:
         lines.append("Policy pack: no violations.")

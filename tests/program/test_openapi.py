@@ -271,6 +271,8 @@ def test_clearing_imported_routes_imports_an_empty_document_first() -> None:
     api = run.one(REST_API)
     assert api.inputs["putRestApiMode"] == "overwrite"
     assert document(run)["paths"] == {}
+    # No validator either: the RequestValidator resource creates the one the methods use.
+    assert not any(key.startswith("x-amazon-apigateway-request-valid") for key in document(run))
     # The per-route resources depend on the RestApi, so they are created after the import.
     for resource in run.by_type(METHOD) + run.by_type(INTEGRATION):
         assert api.urn in resource.dependencies
