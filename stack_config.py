@@ -208,6 +208,10 @@ def parse(
             problems.add(key, message + note)
         problems.raise_if_any()
         raise AssertionError("unreachable") from error
+    document = openapi.document_of(args, title=stack)
+    problem = openapi.body_size_problem(openapi.canonical(document)) if document else None
+    if problem is not None:
+        problems.add("openApiFile" if raw["openApiFile"] else "routes", problem)
     problems.raise_if_any()
     return args
 

@@ -211,6 +211,27 @@ def _with_api_extensions(
     return document
 
 
+def document_of(args: PrivateRestApiArgs, title: str) -> dict[str, Any] | None:
+    """The RestApi's body as a document: the API in openapi mode; in resources mode none, or an
+    empty document while routes an earlier openapi mode imported are cleared."""
+    if args.api_definition == "openapi":
+        if args.openapi_document is not None:
+            return completed_document(args, args.openapi_document)
+        return generated_document(args, title=title)
+    return empty_document(args, title=title) if args.clear_imported_routes else None
+
+
+def body_size_problem(body: str) -> str | None:
+    """Why API Gateway would refuse to import a body this large, if it would."""
+    size = len(body.encode())
+    if size <= MAX_BODY_BYTES:
+        return None
+    return (
+        f"the OpenAPI document is {size} bytes, above API Gateway's {MAX_BODY_BYTES} byte limit "
+        "for an imported API definition; split the API into several."
+    )
+
+
 def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(path, method, operation) for every operation API Gateway would import."""
     paths = document.get("paths")

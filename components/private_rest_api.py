@@ -9,8 +9,6 @@ traffic to another link changes the stage alone: no integration, no deployment, 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_aws as aws
 
@@ -52,7 +50,17 @@ class PrivateRestApi(pulumi.ComponentResource):
         args: PrivateRestApiArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        # The document first: one that API Gateway would refuse fails before any resource.
+        body, count = self._body(name, args)
         super().__init__(TYPE_TOKEN, name, None, opts)
+        if count > openapi.RESOURCES_PER_API:
+            pulumi.log.warn(
+                f"{name}: the API needs {count} API Gateway resources (one per path part, the "
+                f"root included), above the default quota of {openapi.RESOURCES_PER_API} "
+                "'Resources per API' (Service Quotas, Amazon API Gateway); request an increase "
+                "before `pulumi up`, or API Gateway refuses the routes past the quota.",
+                resource=self,
+            )
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 
@@ -66,7 +74,6 @@ class PrivateRestApi(pulumi.ComponentResource):
 
         private = args.endpoint_type == "PRIVATE"
         policy = private_api_policy(args.vpc_endpoint_ids) if private else None
-        body = self._body(name, args)
         self.rest_api = aws.apigateway.RestApi(
             f"{name}-api",
             description=f"{name}: private integrations through a VPC link",
@@ -114,46 +121,24 @@ class PrivateRestApi(pulumi.ComponentResource):
             }
         )
 
-    def _body(self, name: str, args: PrivateRestApiArgs) -> str | None:
+    @staticmethod
+    def _body(name: str, args: PrivateRestApiArgs) -> tuple[str | None, int]:
         """The RestApi's OpenAPI body: the API in openapi mode; in resources mode none, or an
         empty document while routes an earlier openapi mode imported are cleared."""
-        document: dict[str, Any] | None
-        if args.api_definition == "openapi":
-            document = (
-                openapi.completed_document(args, args.openapi_document)
-                if args.openapi_document is not None
-                else openapi.generated_document(args, title=name)
-            )
+        document = openapi.document_of(args, title=name)
+        if document is not None and args.api_definition == "openapi":
             paths = [path for path, _, _ in openapi.operations(document)]
         else:
-            document = (
-                openapi.empty_document(args, title=name) if args.clear_imported_routes else None
-            )
             paths = [route.path for route in args.routes]
         count = openapi.resource_count(paths)
-        if count > openapi.RESOURCES_PER_API:
-            pulumi.log.warn(
-                f"{name}: the API needs {count} API Gateway resources (one per path part, the "
-                f"root included), above the default quota of {openapi.RESOURCES_PER_API} "
-                "'Resources per API' (Service Quotas, Amazon API Gateway); request an increase "
-                "before `pulumi up`, or API Gateway refuses the routes past the quota.",
-                resource=self,
-            )
         if document is None:
-            return None
+            return None, count
         body = openapi.canonical(document)
-        if len(body.encode()) > openapi.MAX_BODY_BYTES:
-            raise InvalidArgsError(
-                [
-                    (
-                        "routes",
-                        f"the OpenAPI document is {len(body.encode())} bytes, above API "
-                        f"Gateway's {openapi.MAX_BODY_BYTES} byte limit for an imported API; "
-                        "split the API.",
-                    )
-                ]
-            )
-        return body
+        problem = openapi.body_size_problem(body)
+        if problem is not None:
+            where = "openapi_document" if args.openapi_document is not None else "routes"
+            raise InvalidArgsError([(where, problem)])
+        return body, count
 
     def _authorizer_permissions(
         self, name: str, args: PrivateRestApiArgs, opts: pulumi.ResourceOptions

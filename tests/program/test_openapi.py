@@ -407,3 +407,17 @@ def test_a_bad_document_fails_before_any_resource_naming_file_pointer_and_proble
     message = str(caught.value)
     assert f"private-api:openApiFile: '{path}'" in message
     assert problem in message
+
+
+def test_a_body_above_api_gateways_limit_is_refused_before_any_resource(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from components import openapi  # noqa: PLC0415 (the module whose limit is lowered)
+
+    monkeypatch.setattr(openapi, "MAX_BODY_BYTES", 100)
+    run = ProgramRun()
+    with pytest.raises(ConfigError, match=r"private-api:routes: the OpenAPI document is \d+ bytes"):
+        evaluate("prod", into=run)
+    assert run.resources == []
+    with pytest.raises(Exception, match="byte limit"):
+        build(BASE)
