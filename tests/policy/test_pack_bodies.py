@@ -111,12 +111,26 @@ def test_a_literal_link_id_and_an_internet_integration_are_caught_naming_both_op
 
 
 def aws_apigateway_swagger(connection_id: str) -> dict[str, Any]:
-    """A body as Pulumi's aws-apigateway component writes one for an HTTP proxy route through a
-    VPC link (its `target: {uri, connectionType, connectionId}` route form)."""
+    """A body as Pulumi's aws-apigateway component writes one for an integration route through a
+    VPC link (`target: {uri, connectionType, connectionId}`): two ANY operations, the path and
+    its `{proxy+}` (pulumi/pulumi-aws-apigateway, provider/cmd/pulumi-resource-aws-apigateway/
+    apigateway/api.ts, addIntegrationRouteToSwaggerSpec)."""
+    integration = {
+        "responses": {"default": {"statusCode": "200"}},
+        "uri": "https://orders.internal.example.com/",
+        "type": "http_proxy",
+        "connectionType": "VPC_LINK",
+        "connectionId": connection_id,
+        "passthroughBehavior": "when_no_match",
+        "httpMethod": "ANY",
+    }
     return {
         "swagger": "2.0",
         "info": {"title": "orders", "version": "1.0"},
         "paths": {
+            "/": {
+                "x-amazon-apigateway-any-method": {"x-amazon-apigateway-integration": integration}
+            },
             "/{proxy+}": {
                 "x-amazon-apigateway-any-method": {
                     "parameters": [
@@ -135,7 +149,7 @@ def aws_apigateway_swagger(connection_id: str) -> dict[str, Any]:
                         "type": "http_proxy",
                     },
                 }
-            }
+            },
         },
         "x-amazon-apigateway-binary-media-types": ["*/*"],
         "x-amazon-apigateway-gateway-responses": {},
@@ -151,10 +165,11 @@ def test_a_swagger_2_body_of_the_aws_apigateway_component_is_judged(
     assert found == [
         (
             "vpc-link-connection-id-uses-stage-variable",
-            "Operation 'ANY /{proxy+}' in the body of RestApi 'orders-api' sets connectionId to "
+            f"Operation '{operation}' in the body of RestApi 'orders-api' sets connectionId to "
             f"the literal 'a1b2c3'; set it to '{VPC_LINK_EXPRESSION}' so the stage variable "
             "chooses the VPC link, and switch links by changing the stage variable.",
         )
+        for operation in ("ANY /", "ANY /{proxy+}")
     ]
     good = encode(aws_apigateway_swagger(VPC_LINK_EXPRESSION))
     assert pack.analyze(rest_api(good)) == []
