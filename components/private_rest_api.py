@@ -53,6 +53,14 @@ class PrivateRestApi(pulumi.ComponentResource):
         # The document first: one that API Gateway would refuse fails before any resource.
         body, count = self._body(name, args)
         super().__init__(TYPE_TOKEN, name, None, opts)
+        if args.clear_imported_routes:
+            pulumi.log.warn(
+                f"{name}: clearImportedRoutes is set. Remove it once the update that moved this "
+                "stack to apiDefinition resources is done: while it is set, any change to the "
+                "empty OpenAPI body (a PRIVATE API's vpcEndpointIds) imports it again, and the "
+                "overwrite deletes every route the per-route resources made.",
+                resource=self,
+            )
         if count > openapi.RESOURCES_PER_API:
             pulumi.log.warn(
                 f"{name}: the API needs {count} API Gateway resources (one per path part, the "

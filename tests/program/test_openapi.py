@@ -266,8 +266,12 @@ def test_retaining_route_resources_marks_exactly_the_per_route_resources(
     assert not any(retained({}, monkeypatch).values())
 
 
-def test_clearing_imported_routes_imports_an_empty_document_first() -> None:
-    run = evaluate("dev", {"clearImportedRoutes": True})
+def test_clearing_imported_routes_imports_an_empty_document_first(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        run = evaluate("dev", {"clearImportedRoutes": True})
+    assert "Remove it once the update" in caplog.text
     api = run.one(REST_API)
     assert api.inputs["putRestApiMode"] == "overwrite"
     assert document(run)["paths"] == {}
