@@ -167,11 +167,14 @@ def _with_api_extensions(
 ) -> dict[str, Any]:
     """Authorizers, the request validator and, for PRIVATE APIs, the endpoints and the policy."""
     schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    requirements = [document.get("security") or []] + [
+        operation.get("security") or [] for _, _, operation in operations(document)
+    ]
     uses_sigv4 = any(
-        SIGV4 in requirement
-        for _, _, operation in operations(document)
-        for requirement in operation.get("security", [])
-        if isinstance(requirement, dict)
+        isinstance(requirement, dict) and SIGV4 in requirement
+        for listed in requirements
+        if isinstance(listed, list)
+        for requirement in listed
     )
     if uses_sigv4:
         schemes.setdefault(

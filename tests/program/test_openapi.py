@@ -425,3 +425,22 @@ def test_a_body_above_api_gateways_limit_is_refused_before_any_resource(
     assert run.resources == []
     with pytest.raises(Exception, match="byte limit"):
         build(BASE)
+
+
+def test_a_document_using_sigv4_without_defining_it_gets_the_scheme(tmp_path: Any) -> None:
+    path = tmp_path / "team.json"
+    path.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.1",
+                "info": {"title": "t", "version": "1"},
+                "security": [{"sigv4": []}],
+                "paths": {"/": {"get": {"responses": {"default": {"description": "x"}}}}},
+            }
+        )
+    )
+    doc = document(evaluate("orders", {"openApiFile": str(path)}))
+    assert doc["components"]["securitySchemes"]["sigv4"]["x-amazon-apigateway-authtype"] == (
+        "awsSigv4"
+    )
+    assert validate_openapi_30(doc) == []
