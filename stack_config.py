@@ -13,11 +13,13 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import pulumi
 import pulumi.runtime.config
 
+from components import openapi
 from components.args import (
     AUTHORIZATIONS,
     AUTHORIZER_TYPES,
@@ -45,7 +47,7 @@ from components.args import (
 )
 
 # The resource policy's text is built by the component; its length is what the quota counts.
-from components.private_rest_api import private_api_policy
+from components.integration import private_api_policy
 
 NAMESPACE = "private-api"
 T = TypeVar("T")
@@ -68,8 +70,6 @@ class Key:
         return f"{NAMESPACE}:{self.name}"
 
 
-DEFAULT_ROUTES = [{"path": "/", "method": "GET", "authorization": "NONE"}]
-
 #: Every key, with the type and default `Pulumi.yaml` declares (a test keeps the two in step).
 KEYS: dict[str, Key] = {
     key.name: key
@@ -78,7 +78,8 @@ KEYS: dict[str, Key] = {
         Key("activeVpcLink", "string"),
         Key("integrationUri", "string"),
         Key("canary", "object", {}),
-        Key("routes", "array", DEFAULT_ROUTES),
+        # Empty: the walkthrough's GET / (RouteSpec()), unless openApiFile gives the routes.
+        Key("routes", "array", []),
         Key("authorizers", "object", {}),
         Key("stageName", "string", ""),
         Key("stageVariable", "string", "vpcLinkId"),
@@ -95,6 +96,10 @@ KEYS: dict[str, Key] = {
         Key("clientCertificate", "boolean", False),
         Key("webAclArn", "string", ""),
         Key("backendStack", "string", ""),
+        Key("apiDefinition", "string", "openapi"),
+        Key("openApiFile", "string", ""),
+        Key("retainRouteResources", "boolean", False),
+        Key("clearImportedRoutes", "boolean", False),
     )
 }
 
@@ -114,7 +119,14 @@ _ARG_FIELD_TO_KEY = {
     "log_retention_days": "logRetentionDays",
     "logging_level": "loggingLevel",
     "web_acl_arn": "webAclArn",
+    "api_definition": "apiDefinition",
+    "openapi_document": "openApiFile",
+    "retain_route_resources": "retainRouteResources",
+    "clear_imported_routes": "clearImportedRoutes",
 }
+
+#: Where a relative openApiFile is found: the project directory, the CLI's working directory.
+PROJECT_DIR = Path(__file__).resolve().parent
 
 
 class _Problems:
@@ -200,6 +212,7 @@ def parse(
     endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
     for key, allowed in _ENUMS.items():
         raw[key] = _enum(raw[key], key, allowed, problems)
+    document = _openapi_file(raw, problems)
 
     if aws_region:
         _region_problems(aws_region, links, raw["webAclArn"], problems)
@@ -211,7 +224,7 @@ def parse(
             active_vpc_link=raw["activeVpcLink"],
             integration_uri=raw["integrationUri"],
             stage_name=stage_name,
-            routes=tuple(routes),
+            routes=tuple(routes) or (RouteSpec(),),
             authorizers=authorizers,
             canary=canary,
             stage_variable=raw["stageVariable"],
@@ -227,6 +240,10 @@ def parse(
             metrics_enabled=raw["metricsEnabled"],
             client_certificate=raw["clientCertificate"],
             web_acl_arn=raw["webAclArn"] or None,
+            api_definition=raw["apiDefinition"],
+            openapi_document=document,
+            retain_route_resources=raw["retainRouteResources"],
+            clear_imported_routes=raw["clearImportedRoutes"],
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)
@@ -241,6 +258,10 @@ def parse(
             problems.add(key, message + note)
         problems.raise_if_any()
         raise AssertionError("the args were refused for a value already reported") from error
+    document = openapi.document_of(args, title=stack)
+    problem = openapi.body_size_problem(openapi.canonical(document)) if document else None
+    if problem is not None:
+        problems.add("openApiFile" if raw["openApiFile"] else "routes", problem)
     problems.raise_if_any()
     for where, message in _warnings(args):
         pulumi.log.warn(f"{NAMESPACE}:{where}: {message}")
@@ -466,6 +487,32 @@ def _enum(value: str, key: str, allowed: tuple[str, ...], problems: _Problems) -
             return spelling
     problems.add(key, f"'{value}' is not one of {', '.join(allowed)}.")
     return allowed[0]
+
+
+def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | None:
+    """The team's OpenAPI document, read and validated, when openApiFile names one."""
+    name = raw["openApiFile"]
+    if not name:
+        return None
+    if raw["routes"]:
+        problems.add(
+            "routes",
+            "routes and openApiFile are both set; define the routes in the OpenAPI file, or "
+            "remove openApiFile with `pulumi config rm openApiFile`.",
+        )
+    if raw["apiDefinition"] == "resources":
+        problems.add(
+            "openApiFile",
+            "is imported only with apiDefinition openapi; run `pulumi config set apiDefinition "
+            "openapi`, or remove openApiFile and give routes.",
+        )
+        return None
+    path = Path(name)
+    return problems.attempt(
+        "openApiFile",
+        openapi.load_document,
+        path=path if path.is_absolute() else PROJECT_DIR / path,
+    )
 
 
 def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpec]:

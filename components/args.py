@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from components.regions import PARTITION_OF_REGION
@@ -20,6 +20,7 @@ Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
 AuthorizerType = Literal["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]
 LoggingLevel = Literal["OFF", "ERROR", "INFO"]
 VpcLinkKind = Literal["v1"]
+ApiDefinition = Literal["openapi", "resources"]
 
 HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 ENDPOINT_TYPES: tuple[EndpointType, ...] = ("REGIONAL", "EDGE", "PRIVATE")
@@ -27,6 +28,7 @@ AUTHORIZATIONS: tuple[Authorization, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNI
 AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
 LOGGING_LEVELS: tuple[LoggingLevel, ...] = ("OFF", "ERROR", "INFO")
 VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1",)
+API_DEFINITIONS: tuple[ApiDefinition, ...] = ("openapi", "resources")
 
 #: API Gateway's integration timeout range without a quota increase (REST API quotas page:
 #: "Integration timeout: 50 milliseconds - 29 seconds", raisable for Regional and private APIs).
@@ -411,21 +413,7 @@ def quota_warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
                 "region); raise it in Service Quotas before `pulumi up`.",
             )
         )
-    quota, limit = QUOTA_RESOURCES
-    resources = {
-        route.path_parts[: depth + 1]
-        for route in args.routes
-        for depth in range(len(route.path_parts))
-    }
-    if len(resources) + 1 > limit:
-        found.append(
-            (
-                "routes",
-                f"the routes need {len(resources) + 1} API Gateway resources (the root "
-                f"included), more than the quota '{quota}' ({limit} by default); raise it in "
-                "Service Quotas before `pulumi up`.",
-            )
-        )
+    # Resources per API: the component warns, since only it counts an openApiFile's paths.
     return found
 
 
@@ -684,6 +672,20 @@ class PrivateRestApiArgs:
     client_certificate: bool = False
     #: WAFv2 web ACL to associate with the stage (REGIONAL and EDGE). Default: None.
     web_acl_arn: str | None = None
+    #: How the API is defined: "openapi" (one OpenAPI document, the RestApi's body, imported
+    #: with overwrite) or "resources" (one Resource, Method and Integration per call, the
+    #: walkthrough's shape). Default: "openapi".
+    api_definition: ApiDefinition = "openapi"
+    #: The team's own OpenAPI 3.0 document (parsed), used instead of `routes`; operations without
+    #: an x-amazon-apigateway-integration get the private integration. Default: None.
+    openapi_document: Mapping[str, Any] | None = None
+    #: "resources" only: keep the per-route resources in AWS when they leave the program, the
+    #: first step of moving to "openapi" (README.md, "Moving between modes"). Default: False.
+    retain_route_resources: bool = False
+    #: "resources" only: give the RestApi an empty OpenAPI body (overwrite), so routes an earlier
+    #: "openapi" mode imported are removed before the per-route resources are created (README.md,
+    #: "Moving between modes"). Default: False.
+    clear_imported_routes: bool = False
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -776,6 +778,7 @@ class PrivateRestApiArgs:
             (f"tags.{key}" if key else "tags", message) for key, message in check_tags(self.tags)
         )
         check("log_retention_days", check_log_retention, self.log_retention_days)
+        found.extend(self._definition_problems())
         if self.logging_level not in LOGGING_LEVELS:
             found.append(
                 (
@@ -854,6 +857,57 @@ class PrivateRestApiArgs:
                             f"{'CUSTOM' if authorizer.is_lambda else 'COGNITO_USER_POOLS'}.",
                         )
                     )
+        return found
+
+    def _definition_problems(self) -> list[tuple[str, str]]:
+        """How the API is defined: the mode, the team's document, the migration switches."""
+        found: list[tuple[str, str]] = []
+        if self.api_definition not in API_DEFINITIONS:
+            found.append(
+                (
+                    "api_definition",
+                    f"'{self.api_definition}' is not one of {', '.join(API_DEFINITIONS)}.",
+                )
+            )
+            return found
+        if self.api_definition == "resources":
+            if self.openapi_document is not None:
+                found.append(
+                    (
+                        "openapi_document",
+                        "an OpenAPI document is imported only in the openapi mode; set the API "
+                        "definition to openapi, or give routes instead of a document.",
+                    )
+                )
+            if self.retain_route_resources and self.clear_imported_routes:
+                found.append(
+                    (
+                        "retain_route_resources",
+                        "retaining the per-route resources (towards openapi) and clearing "
+                        "imported routes (from openapi) are opposite moves; set one of them.",
+                    )
+                )
+        else:
+            for where, on in (
+                ("retain_route_resources", self.retain_route_resources),
+                ("clear_imported_routes", self.clear_imported_routes),
+            ):
+                if on:
+                    found.append(
+                        (
+                            where,
+                            "applies to the resources mode only (a step of moving between "
+                            "modes, README.md 'Moving between modes'); remove it.",
+                        )
+                    )
+            if self.openapi_document is not None and self.routes != (RouteSpec(),):
+                found.append(
+                    (
+                        "routes",
+                        "routes and an OpenAPI document were both given; define the routes in "
+                        "the document, or remove the document.",
+                    )
+                )
         return found
 
     def link_region(self) -> str | None:

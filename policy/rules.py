@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+import pack_openapi
 import pack_values as pv
 from pack_graph import EXTERNAL, REST_API, STAGE, StackGraph, property_dependencies
 from pulumi_policy import (
@@ -170,6 +171,9 @@ def private_integration_uses_vpc_link(
     An HTTP integration needs connectionType VPC_LINK unless its host is allowlisted; an
     integration of any type that sets connectionId without VPC_LINK does not use the link.
     """
+    if args.resource_type == REST_API:
+        pack_openapi.judge_body(args, report, private_integration_uses_vpc_link)
+        return
     if args.resource_type != INTEGRATION:
         return
     connection_type = pv.get(args.props, "connectionType")
@@ -229,6 +233,9 @@ def vpc_link_connection_id_uses_stage_variable(
     args: ResourceValidationArgs, report: ReportViolation
 ) -> None:
     """The link is chosen by a stage variable, so switching links touches only the stage."""
+    if args.resource_type == REST_API:
+        pack_openapi.judge_body(args, report, vpc_link_connection_id_uses_stage_variable)
+        return
     if not _http_integration(args):
         return
     connection_type = pv.get(args.props, "connectionType")
@@ -523,6 +530,15 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
         if pv.is_secret(connection_id):
             secret_names.add(variable)
         needs.setdefault(api, {}).setdefault(variable, []).append(integration.name)
+    for rest_api in graph.of_type(REST_API):
+        body = pack_openapi.read_body(rest_api.props)
+        for operation in [] if isinstance(body, pv.Unknown) else body.integrations:
+            kind, props = pv.get(operation.props, "type"), operation.props
+            if kind in HTTP_TYPES and pv.get(props, "connectionType") == "VPC_LINK":
+                variable = pv.stage_variable_name(pv.get(props, "connectionId"))
+                if variable is not None:  # named by its operation: "GET /orders/{id}"
+                    users = needs.setdefault(rest_api.urn, {}).setdefault(variable, [])
+                    users.append(operation.operation)
 
     links = _LinkIndex(graph)
     for stage in graph.of_type(STAGE):
@@ -925,6 +941,20 @@ def _refusing_unknown_settings(policy: ResourceValidationPolicy | StackValidatio
     setattr(policy, "validate", validate)  # noqa: B010
 
 
+def rest_api_body_parses(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A body the pack cannot read is one whose integrations no rule has judged."""
+    if args.resource_type != REST_API:
+        return
+    body = pack_openapi.read_body(args.props)
+    if not isinstance(body, pv.Unknown) and body.problem:
+        report(
+            f"RestApi '{args.name}' has a body that {body.problem}, so its integrations were not "
+            "checked (nor will API Gateway import it); give body an OpenAPI 3 or Swagger 2 "
+            "document as a JSON or YAML string.",
+            args.urn,
+        )
+
+
 # --- The pack ---------------------------------------------------------------------------------
 
 
@@ -1100,6 +1130,14 @@ POLICIES: Final[list[Policy]] = [
             "aws-native:apigateway resources are reported as not judged by this pack's rules."
         ),
         validate=aws_native_apigateway_not_judged,
+        enforcement_level=ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="rest-api-body-parses",
+        description=(
+            "A RestApi's OpenAPI body must be a JSON or YAML OpenAPI 3 or Swagger 2 document."
+        ),
+        validate=rest_api_body_parses,
         enforcement_level=ADVISORY,
     ),
 ]

@@ -76,6 +76,8 @@ class Plan:
     outputs: dict[str, dict[str, Any]]
     #: Types whose replacement rules are unknown: their changes are shown as updates.
     unknown_types: list[str] = field(default_factory=list)
+    #: What the change leaves unfinished or puts at risk, with the fix (tools/route_notes.py).
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         found = {op: 0 for op in (*COUNTED, "same")}

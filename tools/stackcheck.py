@@ -44,7 +44,7 @@ import pulumi
 import yaml
 from pulumi.runtime.proto import analyzer_pb2
 
-from tools import mockrun, policy_client, preview, stackfiles
+from tools import mockrun, policy_client, preview, route_notes, stackfiles
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
@@ -493,6 +493,7 @@ def check(
             else:
                 before = evaluate(project_dir, stack, overrides, config=before_config)
                 evaluation, change = evaluate_change(project_dir, stack, before, config)
+                change.notes = route_notes.removal_notes(before, evaluation)
                 for resource in evaluation.run.resources:
                     session.analyze(resource)
         except CheckError:
@@ -536,6 +537,7 @@ def plan_json(change: preview.Plan) -> dict[str, Any]:
         ),
         "outputs": {k: v for k, v in change.outputs.items() if _json(v["old"]) != _json(v["new"])},
         "summary": change.counts(),
+        "notes": list(change.notes),
     }
 
 
@@ -562,6 +564,7 @@ def render_table(evaluation: Evaluation, change: preview.Plan | None) -> str:
     if change is not None:
         lines.append("")
         lines += preview.render(change, evaluation.stack)
+        lines.extend(f"  ! {note}" for note in change.notes)
     lines.append("")
     if not evaluation.violations:
         lines.append("Policy pack: no violations.")

@@ -60,6 +60,7 @@ ADVISORY = {
     "method-has-request-validator",
     "method-settings-no-data-trace",
     "aws-native-apigateway-not-judged",
+    "rest-api-body-parses",
 }
 STACK_POLICIES = set(STACK_RULES)
 

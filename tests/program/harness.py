@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,3 +32,69 @@ def evaluate(
         preview=preview,
         into=into,
     )
+
+
+REST_API = "aws:apigateway/restApi:RestApi"
+METHOD = "aws:apigateway/method:Method"
+INTEGRATION = "aws:apigateway/integration:Integration"
+RESOURCE = "aws:apigateway/resource:Resource"
+ANY_METHOD = "x-amazon-apigateway-any-method"
+MODES = ("resources", "openapi")
+
+
+def document(run: mockrun.ProgramRun) -> dict[str, Any]:
+    """The OpenAPI document the RestApi imports (openapi mode)."""
+    body = run.one(REST_API).inputs["body"]
+    assert isinstance(body, str), "the RestApi has no body"
+    loaded: dict[str, Any] = json.loads(body)
+    return loaded
+
+
+def integrations(run: mockrun.ProgramRun) -> dict[str, dict[str, Any]]:
+    """'GET /path' to its private integration, read from whichever way the API was defined.
+
+    Both modes are reduced to the same fields, in the Integration resource's spelling, so a test
+    states a guarantee once and checks it in both.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    api = run.one(REST_API).inputs
+    if "body" in api:
+        for path, item in document(run).get("paths", {}).items():
+            for key, operation in item.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                spec = operation.get("x-amazon-apigateway-integration", {})
+                method = "ANY" if key == ANY_METHOD else key.upper()
+                found[f"{method} {path}"] = {
+                    "type": str(spec.get("type", "")).upper(),
+                    "connectionType": spec.get("connectionType"),
+                    "connectionId": spec.get("connectionId"),
+                    "integrationHttpMethod": spec.get("httpMethod"),
+                    "uri": spec.get("uri"),
+                    "timeoutMilliseconds": spec.get("timeoutInMillis"),
+                    "requestParameters": spec.get("requestParameters"),
+                    "tlsConfig": spec.get("tlsConfig"),
+                }
+    for integration in run.by_type(INTEGRATION):
+        method, path = integration.name.split("-integration-", 1)[1].split("-", 1)
+        inputs = integration.inputs
+        found[f"{method} {path}"] = {
+            "type": inputs.get("type"),
+            "connectionType": inputs.get("connectionType"),
+            "connectionId": inputs.get("connectionId"),
+            "integrationHttpMethod": inputs.get("integrationHttpMethod"),
+            "uri": inputs.get("uri"),
+            "timeoutMilliseconds": inputs.get("timeoutMilliseconds"),
+            "requestParameters": inputs.get("requestParameters"),
+            "tlsConfig": inputs.get("tlsConfig"),
+        }
+    return found
+
+
+def in_mode(mode: str) -> RunStack:
+    """`evaluate` with apiDefinition set, so a module's tests run in each mode."""
+
+    def run(stack: str, overrides: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return evaluate(stack, {"apiDefinition": mode, **(overrides or {})}, **kwargs)
+
+    return run

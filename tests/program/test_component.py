@@ -28,6 +28,8 @@ BASE = PrivateRestApiArgs(
     active_vpc_link="main",
     integration_uri="https://orders.internal.example.com/api/",
     stage_name="test",
+    # These tests read the per-call resources; tests/program/test_openapi.py reads the document.
+    api_definition="resources",
 )
 
 

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.program.harness import RunStack
+from tests.program.harness import MODES, RunStack, in_mode
+
+
+@pytest.fixture(params=MODES)
+def run_stack(request: pytest.FixtureRequest) -> RunStack:
+    """Every test of this module, once per apiDefinition: the guarantees hold in both."""
+    return in_mode(request.param)
+
 
 DEPLOYMENT = "aws:apigateway/deployment:Deployment"
 PROD_ROUTES = [

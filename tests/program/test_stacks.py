@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.program.harness import RunStack
+from tests.program.harness import MODES, RunStack, document, integrations
 from tools.mockrun import ProgramRun, fake_id
 
 COMPONENT = "private-api:index:PrivateRestApi"
@@ -78,32 +78,51 @@ def test_prod_has_two_links_blue_active(run_stack: RunStack) -> None:
     assert "aws:wafv2/webAclAssociation:WebAclAssociation" in names
 
 
-def test_prod_greedy_route_proxies_the_path(run_stack: RunStack) -> None:
+def test_prod_is_one_openapi_document_and_no_per_route_resources(run_stack: RunStack) -> None:
     run = run_stack("prod")
-    resource = run.one(RESOURCE)
-    assert resource.inputs["pathPart"] == "{proxy+}"
-    # Under the API's root resource, whose id the (mocked) cloud assigned to the REST API.
-    assert resource.inputs["parentId"] == fake_id(run.one(REST_API).name + "/")
-    methods = {r.inputs["httpMethod"]: r for r in run.by_type(METHOD)}
-    assert methods["ANY"].inputs["requestParameters"] == {"method.request.path.proxy": True}
-    assert methods["ANY"].inputs["authorization"] == "AWS_IAM"
-    integrations = {r.inputs["httpMethod"]: r for r in run.by_type(INTEGRATION)}
-    greedy = integrations["ANY"].inputs
+    api = run.one(REST_API).inputs
+    assert api["putRestApiMode"] == "overwrite"
+    assert set(document(run)["paths"]) == {"/", "/{proxy+}"}
+    assert run.by_type(RESOURCE) == run.by_type(METHOD) == run.by_type(INTEGRATION) == []
+    assert run.by_type("aws:apigateway/requestValidator:RequestValidator") == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_prod_greedy_route_proxies_the_path(run_stack: RunStack, mode: str) -> None:
+    run = run_stack("prod", {"apiDefinition": mode})
+    greedy = integrations(run)["ANY /{proxy+}"]
+    assert greedy["type"] == "HTTP_PROXY"
     assert greedy["uri"] == "https://orders.internal.example.com/{proxy}"
     assert greedy["requestParameters"] == {
         "integration.request.path.proxy": "method.request.path.proxy"
     }
     assert greedy["integrationHttpMethod"] == "ANY"
     assert greedy["tlsConfig"] == {"insecureSkipVerification": False}
+    if mode == "resources":
+        resource = run.one(RESOURCE)
+        assert resource.inputs["pathPart"] == "{proxy+}"
+        # Under the API's root resource, whose id the (mocked) cloud assigned to the REST API.
+        assert resource.inputs["parentId"] == fake_id(run.one(REST_API).name + "/")
+        methods = {r.inputs["httpMethod"]: r for r in run.by_type(METHOD)}
+        assert methods["ANY"].inputs["requestParameters"] == {"method.request.path.proxy": True}
+        assert methods["ANY"].inputs["authorization"] == "AWS_IAM"
+    else:
+        operation = document(run)["paths"]["/{proxy+}"]["x-amazon-apigateway-any-method"]
+        assert operation["parameters"] == [
+            {"name": "proxy", "in": "path", "required": True, "schema": {"type": "string"}}
+        ]
+        assert operation["security"] == [{"sigv4": []}]
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_deployment_depends_on_every_method_and_integration(
-    run_stack: RunStack, stack: str
-) -> None:
+def test_deployment_waits_for_the_whole_api(run_stack: RunStack, stack: str) -> None:
+    """resources: every method and integration; openapi: the RestApi whose body holds them."""
     run = run_stack(stack)
     deployment = run.one(DEPLOYMENT)
-    needed = {r.urn for r in run.by_type(METHOD) + run.by_type(INTEGRATION)}
+    if "body" in run.one(REST_API).inputs:
+        needed = {run.one(REST_API).urn}
+    else:
+        needed = {r.urn for r in run.by_type(METHOD) + run.by_type(INTEGRATION)}
     assert needed
     assert needed <= set(deployment.dependencies)
     assert set(deployment.inputs["triggers"]) == {"redeployment"}
@@ -117,9 +136,12 @@ def test_integrations_name_the_link_only_through_the_stage_variable(
 ) -> None:
     run = run_stack(stack)
     link_ids = set(run.outputs["vpcLinkIds"].values())
-    for integration in run.by_type(INTEGRATION):
-        assert integration.inputs["connectionId"] == "${stageVariables.vpcLinkId}"
-        assert not link_ids & {str(v) for v in integration.inputs.values()}
+    found = integrations(run)
+    assert found
+    for integration in found.values():
+        assert integration["connectionType"] == "VPC_LINK"
+        assert integration["connectionId"] == "${stageVariables.vpcLinkId}"
+        assert not link_ids & {str(v) for v in integration.values()}
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -7,8 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.program.harness import RunStack
+from tests.program.harness import MODES, RunStack, in_mode
 from tools.mockrun import ProgramRun
+
+
+@pytest.fixture(params=MODES)
+def run_stack(request: pytest.FixtureRequest) -> RunStack:
+    """Every test of this module, once per apiDefinition: the guarantees hold in both."""
+    return in_mode(request.param)
+
 
 STAGE = "aws:apigateway/stage:Stage"
 DEPLOYMENT = "aws:apigateway/deployment:Deployment"

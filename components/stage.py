@@ -1,0 +1,141 @@
+"""Deployment, stage, canary and logs: the walkthrough's create-deployment with the variable.
+
+The deployment is replaced exactly when its trigger (a digest of what it snapshots) changes; the
+stage names the active link through its variable, and a canary overrides that variable for a share
+of requests. Link switches and canary moves therefore touch the stage alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.args import PrivateRestApiArgs
+
+
+def access_log_format(stage_variable: str) -> str:
+    """One JSON line per request, with what a link migration watches: which link, canary or not."""
+    return json.dumps(
+        {
+            "requestId": "$context.requestId",
+            "ip": "$context.identity.sourceIp",
+            "requestTime": "$context.requestTime",
+            "httpMethod": "$context.httpMethod",
+            "resourcePath": "$context.resourcePath",
+            "status": "$context.status",
+            "responseLength": "$context.responseLength",
+            "integrationStatus": "$context.integration.status",
+            "integrationLatency": "$context.integration.latency",
+            "integrationError": "$context.integration.error",
+            "vpcLinkId": f"$stageVariables.{stage_variable}",
+            "isCanaryRequest": "$context.isCanaryRequest",
+        },
+        separators=(",", ":"),
+    )
+
+
+def deployment(
+    name: str,
+    rest_api: aws.apigateway.RestApi,
+    trigger: str,
+    depends_on: Sequence[pulumi.Resource],
+    parent: pulumi.Resource,
+) -> aws.apigateway.Deployment:
+    """A snapshot of the API, replaced exactly when `trigger` changes."""
+    return aws.apigateway.Deployment(
+        f"{name}-deployment",
+        rest_api=rest_api.id,
+        description=f"{name}: routes and integrations",
+        triggers={"redeployment": trigger},
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
+    )
+
+
+def stage(
+    name: str,
+    args: PrivateRestApiArgs,
+    rest_api: aws.apigateway.RestApi,
+    snapshot: aws.apigateway.Deployment,
+    link_ids: Mapping[str, pulumi.Output[str]],
+    *,
+    opts: pulumi.ResourceOptions,
+) -> aws.apigateway.Stage:
+    """The stage, its canary, logs, metrics, client certificate and web ACL."""
+    tags = dict(args.tags)
+    api_id = rest_api.id
+    created = aws.apigateway.Stage(
+        f"{name}-stage",
+        rest_api=api_id,
+        deployment=snapshot.id,
+        stage_name=args.stage_name,
+        variables={args.stage_variable: link_ids[args.active_vpc_link]},
+        canary_settings=(
+            aws.apigateway.StageCanarySettingsArgs(
+                deployment_id=snapshot.id,
+                percent_traffic=args.canary.percent,
+                stage_variable_overrides={args.stage_variable: link_ids[args.canary.vpc_link]},
+                use_stage_cache=False,
+            )
+            if args.canary is not None
+            else None
+        ),
+        xray_tracing_enabled=args.tracing_enabled,
+        access_log_settings=_access_log_settings(name, args, tags, opts),
+        client_certificate_id=(
+            aws.apigateway.ClientCertificate(
+                f"{name}-client-certificate",
+                description=f"{name}: presented to the backend behind the VPC link",
+                tags=tags,
+                opts=opts,
+            ).id
+            if args.client_certificate
+            else None
+        ),
+        tags=tags,
+        opts=opts,
+    )
+
+    if args.logging_level != "OFF" or args.metrics_enabled:
+        aws.apigateway.MethodSettings(
+            f"{name}-method-settings",
+            rest_api=api_id,
+            stage_name=created.stage_name,
+            method_path="*/*",
+            settings=aws.apigateway.MethodSettingsSettingsArgs(
+                logging_level=args.logging_level,
+                metrics_enabled=args.metrics_enabled,
+                data_trace_enabled=False,
+            ),
+            opts=opts,
+        )
+    if args.web_acl_arn is not None:
+        aws.wafv2.WebAclAssociation(
+            f"{name}-web-acl",
+            resource_arn=created.arn,
+            web_acl_arn=args.web_acl_arn,
+            opts=opts,
+        )
+    return created
+
+
+def _access_log_settings(
+    name: str,
+    args: PrivateRestApiArgs,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+) -> aws.apigateway.StageAccessLogSettingsArgs | None:
+    if not args.access_logging:
+        return None
+    log_group = aws.cloudwatch.LogGroup(
+        f"{name}-access-logs",
+        retention_in_days=args.log_retention_days,
+        tags=dict(tags),
+        opts=opts,
+    )
+    return aws.apigateway.StageAccessLogSettingsArgs(
+        destination_arn=log_group.arn,
+        format=access_log_format(args.stage_variable),
+    )

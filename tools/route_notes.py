@@ -1,0 +1,75 @@
+"""What `--compare` says beyond the resource diff: removals `pulumi up` leaves unfinished.
+
+In `apiDefinition: resources` a removed route's Method and Integration are deleted at the end of
+the update, after the new deployment was taken, so the stage keeps serving the route until the
+deployment is replaced (README.md, "Removing a route in resources mode"). Moving between modes has
+its own hazards (README.md, "Moving between modes"). This module turns two evaluations into those
+notes; it reads only the recorded resources and config, so it stays apart from the diff itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+METHOD = "aws:apigateway/method:Method"
+REST_API = "aws:apigateway/restApi:RestApi"
+DEPLOYMENT = "aws:apigateway/deployment:Deployment"
+RETAIN_KEY = "private-api:retainRouteResources"
+CLEAR_KEY = "private-api:clearImportedRoutes"
+
+
+def _routes(evaluation: Any) -> dict[str, str]:
+    """Method URN to 'GET /path', from the component's names (`<name>-method-GET-/path`)."""
+    found = {}
+    for resource in evaluation.run.resources:
+        if resource.type == METHOD and "-method-" in resource.name:
+            method, _, path = resource.name.split("-method-", 1)[1].partition("-")
+            found[resource.urn] = f"{method} {path}"
+    return found
+
+
+def _has_body(evaluation: Any) -> bool:
+    return any("body" in r.inputs for r in evaluation.run.resources if r.type == REST_API)
+
+
+def removal_notes(before: Any, after: Any) -> list[str]:
+    """Sentences for what the compared change leaves undone or puts at risk, each with the fix."""
+    old, new = _routes(before), _routes(after)
+    gone = [old[urn] for urn in sorted(old.keys() - new.keys())]
+    clearing = after.config.values.get(CLEAR_KEY) == "true"
+    if _has_body(before) and new and not old and not clearing:
+        return [
+            "Moving to apiDefinition resources without clearImportedRoutes fails: without a "
+            "body nothing is imported, so the routes the openapi mode imported stay, and API "
+            f"Gateway refuses to create {len(new)} method(s) again where they exist. Also run "
+            "`pulumi config set clearImportedRoutes true` (README.md, 'Moving between modes')."
+        ]
+    if not gone:
+        return []
+    if _has_body(after) and not _has_body(before):
+        retained = before.config.values.get(RETAIN_KEY) == "true"
+        if retained:
+            return [
+                f"Moving to apiDefinition openapi: {len(gone)} method(s) leave the program; if the "
+                "last `pulumi up` recorded retainRouteResources, Pulumi drops them from the state "
+                "without deleting what the import created (README.md, 'Moving between modes')."
+            ]
+        return [
+            f"Moving to apiDefinition openapi in one step is unsafe: {len(gone)} method(s) "
+            f"({', '.join(gone)}) leave the program, and Pulumi deletes them after the import "
+            "has recreated their routes, with the same resource id and verb, deleting those "
+            "routes from the API. First run `pulumi config set retainRouteResources true` and "
+            "`pulumi up`, then switch (README.md, 'Moving between modes')."
+        ]
+    deployments = [r.urn for r in after.run.resources if r.type == DEPLOYMENT]
+    command = (
+        f"pulumi up --stack {after.stack} --replace '{deployments[0]}'"
+        if deployments
+        else "pulumi up --replace '<deployment URN>'"
+    )
+    return [
+        f"Route {route} is removed, but stays live after this `pulumi up`: in apiDefinition "
+        "resources its method is deleted only after the new deployment is taken. Finish the "
+        f"removal with `{command}` (README.md, 'Removing a route in resources mode')."
+        for route in gone
+    ]
