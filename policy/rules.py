@@ -586,6 +586,9 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
 
 def integration_timeout_within_limit(args: ResourceValidationArgs, report: ReportViolation) -> None:
     """Beyond 29 s API Gateway cuts the request unless AWS raised the account's quota."""
+    if args.resource_type == REST_API:  # an OpenAPI body's timeoutInMillis, per operation
+        pack_openapi.judge_body(args, report, integration_timeout_within_limit)
+        return
     if args.resource_type != INTEGRATION:
         return
     value = pv.get(args.props, "timeoutMilliseconds")

@@ -228,3 +228,28 @@ def test_the_shipped_openapi_stacks_pass(pack: PolicyPackClient, stack: str) -> 
     assert "body" in api.inputs
     found = pack.analyze(resources[[r.urn for r in resources].index(api.urn)])
     assert mandatory(found) == []
+
+
+def test_a_body_timeout_above_the_limit_is_caught_naming_the_operation(
+    pack: PolicyPackClient,
+) -> None:
+    """The timeout rule reads bodies too: in openapi mode a long timeout lives only there."""
+    within = {**private("GET", "/orders"), "timeoutInMillis": 29000}
+    beyond = {**private("GET", "/orders/{id}"), "timeoutInMillis": 29001}
+    body = openapi_body(
+        {
+            "/orders": {"get": {"x-amazon-apigateway-integration": within}},
+            "/orders/{id}": {"get": {"x-amazon-apigateway-integration": beyond}},
+        }
+    )
+    found = [
+        d
+        for d in pack.analyze(rest_api(body))
+        if d.policy_name == "integration-timeout-within-limit"
+    ]
+    assert [d.detail.split(" sets ")[0] for d in found] == [
+        "Operation 'GET /orders/{id}' in the body of RestApi 'orders-api'"
+    ]
+    pack.configure({"integration-timeout-within-limit": {"maxTimeoutMs": 60000}})
+    found = pack.analyze(rest_api(body))
+    assert not [d for d in found if d.policy_name == "integration-timeout-within-limit"]
