@@ -42,6 +42,38 @@ def replacement_table(path: Path = TABLE_PATH) -> dict[str, frozenset[str]]:
 
 
 @dataclass(frozen=True)
+class ReplaceWhen:
+    """An input that replaces the resource only for some values (a provider's CustomizeDiff).
+
+    The change replaces when the old or the new value is one of `values`; an absent input counts
+    as the provider's `default`. (aws_api_gateway_authorizer: a change of `type` to or from
+    COGNITO_USER_POOLS; any other change of `type` is an update.)
+    """
+
+    values: frozenset[Any]
+    default: Any = None
+
+    def replaces(self, old: Any, new: Any) -> bool:
+        old = self.default if old is _MISSING or old is None else old
+        new = self.default if new is _MISSING or new is None else new
+        return old != new and (old in self.values or new in self.values)
+
+
+@cache
+def conditional_table(path: Path = TABLE_PATH) -> dict[str, dict[str, ReplaceWhen]]:
+    """Resource type -> input -> the values whose change to or from them replaces."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        token: {
+            key: ReplaceWhen(frozenset(rule["oldOrNewIn"]), rule.get("default"))
+            for key, rule in entry["replaceWhen"].items()
+        }
+        for token, entry in data["types"].items()
+        if "replaceWhen" in entry
+    }
+
+
+@dataclass(frozen=True)
 class Step:
     """What the engine would do to one resource."""
 
@@ -126,9 +158,11 @@ def plan(
     before: mockrun.ProgramRun,
     after: mockrun.ProgramRun,
     table: Mapping[str, frozenset[str]] | None = None,
+    conditions: Mapping[str, Mapping[str, ReplaceWhen]] | None = None,
 ) -> Plan:
     """Each resource's step from `before` to `after`, in a stable order, deletes last."""
     table = replacement_table() if table is None else table
+    conditions = conditional_table() if conditions is None else conditions
     old = {r.urn: r for r in before.resources}
     steps: list[Step] = []
     unknown: set[str] = set()
@@ -165,7 +199,18 @@ def plan(
             if rules is None:
                 unknown.add(resource.type)
                 rules = frozenset()
-            replace_keys = tuple(k for k in keys if k in rules)
+            when = conditions.get(resource.type, {})
+            replace_keys = tuple(
+                k
+                for k in keys
+                if k in rules
+                or (
+                    k in when
+                    and when[k].replaces(
+                        previous.inputs.get(k, _MISSING), resource.inputs.get(k, _MISSING)
+                    )
+                )
+            )
             op = "replace" if replace_keys else "update"
         else:
             op = "update"

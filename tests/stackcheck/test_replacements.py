@@ -117,7 +117,7 @@ def test_every_replacing_input_is_an_input_of_the_type_in_the_sdk(token: str) ->
         p for p in init.parameters if p not in ("__self__", "resource_name", "opts", "__props__")
     }
     names = input_names(cls)
-    for key in TABLE[token]["replaceOn"]:
+    for key in [*TABLE[token]["replaceOn"], *TABLE[token].get("replaceWhen", {})]:
         assert key in names, f"{token}: {key} is not a property of {cls.__name__}"
         as_snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
         assert as_snake in snake, f"{token}: {key} is an output, not an input"
@@ -134,6 +134,7 @@ def test_the_table_names_its_source_and_version() -> None:
     for entry in data["types"].values():
         assert entry["file"].startswith("internal/service/")
         assert entry["replaceOn"] == sorted(entry["replaceOn"])
+        assert not entry["checked"] or entry["read"], "a checked entry says what was read"
 
 
 def test_an_unknown_type_is_shown_as_an_update_with_a_warning() -> None:
@@ -157,3 +158,52 @@ def test_an_unknown_type_is_shown_as_an_update_with_a_warning() -> None:
     assert any(
         "aws:new/thing:Thing are not known" in line for line in preview.render(change, "dev")
     )
+
+
+AUTHORIZER = "aws:apigateway/authorizer:Authorizer"
+
+
+def _authorizer(inputs: dict[str, Any]) -> mockrun.RecordedResource:
+    return mockrun.RecordedResource(
+        urn=f"urn:pulumi:prod::private-api::{AUTHORIZER}::api-authorizer-users",
+        type=AUTHORIZER,
+        name="api-authorizer-users",
+        inputs={"restApi": "api-id", "name": "users", **inputs},
+        parent="",
+        dependencies=(),
+        property_dependencies={},
+        custom=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "op"),
+    [
+        ({"type": "TOKEN"}, {"type": "REQUEST"}, "update"),
+        ({"type": "REQUEST"}, {"type": "TOKEN"}, "update"),
+        ({"type": "TOKEN"}, {"type": "COGNITO_USER_POOLS"}, "replace"),
+        ({"type": "COGNITO_USER_POOLS"}, {"type": "REQUEST"}, "replace"),
+        # An absent type is the provider's default, TOKEN.
+        ({}, {"type": "COGNITO_USER_POOLS"}, "replace"),
+        ({}, {"type": "REQUEST"}, "update"),
+        ({"type": "TOKEN"}, {}, "update"),
+    ],
+)
+def test_an_authorizer_is_replaced_only_when_its_type_moves_to_or_from_cognito(
+    old: dict[str, Any], new: dict[str, Any], op: str
+) -> None:
+    """terraform-provider-aws resourceAuthorizerCustomizeDiff: ForceNew on type only then."""
+    change = preview.plan(
+        mockrun.ProgramRun(resources=[_authorizer(old)]),
+        mockrun.ProgramRun(resources=[_authorizer(new)]),
+    )
+    (step,) = change.steps
+    assert step.op == op
+    assert step.replace_keys == (("type",) if op == "replace" else ())
+
+
+def test_an_integration_changing_type_or_credentials_is_replaced() -> None:
+    """Integration type, credentials, integrationHttpMethod, passthroughBehavior are ForceNew."""
+    rules = preview.replacement_table()["aws:apigateway/integration:Integration"]
+    assert {"type", "credentials", "integrationHttpMethod", "passthroughBehavior"} <= rules
+    assert not {"uri", "connectionId", "connectionType", "timeoutMilliseconds"} & rules
