@@ -28,6 +28,10 @@ RETARGET = (
 STEP = re.compile(r"^  (\+-|\+ |~ |- |> )(\S+): (\S+) \((\S+?)[;)]")
 
 
+#: prod in the per-resource mode (its own is openapi), where routes are resources of their own.
+RESOURCES = ("--set", "apiDefinition=resources")
+
+
 def compare_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     code = stackcheck.main([*args, "--json"])
     out, err = capsys.readouterr()
@@ -81,7 +85,7 @@ def test_the_retarget_as_the_text_shows_it(capsys: pytest.CaptureFixture[str]) -
 def test_a_timeout_change_replaces_the_deployment_and_moves_the_stage_to_it(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    document = compare_json(capsys, "prod", "--compare", "timeoutMs=20000")
+    document = compare_json(capsys, "prod", *RESOURCES, "--compare", "timeoutMs=20000")
     assert steps(document) == {
         "private-api-prod-integration-GET-/": ("update", ["timeoutMilliseconds"]),
         "private-api-prod-integration-ANY-/{proxy+}": ("update", ["timeoutMilliseconds"]),
@@ -93,6 +97,20 @@ def test_a_timeout_change_replaces_the_deployment_and_moves_the_stage_to_it(
     stage = document["changed"][-1]
     assert stage["diff"]["deployment"]["old"] != stage["diff"]["deployment"]["new"]
     assert document["summary"]["update"] == 3
+    assert document["summary"]["replace"] == 1
+
+
+def test_a_timeout_change_in_openapi_mode_changes_the_body_and_replaces_the_deployment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """prod's own mode: the timeout lives in the body, so the RestApi's body is the update."""
+    document = compare_json(capsys, "prod", "--compare", "timeoutMs=20000")
+    assert steps(document) == {
+        "private-api-prod-api": ("update", ["body"]),
+        "private-api-prod-deployment": ("replace", ["triggers"]),
+        "private-api-prod-stage": ("update", ["deployment"]),
+    }
+    assert document["summary"]["update"] == 2
     assert document["summary"]["replace"] == 1
 
 
@@ -152,7 +170,11 @@ def test_a_route_change_creates_the_route_and_redeploys(capsys: pytest.CaptureFi
 
 def test_a_removed_route_is_deleted(capsys: pytest.CaptureFixture[str]) -> None:
     document = compare_json(
-        capsys, "prod", "--compare", "routes=[{path: /, method: GET, authorization: AWS_IAM}]"
+        capsys,
+        "prod",
+        *RESOURCES,
+        "--compare",
+        "routes=[{path: /, method: GET, authorization: AWS_IAM}]",
     )
     removed = [urn.rsplit("::", 1)[1] for urn in document["removed"]]
     # Dependants first, as the engine deletes them.
@@ -252,7 +274,7 @@ def test_a_route_added_on_prod_is_created_redeployed_and_staged(
         "{path: '/{proxy+}', method: ANY, authorization: AWS_IAM}, "
         "{path: /health, method: GET, authorization: AWS_IAM}]"
     )
-    code = stackcheck.main(["prod", "--compare", f"routes={routes}"])
+    code = stackcheck.main(["prod", *RESOURCES, "--compare", f"routes={routes}"])
     out = capsys.readouterr().out
     assert code == 0
     found = [m.groups()[:2] for m in map(STEP.match, out.splitlines()) if m]

@@ -62,7 +62,12 @@ PRIVATE: dict[str, Any] = {
 
 def registered_types() -> set[str]:
     runs = [evaluate(stack) for stack in SHIPPED_STACKS]
-    runs += [evaluate("prod", EVERY_OPTION), evaluate("prod", PRIVATE)]
+    # Both API definitions: openapi (prod's) registers no per-route resources, resources does.
+    for mode in ("openapi", "resources"):
+        runs += [
+            evaluate("prod", {**options, "apiDefinition": mode})
+            for options in (EVERY_OPTION, PRIVATE)
+        ]
     return {r.type for run in runs for r in run.resources if r.custom and not r.read}
 
 
