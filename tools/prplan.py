@@ -329,10 +329,11 @@ def _markdown(plans: Sequence[StackPlan], base: Base | None, *, full: bool) -> s
         lines += ["", f"### {headline(entry)}", ""]
         lines += _section(entry, full=full)
     if not full:
+        ref = base.commit if base else "REF"
         lines += [
             "",
-            "_The plans' full text is left out to fit in a comment: the job log has it, as "
-            "`python -m tools.stackcheck --base REF` prints it._",
+            "_The plans' `pulumi preview --diff` text is left out to fit in a comment; "
+            f"`python -m tools.stackcheck --base {ref}` prints it._",
         ]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.stackcheck.conftest import PROJECT_DIR, run_cli
-from tools import mockrun, prplan
+from tools import mockrun, preview, prplan
 
 #: What the command needs: the program, its stack files, the tools, and the pack (its venv linked).
 COPIED = ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "__main__.py", "stack_config.py")
@@ -214,3 +214,28 @@ def test_each_side_imports_its_own_program_modules(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(tmp_path / "head"))
         sys.modules.pop("stackcheck_probe", None)
+
+
+def test_markdown_too_long_for_a_comment_leaves_the_diff_text_out() -> None:
+    """GitHub refuses comments over 65536 characters: past the limit, the tables stay and the
+    `preview --diff` text goes, with the command that prints it."""
+    steps = [
+        preview.Step(
+            urn=f"urn:pulumi:prod::private-api::aws:apigateway/method:Method::m{i}",
+            type="aws:apigateway/method:Method",
+            name=f"m{i}",
+            op="create",
+            inputs={"httpMethod": "GET", "description": "x" * 200},
+        )
+        for i in range(40)
+    ]
+    entry = prplan.StackPlan("prod", "new", preview.Plan(steps, {}), None, "private-api")
+    base = prplan.Base("main", "0" * 40)
+    full = prplan.render_markdown([entry], base)
+    assert "```text" in full
+    assert "<details><summary>40 resources</summary>" in full  # a long table is collapsed too
+    short = prplan.render_markdown([entry], base, max_chars=len(full) - 1)
+    assert "```text" not in short
+    assert "| `+` | `m39` | `aws:apigateway/method:Method` | create |" in short
+    assert f"`python -m tools.stackcheck --base {'0' * 40}` prints it" in short
+    assert "### prod: new stack, 40 to create" in short
