@@ -359,7 +359,8 @@ def _section(entry: StackPlan, *, full: bool) -> list[str]:
         table = ["| | resource | type | change |", "|---|---|---|---|"]
         for step in changes:
             table.append(
-                f"| `{preview.SYMBOLS[step.op]}` | `{step.name}` | `{step.type}` | {_what(step)} |"
+                f"| `{preview.SYMBOLS[step.op]}` | {_code(step.name)} | {_code(step.type)} | "
+                f"{_what(step)} |"
             )
         if len(changes) > 12:
             lines += [f"<details><summary>{len(changes)} resources</summary>", "", *table]
@@ -375,12 +376,13 @@ def _section(entry: StackPlan, *, full: bool) -> list[str]:
     if outputs and entry.status == "changed":
         lines.append(
             "Outputs: "
-            + "; ".join(f"`{n}` {_value(c['old'])} → {_value(c['new'])}" for n, c in outputs)
+            + "; ".join(f"{_code(n)} {_value(c['old'])} → {_value(c['new'])}" for n, c in outputs)
         )
         lines.append("")
     if full and changes:
         text = preview.render(entry.plan, entry.stack)
-        block = ["```text", *text, "```"]
+        fence = _fence(text)
+        block = [f"{fence}text", *text, fence]
         if len(text) > OPEN_LINES:
             lines += [
                 f"<details><summary><code>pulumi preview --diff</code> ({len(text)} lines)"
@@ -418,11 +420,13 @@ def headline(entry: StackPlan) -> str:
     prefix = f"{entry.project}-{entry.stack}-"
     described = []
     for step in changes:
-        short = step.name.removeprefix(prefix)
+        short = _escape(step.name.removeprefix(prefix))
         if step.op in ("create", "delete"):
             described.append(f"{short} {'created' if step.op == 'create' else 'deleted'}")
             continue
-        what = ", ".join(_leaf(k, step.diff[k]["old"], step.diff[k]["new"]) for k in step.keys)
+        what = ", ".join(
+            _leaf(_escape(k), step.diff[k]["old"], step.diff[k]["new"]) for k in step.keys
+        )
         replaced = step.op == "replace"
         described.append(f"{short} replaced ({what})" if replaced else f"{short} {what}")
     return f"{entry.stack}: {counts}: " + "; ".join(described)
@@ -439,7 +443,7 @@ def _leaf(path: str, old: Any, new: Any) -> str:
         if len(differing) != 1:
             return path
         key = differing[0]
-        path, old, new = f"{path} {key}", old.get(key), new.get(key)
+        path, old, new = f"{path} {_escape(key)}", old.get(key), new.get(key)
     shown_old, shown_new = _value(old), _value(new)
     if len(shown_old) + len(shown_new) > 80:
         return path
@@ -450,9 +454,18 @@ def _value(value: Any) -> str:
     """A value as inline code: a string as it is (no quotes), anything else as JSON."""
     if value is None:
         return "(none)"
-    text = value if isinstance(value, str) else preview._show(value)
-    text = text.replace("`", "'").replace("\n", " ")
-    return f"`{text}`"
+    return _code(value if isinstance(value, str) else preview._show(value))
+
+
+def _code(text: str) -> str:
+    """Inline code that nothing in `text` can end early or split (a table cell's `|`)."""
+    return "`" + " ".join(text.split()).replace("`", "'").replace("|", "\\|") + "`"
+
+
+def _fence(lines: Sequence[str]) -> str:
+    """A code fence longer than any run of backticks in the block, so none can close it."""
+    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _what(step: preview.Step) -> str:
@@ -460,9 +473,9 @@ def _what(step: preview.Step) -> str:
         return "create"
     if step.op == "delete":
         return "delete"
-    keys = ", ".join(f"`{k}`" for k in step.keys)
+    keys = ", ".join(_code(k) for k in step.keys)
     if step.op == "replace":
-        forced = ", ".join(f"`{k}`" for k in step.replace_keys)
+        forced = ", ".join(_code(k) for k in step.replace_keys)
         return f"replace ({forced} forces a new resource); changes {keys}"
     return f"{step.op} {keys}"
 
