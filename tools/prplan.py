@@ -37,7 +37,9 @@ from tools import mockrun, preview, stackcheck, stackfiles
 
 #: The first line of the markdown: how the pull-request workflow finds its own comment again.
 MARKER = "<!-- private-api:stackcheck-plan -->"
-#: GitHub refuses a comment longer than 65536 characters; a job summary may hold 1 MiB.
+#: GitHub refuses a comment longer than 65536 characters (the REST API's 422 "Body is too long
+#: (maximum is 65536 characters)", e.g. danger/danger#424); a step's job summary may hold 1024 KiB
+#: (the runner's "$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k").
 MAX_MARKDOWN = 60_000
 #: A plan's `preview --diff` text longer than this many lines is collapsed in the markdown.
 OPEN_LINES = 20
@@ -335,7 +337,7 @@ def _markdown(plans: Sequence[StackPlan], base: Base | None, *, full: bool) -> s
             "_The plans' `pulumi preview --diff` text is left out to fit in a comment; "
             f"`python -m tools.stackcheck --base {ref}` prints it._",
         ]
-    return "\n".join(lines).rstrip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
 
 
 def _section(entry: StackPlan, *, full: bool) -> list[str]:

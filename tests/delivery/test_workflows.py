@@ -95,6 +95,20 @@ def expected_policy_config(stack: str) -> str:
     return result.stdout.strip()
 
 
+def test_make_plan_runs_every_stack_against_base_with_its_config() -> None:
+    dry = subprocess.run(
+        ["make", "-n", "plan", "BASE=origin/main"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command = " ".join(dry.stdout.split())
+    assert f"for stack in {' '.join(STACKS)}; do" in command
+    assert '--stack-policy-pack-config "$stack=$(scripts/policy-config.sh "$stack")"' in command
+    assert '-m tools.stackcheck --base "origin/main" "${configs[@]}"' in command
+
+
 def test_the_policy_config_rule_is_strict_for_prod_and_default_otherwise() -> None:
     assert expected_policy_config("prod") == STRICT
     assert expected_policy_config("prod-eu") == STRICT
