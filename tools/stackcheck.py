@@ -614,9 +614,11 @@ def build_parser() -> argparse.ArgumentParser:
             "that compare ids (the stage variable's VPC link) check real values; a first\n"
             "`pulumi preview` would see unknown ids. Secrets (secure:) cannot be decrypted here:\n"
             "the program sees '[secret]'; pass a stand-in with --set KEY=VALUE.\n"
+            "--base REF evaluates REF's own program and stack files (exported with git archive)\n"
+            "and the working tree's, and plans between them; the pack checks the working tree.\n"
             "Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad config,\n"
-            "an unknown stack, a program error, a policy pack failure or output that cannot\n"
-            "be written (a closed pipe, a full disk)."
+            "an unknown stack, a program error, a policy pack failure, a --base git does not\n"
+            "know, or output that cannot be written (a closed pipe, a full disk)."
         ),
     )
     parser.add_argument(
