@@ -14,8 +14,8 @@ Both programs run in this one process, one after the other. mockrun imports the 
 modules (`stack_config`, `components`, `preflight`) from the directory it runs; the names a
 program directory provides are taken out of `sys.modules` for its run and put back afterwards
 (`program_modules`), so the base run imports the base's modules and the head's stay the head's.
-That costs nothing measurable; a subprocess per side would pay Python's and pulumi_aws's import
-again, about 1 s warm (BENCHMARKS.md, "Stack check"), as much as an evaluation.
+That costs 30 to 49 ms a side; a subprocess per side would import Python, pulumi and pulumi_aws
+again, about 1 s a side on a quiet machine (BENCHMARKS.md, "`--base`: one process for both sides").
 """
 
 from __future__ import annotations
@@ -319,10 +319,11 @@ def render_markdown(
 def _markdown(plans: Sequence[StackPlan], base: Base | None, *, full: bool) -> str:
     against = f" against `{base.label}`" if base else ""
     lines = [MARKER, f"## Stack check{against}", ""]
+    where = "at both commits" if base else "of the working tree"
     lines.append(
         "What each stack's `pulumi up` would do, planned without credentials: the program and "
-        "the stack files at both commits under mocks, then the policy pack on the result. Ids "
-        "are the mocks' stand-ins."
+        f"the stack files {where} under mocks, then the policy pack on the result. Ids are the "
+        "mocks' stand-ins."
     )
     failing = [p.stack for p in plans if p.mandatory]
     if failing:
