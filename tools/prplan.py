@@ -230,7 +230,10 @@ def plan_stacks(
                 continue
             config = policy_configs.get(stack, policy_configs.get(""))
             with program_modules(project_dir):
-                head, plan = check_head(project_dir, stack, overrides, before, config)
+                try:
+                    head, plan = check_head(project_dir, stack, overrides, before, config)
+                except CheckError as error:
+                    raise CheckError(f"{stack}: {error}") from None
             status = "changed" if stack in at_base else "new"
             plans.append(StackPlan(stack, status, plan, head, head.config.project))
     return plans

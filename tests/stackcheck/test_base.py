@@ -194,6 +194,18 @@ def test_a_base_that_does_not_exist_exits_2_with_one_line(repo: Path, ref: str) 
     assert line.startswith(f"error: no commit '{ref}' in the git repository at ")
 
 
+def test_a_commit_that_breaks_a_stack_exits_2_naming_the_stack_and_the_key(repo: Path) -> None:
+    edit(repo / "Pulumi.prod.yaml", "activeVpcLink: blue", "activeVpcLink: purple")
+    commit(repo, "a link that does not exist")
+    result = run_cli("--base", "HEAD~1", cwd=repo)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: prod: ")
+    assert "activeVpcLink" in line
+    assert "purple" in line
+
+
 def test_each_side_imports_its_own_program_modules(tmp_path: Path) -> None:
     """The base's `stack_config` is the base's even when the head's is loaded, and back after."""
     for side in ("base", "head"):
