@@ -20,11 +20,18 @@ import pytest
 from tests.stackcheck.conftest import PROJECT_DIR, run_cli
 from tools import mockrun, preview, prplan
 
-#: What the command needs: the program, its stack files, the tools, and the pack (its venv linked).
-COPIED = ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "__main__.py", "stack_config.py")
-COPIED_DIRS = ("components", "tools", "policy")
-PROD = PROJECT_DIR / "Pulumi.prod.yaml"
-IGNORED = shutil.ignore_patterns("venv", "__pycache__", "*.pyc")
+#: Left out of the copy: what the command does not need (the pack's venv is linked instead).
+IGNORED = shutil.ignore_patterns(
+    ".git",
+    "venv",
+    ".venv",
+    "__pycache__",
+    "*.pyc",
+    ".*_cache",
+    ".hypothesis",
+    "tests",
+    "benchmarks",
+)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -43,11 +50,7 @@ def git(repo: Path, *args: str) -> str:
 def repo(tmp_path: Path) -> Path:
     """A repository holding the project, committed once: the base of the change a test makes."""
     root = tmp_path / "repo"
-    root.mkdir()
-    for name in (*COPIED, "preflight.py"):
-        shutil.copy2(PROJECT_DIR / name, root / name)
-    for name in COPIED_DIRS:
-        shutil.copytree(PROJECT_DIR / name, root / name, ignore=IGNORED)
+    shutil.copytree(PROJECT_DIR, root, ignore=IGNORED, symlinks=True)
     (root / ".gitignore").write_text("venv\n__pycache__/\n")
     git(root, "init", "--quiet", "--initial-branch=main")
     git(root, "add", "--all")
