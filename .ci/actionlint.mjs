@@ -27,9 +27,8 @@ let findings = 0;
 let skipped = 0;
 for (const file of files) {
   // A fresh linter per file: one instance fed every workflow in turn aborted ("RuntimeError:
-  // unreachable", a panic in the WebAssembly build) on the four workflows once issue 13's plan job
-  // met issue 9's third stack (382 lines in all),
-  // though each of them, and any two or three, linted cleanly.
+  // unreachable", a panic in the WebAssembly build) on the four workflows once issue 13's plan
+  // job met issue 9's third stack (382 lines in all), though any one, two or three linted cleanly.
   const lint = await createLinter();
   const results = lint(await readFile(file, "utf8"), file);
   for (const r of results) {
