@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv policy-venv test lint lint-workflows format up preview demo demo-destroy check clean
+.PHONY: help venv policy-venv test lint lint-workflows format up preview demo demo-destroy check plan clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,13 @@ check: venv  ## Stack check without credentials: make check STACK=prod (every st
 	@set -e; for stack in $(or $(STACK_ARG),$(STACKS)); do \
 	  config="$$(scripts/policy-config.sh "$$stack")"; echo "== $$stack ($$config)"; \
 	  $(BIN)/python -m tools.stackcheck "$$stack" --policy-pack-config "$$config" $(CHECK_ARGS); done
+
+# What CI's pull-request job runs: the working tree (uncommitted changes included) against BASE.
+BASE ?= origin/main
+plan: venv  ## What this branch does to every stack, without credentials: make plan BASE=main
+	@configs=(); for stack in $(STACKS); do \
+	  configs+=(--stack-policy-pack-config "$$stack=$$(scripts/policy-config.sh "$$stack")"); done; \
+	$(BIN)/python -m tools.stackcheck --base "$(BASE)" "$${configs[@]}" $(CHECK_ARGS)
 
 clean:  ## Remove virtual environments and caches.
 	rm -rf $(VENV) policy/venv .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,14 +1,17 @@
 """Check a stack without cloud credentials: the real program under mocks, then the policy pack.
 
-    python -m tools.stackcheck <stack> [--policy-pack-config FILE] [--json]
+    python -m tools.stackcheck <stack> [--policy-pack-config FILE] [--json | --format FORMAT]
                                [--set KEY=VALUE ...] [--compare KEY=VALUE ...]
+    python -m tools.stackcheck [<stack>] --base REF [--stack-policy-pack-config STACK=FILE ...]
 
 Loads `Pulumi.yaml` and `Pulumi.<stack>.yaml` as the CLI does (`tools.stackfiles`), evaluates
 `__main__.py` with the real `pulumi_aws` classes (`tools.mockrun`), starts the policy pack as the
 CLI starts it and, like the engine, sends each resource's inputs to `Analyze` as it is registered
 and every resource's final outputs (its state, `id` included) to `AnalyzeStack`. With `--compare`,
 plans the change as the engine would (`tools.preview`): create, update, replace or delete per
-resource, replaced resources given new ids so that what refers to them changes too.
+resource, replaced resources given new ids so that what refers to them changes too. With
+`--base REF`, plans what the working tree changes against the git ref REF, every stack of either
+side by default (`tools.prplan`); `--format markdown` writes it for a pull request's job summary.
 
 The program is evaluated as in an update, not as in a first preview: the mocks give every resource
 an id, so outputs are known. That is deliberate: the stage-variable rule then compares the stage's
@@ -471,12 +474,7 @@ def check(
     anything that makes the answer exit 2.
     """
     if policy_config is not None:
-        if not policy_config.is_file():
-            raise CheckError(f"no policy pack config file at {policy_config}")
-        try:  # JSON, shape and enforcement levels now; the rules' settings once the pack is up
-            policy_client.load_policy_config(policy_config)
-        except policy_client.PolicyConfigError as error:
-            raise CheckError(_config_message(policy_config, error)) from None
+        check_policy_config_file(policy_config)
     before_config = load_config(project_dir, stack, overrides)
     config = before_config
     if compare_with is not None:
@@ -505,6 +503,17 @@ def check(
     evaluation.pack_peak_kib = session.pack.peak_memory_kib if session.pack else None
     evaluation.warnings = config_warnings(config)
     return evaluation, change
+
+
+def check_policy_config_file(policy_config: Path) -> None:
+    """The file exists and its JSON, shape and enforcement levels are right (CheckError if not);
+    the rules' own settings are checked once the pack is up."""
+    if not policy_config.is_file():
+        raise CheckError(f"no policy pack config file at {policy_config}")
+    try:
+        policy_client.load_policy_config(policy_config)
+    except policy_client.PolicyConfigError as error:
+        raise CheckError(_config_message(policy_config, error)) from None
 
 
 def evaluate_change(
@@ -543,6 +552,16 @@ def plan_json(change: preview.Plan) -> dict[str, Any]:
 
 def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr)
+
+
+def document_json(evaluation: Evaluation) -> dict[str, Any]:
+    """`{stack, resources, violations, warnings}`: what `--json` prints for one stack."""
+    return {
+        "stack": evaluation.stack,
+        "resources": [_resource_json(r) for r in preview.ordered(evaluation.run.resources)],
+        "violations": [v.as_json() for v in evaluation.violations],
+        "warnings": evaluation.warnings,
+    }
 
 
 def _resource_json(resource: mockrun.RecordedResource) -> dict[str, Any]:
@@ -598,17 +617,45 @@ def build_parser() -> argparse.ArgumentParser:
             "that compare ids (the stage variable's VPC link) check real values; a first\n"
             "`pulumi preview` would see unknown ids. Secrets (secure:) cannot be decrypted here:\n"
             "the program sees '[secret]'; pass a stand-in with --set KEY=VALUE.\n"
+            "--base REF evaluates REF's own program and stack files (exported with git archive)\n"
+            "and the working tree's, and plans between them; the pack checks the working tree.\n"
             "Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad config,\n"
-            "an unknown stack, a program error, a policy pack failure or output that cannot\n"
-            "be written (a closed pipe, a full disk)."
+            "an unknown stack, a program error, a policy pack failure, a --base git does not\n"
+            "know, or output that cannot be written (a closed pipe, a full disk)."
         ),
     )
-    parser.add_argument("stack", help="stack name: the X of Pulumi.X.yaml")
+    parser.add_argument(
+        "stack",
+        nargs="?",
+        help="stack name: the X of Pulumi.X.yaml (with --base, optional: every stack)",
+    )
     parser.add_argument(
         "--policy-pack-config", type=Path, help="policy pack config file, as for the CLI"
     )
     parser.add_argument(
-        "--json", action="store_true", help="print a JSON document instead of a table"
+        "--stack-policy-pack-config",
+        dest="stack_policy_configs",
+        action="append",
+        default=[],
+        metavar="STACK=FILE",
+        help="the policy pack config of one stack, over --policy-pack-config; repeatable",
+    )
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument(
+        "--json", action="store_true", help="print a JSON document (the same as --format json)"
+    )
+    formats.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        help="text (the default), json, or GitHub-flavoured markdown for a job summary",
+    )
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help=(
+            "plan what the working tree changes against the git ref REF (its program and stack "
+            "files): every stack of either side unless a stack is named"
+        ),
     )
     parser.add_argument(
         "--set",
@@ -633,31 +680,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) -> int:
     """Check a stack of the program in `project_dir` (this project's) with this project's pack."""
+    from tools import prplan  # noqa: PLC0415 (prplan imports this module: import it once here)
+
     args = build_parser().parse_args(argv)
+    if args.base is not None:
+        return prplan.main(args, project_dir)
     try:
+        if args.stack is None:
+            raise CheckError("name a stack (or give --base REF to plan every stack)")
         overrides = dict(parse_assignment(text) for text in args.sets)
         changes = None
         if args.compare:
             changes = dict(parse_assignment(text) for text in args.compare)
+        configs = policy_configs(args)
         evaluation, change = check(
             project_dir,
             args.stack,
             overrides,
             compare_with=changes,
-            policy_config=args.policy_pack_config,
+            policy_config=configs.get(args.stack, configs[""]),
         )
     except CheckError as error:
         return _fail(f"error: {error}")
-    if args.json:
-        document: dict[str, Any] = {
-            "stack": evaluation.stack,
-            "resources": [_resource_json(r) for r in preview.ordered(evaluation.run.resources)],
-            "violations": [v.as_json() for v in evaluation.violations],
-            "warnings": evaluation.warnings,
-        }
+    if output_format(args) == "json":
+        document = document_json(evaluation)
         if change is not None:
             document.update(plan_json(change))
         text = json.dumps(document, indent=2, default=repr)
+    elif output_format(args) == "markdown":
+        text = prplan.render_markdown([prplan.single(evaluation, change)], None)
     else:
         text = render_table(evaluation, change)
     if evaluation.warnings:
@@ -668,6 +719,26 @@ def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) 
     except OSError as error:  # a closed pipe (`| head`), a full disk
         return _output_failed(error)
     return EXIT_VIOLATION if evaluation.mandatory else EXIT_OK
+
+
+def output_format(args: argparse.Namespace) -> str:
+    """ "text", "json" or "markdown": `--json` is `--format json`."""
+    chosen: str = "json" if args.json else args.format or "text"
+    return chosen
+
+
+def policy_configs(args: argparse.Namespace) -> dict[str, Path | None]:
+    """Stack -> its policy pack config; the key "" is every other stack's (--policy-pack-config)."""
+    configs: dict[str, Path | None] = {"": args.policy_pack_config}
+    for text in args.stack_policy_configs:
+        stack, sep, path = text.partition("=")
+        if not sep or not stack or not path:
+            raise CheckError(
+                f"--stack-policy-pack-config '{text}' is not STACK=FILE "
+                "(for example prod=policy/config/strict.json)"
+            )
+        configs[stack] = Path(path)
+    return configs
 
 
 def _fail(message: str) -> int:
@@ -710,4 +781,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    sys.exit(run())
+    # Run the module as `tools.stackcheck`, not `__main__`, so that tools.prplan (which imports it)
+    # and this command share one CheckError, one parser and one set of helpers.
+    from tools import stackcheck  # noqa: PLW0406 (see above)
+
+    sys.exit(stackcheck.run())

@@ -95,6 +95,20 @@ def expected_policy_config(stack: str) -> str:
     return result.stdout.strip()
 
 
+def test_make_plan_runs_every_stack_against_base_with_its_config() -> None:
+    dry = subprocess.run(
+        ["make", "-n", "plan", "BASE=origin/main"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command = " ".join(dry.stdout.split())
+    assert f"for stack in {' '.join(STACKS)}; do" in command
+    assert '--stack-policy-pack-config "$stack=$(scripts/policy-config.sh "$stack")"' in command
+    assert '-m tools.stackcheck --base "origin/main" "${configs[@]}"' in command
+
+
 def test_the_policy_config_rule_is_strict_for_prod_and_default_otherwise() -> None:
     assert expected_policy_config("prod") == STRICT
     assert expected_policy_config("prod-eu") == STRICT
@@ -125,12 +139,90 @@ def test_the_repository_ships_stacks() -> None:
 # --- every stack in every matrix -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("job_id", ["stackcheck", "preview"])
-def test_every_stack_is_checked_and_previewed_on_pull_requests(job_id: str) -> None:
-    entries = matrix_entries(load("pull-request.yml")["jobs"][job_id])
+def test_every_stack_is_previewed_on_pull_requests() -> None:
+    entries = matrix_entries(load("pull-request.yml")["jobs"]["preview"])
     assert sorted(entry["stack"] for entry in entries) == STACKS
     for entry in entries:
         assert entry["policy-config"] == expected_policy_config(entry["stack"]), entry
+
+
+FAKE_STACKCHECK = """#!/usr/bin/env bash
+# A stand-in for venv/bin/python: records its arguments, prints a plan, exits as told.
+printf '%s\\n' "$@" > "$CALLS"
+echo '<!-- marker -->'
+echo '### prod: 1 to update'
+echo 'a warning' >&2
+exit "${FAKE_EXIT:-0}"
+"""
+
+
+def plan_step() -> dict[str, Any]:
+    job = load("pull-request.yml")["jobs"]["stackcheck"]
+    step: dict[str, Any] = next(s for s in steps(job) if s.get("id") == "plan")
+    return step
+
+
+@pytest.mark.parametrize("exit_status", [0, 1, 2])
+def test_the_plan_step_checks_every_stack_against_the_base_and_writes_the_summary(
+    tmp_path: Path, exit_status: int
+) -> None:
+    """The workflow's own script, run as the runner runs it, with a stand-in stack check: every
+    stack file with its pack config, the base commit, the markdown into the job summary, and the
+    stack check's exit status for the last step, which fails the job on it (a plan never does; a
+    violation or an error does)."""
+    step = plan_step()
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    work = tmp_path / "checkout"
+    (work / "venv" / "bin").mkdir(parents=True)
+    (work / "scripts").mkdir()
+    shutil.copy2(ROOT / "scripts" / "policy-config.sh", work / "scripts")
+    for stack in STACKS:
+        shutil.copy2(ROOT / f"Pulumi.{stack}.yaml", work)
+    (work / "Pulumi.yaml").write_text("name: private-api\n")
+    python = work / "venv" / "bin" / "python"
+    python.write_text(FAKE_STACKCHECK)
+    python.chmod(0o755)
+    summary, output, temp = tmp_path / "summary.md", tmp_path / "output", tmp_path / "temp"
+    temp.mkdir()
+    calls = tmp_path / "calls"
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=work,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "BASE_SHA": "0123abcd",
+            "RUNNER_TEMP": str(temp),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_OUTPUT": str(output),
+            "CALLS": str(calls),
+            "FAKE_EXIT": str(exit_status),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    args = calls.read_text().splitlines()
+    expected = ["-m", "tools.stackcheck", "--base", "0123abcd", "--format", "markdown"]
+    for stack in STACKS:
+        config = expected_policy_config(stack)
+        expected += ["--stack-policy-pack-config", f"{stack}={config}"]
+    assert args == expected
+    assert summary.read_text() == "<!-- marker -->\n### prod: 1 to update\n"
+    assert output.read_text() == f"markdown={temp}/plan.md\nstatus={exit_status}\n"
+    fail = steps(load("pull-request.yml")["jobs"]["stackcheck"])[-1]
+    assert fail["if"] == "steps.plan.outputs.status != '0'"
+    failed = subprocess.run(
+        ["bash", "-e", "-c", fail["run"]],
+        env={"PATH": "/usr/bin:/bin", "STATUS": str(exit_status)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert failed.returncode == exit_status
+    assert "a warning" in result.stdout  # in the job's log
 
 
 def test_every_stack_is_deployed_in_order() -> None:
@@ -172,12 +264,28 @@ def test_pull_request_checks_need_no_credentials() -> None:
     jobs = workflow["jobs"]
     for job_id in ("checks", "stackcheck"):
         job = jobs[job_id]
-        assert not {"if", "permissions", "environment"} & set(job), job_id
+        assert not {"if", "environment", "strategy"} & set(job), job_id
         assert not any("configure-aws-credentials" in step.get("uses", "") for step in steps(job))
         assert "secrets." not in yaml.safe_dump(job)
+    assert "permissions" not in jobs["checks"]
     assert ".ci/run" in run_text(jobs["checks"])
-    assert "python -m tools.stackcheck" in run_text(jobs["stackcheck"])
-    assert '--policy-pack-config "${POLICY_CONFIG}"' in run_text(jobs["stackcheck"])
+    assert "python -m tools.stackcheck --base" in run_text(jobs["stackcheck"])
+
+
+def test_the_plan_is_commented_only_where_the_token_may_comment() -> None:
+    """The stack check job runs for forks; only its comment step needs (and gets) a token that
+    may write, and only on a branch of this repository."""
+    job = load("pull-request.yml")["jobs"]["stackcheck"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    [checkout] = [s for s in steps(job) if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0  # the base commit must be there
+    [comment] = [s for s in steps(job) if "scripts/pr-comment.sh" in str(s.get("run", ""))]
+    condition = " ".join(comment["if"].split())
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert comment["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert comment["env"]["PULL_REQUEST"] == "${{ github.event.pull_request.number }}"
+    token_steps = [s for s in steps(job) if "github.token" in yaml.safe_dump(s)]
+    assert token_steps == [comment]
 
 
 def test_preview_is_skipped_without_credentials_and_posted_on_the_pull_request() -> None:
@@ -337,7 +445,11 @@ def test_write_permissions_only_where_needed() -> None:
                 assert permissions.get("id-token") == "write", where
             else:
                 assert "id-token" not in permissions, where
-            posts = any(s.get("with", {}).get("comment-on-pr") is True for s in steps(job))
+            posts = any(
+                s.get("with", {}).get("comment-on-pr") is True
+                or "scripts/pr-comment.sh" in str(s.get("run", ""))
+                for s in steps(job)
+            )
             assert (permissions.get("pull-requests") == "write") == posts, where
             writes = {k for k, v in permissions.items() if v == "write"}
             assert writes <= {"id-token", "pull-requests"}, where
@@ -506,3 +618,66 @@ def test_check_workflows_passes_ours_and_fails_a_broken_copy(tmp_path: Path) -> 
     failed = check(injection)
     assert failed.returncode == 1
     assert "zizmor" in failed.stderr.split("FAILED:", 1)[1]
+
+
+# --- the pull request's comment ----------------------------------------------------------------
+
+FAKE_GH = """#!/usr/bin/env bash
+# A stand-in for gh: records each call; a listing answers the ids in FAKE_IDS (as --jq would).
+printf '%s\\n' "$*" >> "$GH_CALLS"
+case "$*" in
+  "api --paginate "*) printf '%s' "${FAKE_IDS}" ;;
+esac
+"""
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        ("", "api --method POST repos/acme/api/issues/7/comments -F body=@{plan}"),
+        ("111\n222\n", "api --method PATCH repos/acme/api/issues/comments/111 -F body=@{plan}"),
+    ],
+)
+def test_the_comment_is_posted_once_then_updated(tmp_path: Path, found: str, expected: str) -> None:
+    """scripts/pr-comment.sh with a stand-in gh: it looks for its own comment by the marker
+    tools/prplan.py writes, among github-actions[bot]'s, and edits it rather than adding one."""
+    from tools import prplan  # noqa: PLC0415
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH)
+    (bin_dir / "gh").chmod(0o755)
+    plan, calls = tmp_path / "plan.md", tmp_path / "calls"
+    plan.write_text(prplan.MARKER + "\n## Stack check\n")
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "GH_CALLS": str(calls),
+        "FAKE_IDS": found,
+        "REPOSITORY": "acme/api",
+        "PULL_REQUEST": "7",
+    }
+
+    def comment(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(ROOT / "scripts" / "pr-comment.sh"), str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+
+    result = comment(plan)
+    assert result.returncode == 0, result.stderr
+    listing, call = calls.read_text().splitlines()
+    assert listing.startswith("api --paginate repos/acme/api/issues/7/comments?per_page=100 --jq ")
+    assert '.user.login == "github-actions[bot]"' in listing
+    assert f'startswith("{prplan.MARKER}")' in listing
+    assert call == expected.format(plan=plan)
+    calls.unlink()
+    other = tmp_path / "other.md"
+    other.write_text("## not ours\n")
+    refused = comment(other)
+    assert refused.returncode == 2
+    assert "does not start with the stack check's marker" in refused.stderr
+    assert not calls.exists()
