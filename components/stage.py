@@ -16,11 +16,22 @@ import pulumi_aws as aws
 from components.args import PrivateRestApiArgs
 
 
-def access_log_format(stage_variable: str) -> str:
-    """One JSON line per request, with what a link migration watches: which link, canary or not."""
+def access_log_format() -> str:
+    """One JSON line per request, with what a link migration watches: canary or not, and where.
+
+    Only `$context` variables: API Gateway documents no other kind for access logs ("Variables
+    for access logging for API Gateway": "you can use the following case-sensitive $context
+    variables"; the Stage's `accessLogSettings.format` is "specified by selected $context
+    variables"), so `$stageVariables.<name>` is not logged. The link a request took follows from
+    `isCanaryRequest` and the stage's config at that time: `false` is the stage variable's link
+    (`activeVpcLink`), `true` the canary's override (`canary.vpcLink`); docs/operations.md says how
+    to read both. `requestId` and `extendedRequestId` are both kept, as the guide's "Access
+    logging for REST APIs" recommends.
+    """
     return json.dumps(
         {
             "requestId": "$context.requestId",
+            "extendedRequestId": "$context.extendedRequestId",
             "ip": "$context.identity.sourceIp",
             "requestTime": "$context.requestTime",
             "httpMethod": "$context.httpMethod",
@@ -30,7 +41,7 @@ def access_log_format(stage_variable: str) -> str:
             "integrationStatus": "$context.integration.status",
             "integrationLatency": "$context.integration.latency",
             "integrationError": "$context.integration.error",
-            "vpcLinkId": f"$stageVariables.{stage_variable}",
+            "stage": "$context.stage",
             "isCanaryRequest": "$context.isCanaryRequest",
         },
         separators=(",", ":"),
@@ -137,5 +148,5 @@ def _access_log_settings(
     )
     return aws.apigateway.StageAccessLogSettingsArgs(
         destination_arn=log_group.arn,
-        format=access_log_format(args.stage_variable),
+        format=access_log_format(),
     )
