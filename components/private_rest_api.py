@@ -74,11 +74,22 @@ class PrivateRestApi(pulumi.ComponentResource):
 
         self.vpc_links = {}
         link_ids: dict[str, pulumi.Output[str]] = {}
+        existing: dict[str, aws.apigateway.VpcLink] = {}
         for link_name, spec in args.vpc_links.items():
             link = links.vpc_link(f"{name}-link-{link_name}", spec, tags, child)
             if spec.target_arn is not None:
                 self.vpc_links[link_name] = link
+                links.watch_created_link(link_name, link)
+            else:
+                existing[link_name] = link
             link_ids[link_name] = link.id
+        # An existing link is read above; before the API is registered, refuse one the stage
+        # would use that is not AVAILABLE (the read proves it exists, not that it works).
+        in_use = {args.active_vpc_link} | ({args.canary.vpc_link} if args.canary else set())
+        for link_name, link in existing.items():
+            links.check_existing_link(
+                link_name, args.vpc_links[link_name], link, in_use=link_name in in_use
+            )
 
         private = args.endpoint_type == "PRIVATE"
         policy = private_api_policy(args.vpc_endpoint_ids) if private else None

@@ -145,6 +145,7 @@ class _CloudMocks(pulumi.runtime.Mocks):
                     args.resource_id, region=self.region, account_id=ACCOUNT
                 )
                 state.update(outputs=outputs, secretOutputNames=[])
+            state.update(mockcloud.read_outputs(args.typ, args.resource_id))
             return args.resource_id, state
         if self.preview:
             # As in a real preview: a new resource's id and computed outputs are not known yet.
@@ -165,6 +166,8 @@ class _CloudMocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{args.name}-{res_id}"
         elif args.typ == "aws:apigateway/vpcLink:VpcLink":
             state["arn"] = f"arn:aws:apigateway:{region}::/vpclinks/{res_id}"
+            # The provider autonames a link left without a name (here: the logical name).
+            state.setdefault("name", args.name)
         # The load balancers examples/backend creates and exports (tools/mockcloud.py).
         extra = mockcloud.resource_outputs(
             args.typ, args.name, res_id, region=region, account_id=ACCOUNT

@@ -352,6 +352,9 @@ INVOKE_NEEDS = {
         "elasticloadbalancing:DescribeLoadBalancerAttributes",
         "elasticloadbalancing:DescribeTags",
     },
+    # `aws_api_gateway_vpc_link` (vpc_link_data_source.go) pages GetVpcLinks, GET /vpclinks: the
+    # status of every link the stack uses (components/links.py).
+    "aws:apigateway/getVpcLink:getVpcLink": {"apigateway:GET"},
     "aws:index/getCallerIdentity:getCallerIdentity": set(),
     "aws:index/getRegion:getRegion": set(),
 }
@@ -365,7 +368,9 @@ def test_both_roles_cover_every_invoke_the_program_makes(policy: str) -> None:
     actions = actions_of(load(PERMISSION_POLICIES[policy]))
     with mockcloud.scenario() as world:
         evaluate("prod")
+        evaluate("orders")  # an existing link, read by id
     assert "aws:lb/getLoadBalancer:getLoadBalancer" in world.calls
+    assert "aws:apigateway/getVpcLink:getVpcLink" in world.calls
     tokens = set(world.calls)
     assert tokens <= set(INVOKE_NEEDS), f"no IAM entry for {sorted(tokens - set(INVOKE_NEEDS))}"
     for token in tokens:
