@@ -120,7 +120,17 @@ class PrivateRestApi(pulumi.ComponentResource):
             )
             api_parts = routes.build_routes(name, args, self.rest_api, route_opts)
             trigger = routes.redeployment_trigger(args)
-        self.deployment = stage.deployment(name, self.rest_api, trigger, api_parts, self)
+        if args.canary is not None:
+            pulumi.log.warn(
+                f"{name}: canary is set, so the deployment is kept: changes to routes, "
+                "integrations, authorizers or the API's policy reach the REST API but are not "
+                "deployed until `canary` is removed (AWS does not move a stage with a canary to "
+                "another deployment). End the canary first to deploy an API change.",
+                resource=self,
+            )
+        self.deployment = stage.deployment(
+            name, self.rest_api, trigger, api_parts, self, frozen=args.canary is not None
+        )
         self.stage = stage.stage(name, args, self.rest_api, self.deployment, link_ids, opts=child)
 
         self.vpc_link_ids = pulumi.Output.all(**link_ids).apply(dict)

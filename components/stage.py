@@ -54,14 +54,34 @@ def deployment(
     trigger: str,
     depends_on: Sequence[pulumi.Resource],
     parent: pulumi.Resource,
+    *,
+    frozen: bool = False,
 ) -> aws.apigateway.Deployment:
-    """A snapshot of the API, replaced exactly when `trigger` changes."""
+    """A snapshot of the API, replaced exactly when `trigger` changes, unless `frozen`.
+
+    `frozen` (while a canary is set) keeps the deployment the stage and its canary serve: a new
+    one would move the stage's `deploymentId` while `canarySettings` is set, and AWS says a stage
+    with a canary "cannot be associated with another non-canary release deployment until the
+    canary release is disabled" (developer guide, "Set up an API Gateway canary release
+    deployment"); terraform-provider-aws (`internal/service/apigateway/stage.go`,
+    `resourceStageUpdate`) sends exactly that, `replace /deploymentId` (with
+    `/canarySettings/deploymentId`) in one UpdateStage. Whether AWS then refuses it or moves both
+    could not be verified here; either way the canary would stop testing one link against
+    another on one snapshot. `ignore_changes` keeps the trigger's old value in the state, so the
+    API's changes are imported (openapi) or applied (resources) to the REST API but not deployed,
+    and the first update after `canary` is removed deploys them. A first deployment is created
+    as usual.
+    """
     return aws.apigateway.Deployment(
         f"{name}-deployment",
         rest_api=rest_api.id,
         description=f"{name}: routes and integrations",
         triggers={"redeployment": trigger},
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=list(depends_on),
+            ignore_changes=["triggers"] if frozen else None,
+        ),
     )
 
 

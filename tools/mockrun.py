@@ -76,6 +76,8 @@ class RecordedResource:
     #: SDK's own serialization: unknowns and secrets marked as the engine marks them), so a
     #: policy check sends them on as they are, without building and holding message trees.
     wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The `ignore_changes` option: inputs whose old value the engine keeps on an update.
+    ignore_changes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -257,6 +259,7 @@ class _RecordingMonitor(mocks.MockMonitor):
             state=state,
             id=(res_id or UNKNOWN) if custom else "",
             wire=wire,
+            ignore_changes=tuple(getattr(request, "ignoreChanges", ())),
         )
         self.by_urn[urn] = recorded
         self.run.resources.append(recorded)
