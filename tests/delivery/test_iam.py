@@ -273,6 +273,13 @@ def test_every_action_exists_in_aws(policy: str) -> None:
 DEPLOYER_NEEDS = {
     "aws:apigateway/vpcLink:VpcLink": {"apigateway:POST", "apigateway:GET", "apigateway:DELETE"},
     "aws:apigateway/restApi:RestApi": {"apigateway:POST", "apigateway:GET", "apigateway:PATCH"},
+    # rest_api_policy.go: create, update and delete are UpdateRestApi (PATCH /restapis/{id},
+    # `replace /policy`), read is GetRestApi; a policy change also needs UpdateRestApiPolicy.
+    "aws:apigateway/restApiPolicy:RestApiPolicy": {
+        "apigateway:GET",
+        "apigateway:PATCH",
+        "apigateway:UpdateRestApiPolicy",
+    },
     "aws:apigateway/requestValidator:RequestValidator": {"apigateway:POST", "apigateway:DELETE"},
     "aws:apigateway/resource:Resource": {"apigateway:POST", "apigateway:DELETE"},
     "aws:apigateway/method:Method": {"apigateway:PUT", "apigateway:DELETE"},
@@ -324,6 +331,15 @@ EVERYTHING = {
                 "webAclArn": "",
             },
             id="prod-private",
+        ),
+        pytest.param(
+            {
+                "apiDefinition": "resources",
+                "endpointType": "PRIVATE",
+                "vpcEndpointIds": ["vpce-0123456789abcdef0"],
+                "webAclArn": "",
+            },
+            id="prod-private-resources",
         ),
     ],
 )

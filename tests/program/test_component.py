@@ -110,7 +110,8 @@ def test_private_endpoint_gets_a_policy_limited_to_its_vpc_endpoints() -> None:
         "types": "PRIVATE",
         "vpcEndpointIds": ["vpce-0123456789abcdef0"],
     }
-    policy = json.loads(str(api["policy"]))
+    assert "policy" not in api  # RestApiPolicy holds it (tests/program/test_endpoint_types.py)
+    policy = json.loads(str(of_type(build(args), "RestApiPolicy")[0]["policy"]))
     deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")
     assert deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": ["vpce-0123456789abcdef0"]}}
 

@@ -62,7 +62,13 @@ PRIVATE: dict[str, Any] = {
 
 def registered_types() -> set[str]:
     runs = [evaluate(stack) for stack in SHIPPED_STACKS]
+    # prod is openapi mode: authorizers and the PRIVATE policy are resources only in resources mode.
+    resources = {"apiDefinition": "resources"}
     runs += [evaluate("prod", EVERY_OPTION), evaluate("prod", PRIVATE)]
+    runs += [
+        evaluate("prod", {**EVERY_OPTION, **resources}),
+        evaluate("prod", {**PRIVATE, **resources}),
+    ]
     return {r.type for run in runs for r in run.resources if r.custom and not r.read}
 
 
@@ -81,6 +87,7 @@ def test_every_option_run_registers_what_it_is_meant_to() -> None:
         "aws:wafv2/webAclAssociation:WebAclAssociation",
         "aws:apigateway/clientCertificate:ClientCertificate",
         "aws:apigateway/methodSettings:MethodSettings",
+        "aws:apigateway/restApiPolicy:RestApiPolicy",
     ):
         assert token in types
 
