@@ -51,7 +51,9 @@ def read_status(link: aws.apigateway.VpcLink) -> tuple[str, str] | None:
     `aws.apigateway.VpcLink` has no status output (pulumi-aws 7.51: arn, description, name,
     region, tags, targetArn); the `get_vpc_link` data source has `status` and `status_message`,
     but finds a link by name only (it fails when two links share the name): the name comes from
-    the link itself. Raises nothing: a look-up that fails is reported by the caller as unknown.
+    the link itself (the SDK's `get_vpc_link` docstring: "there is no unique name constraint ...
+    this data source will error if there is more than one match"). A look-up that fails raises
+    the provider's error; the caller reports it.
     """
     name = _sync_await(link.name.future())
     if not name:
