@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
+from pulumi.runtime.sync_await import _sync_await
 
 from components.args import VpcLinkSpec
 
@@ -32,3 +33,93 @@ def vpc_link(
         tags=dict(tags),
         opts=opts,
     )
+
+
+#: What a link's `status` may be (API Gateway API reference, `VpcLink.status`). Only AVAILABLE
+#: carries traffic; PENDING becomes AVAILABLE or FAILED within minutes.
+AVAILABLE = "AVAILABLE"
+PENDING = "PENDING"
+
+
+class VpcLinkStatusError(pulumi.RunError):
+    """An existing link the stage would send traffic through is not AVAILABLE."""
+
+
+def read_status(link: aws.apigateway.VpcLink) -> tuple[str, str] | None:
+    """The link's (status, statusMessage) as AWS reports them now, or None where unknown.
+
+    `aws.apigateway.VpcLink` has no status output (pulumi-aws 7.51: arn, description, name,
+    region, tags, targetArn); the `get_vpc_link` data source has `status` and `status_message`,
+    but finds a link by name only (it fails when two links share the name): the name comes from
+    the link itself (the SDK's `get_vpc_link` docstring: "there is no unique name constraint ...
+    this data source will error if there is more than one match"). A look-up that fails raises
+    the provider's error; the caller reports it.
+    """
+    name = _sync_await(link.name.future())
+    if not name:
+        return None  # a link this update creates: its name is not known yet
+    found = aws.apigateway.get_vpc_link(name=name)
+    return str(found.status or ""), str(found.status_message or "")
+
+
+def check_existing_link(
+    link_name: str, spec: VpcLinkSpec, link: aws.apigateway.VpcLink, *, in_use: bool
+) -> None:
+    """Refuse an existing link the stage would use unless AVAILABLE; warn for one in reserve.
+
+    `VpcLink.get` proves the id exists, not that the link works: a FAILED link fails every
+    request sent through it (developer guide, "Private integrations for REST APIs").
+    """
+    where = f"vpc_links['{link_name}'] (stack config vpcLinks.{link_name}.id)"
+    try:
+        status = read_status(link)
+    except Exception as error:  # noqa: BLE001 (an invoke failure is a plain Exception)
+        pulumi.log.warn(
+            f"{where}: the status of VPC link {spec.vpc_link_id} could not be read ({error}); "
+            "check it is AVAILABLE: aws apigateway get-vpc-link --vpc-link-id "
+            f"{spec.vpc_link_id} --query status."
+        )
+        return
+    if status is None or status[0] == AVAILABLE:
+        return
+    state, message = status
+    detail = f"VPC link {spec.vpc_link_id} is {state}" + (f" ({message})" if message else "")
+    if state == PENDING or not in_use:
+        pulumi.log.warn(
+            f"{where}: {detail}; only an AVAILABLE link carries traffic. Wait for AVAILABLE "
+            "before pointing activeVpcLink or canary at it (docs/operations.md, 'When a link "
+            "ends FAILED')."
+        )
+        return
+    raise VpcLinkStatusError(
+        f"{where}: {detail}, and the stage would send its traffic through it, so every such "
+        "request would fail. Point activeVpcLink (and canary.vpcLink) at an AVAILABLE link, or "
+        "fix the link (docs/operations.md, 'When a link ends FAILED')."
+    )
+
+
+def watch_created_link(link_name: str, link: aws.apigateway.VpcLink) -> None:
+    """Warn at preview when a link this stack created earlier is not AVAILABLE.
+
+    A create that ends FAILED fails that `pulumi up`; the state still holds the link, so a rerun
+    may find nothing to change while the link stays dead. The check runs once the name is
+    known (on every preview after the link exists) and creates nothing.
+    """
+
+    def check(name: str | None) -> None:
+        if not name:
+            return
+        try:
+            found = aws.apigateway.get_vpc_link(name=name)
+        except Exception as error:  # noqa: BLE001 (an invoke failure is a plain Exception)
+            pulumi.log.warn(f"vpc_links['{link_name}']: status not readable ({error}).")
+            return
+        if found.status != AVAILABLE:
+            message = f" ({found.status_message})" if found.status_message else ""
+            pulumi.log.warn(
+                f"vpc_links['{link_name}'] (stack config vpcLinks.{link_name}.targetArn): the VPC "
+                f"link {found.id} is {found.status}{message}; requests through it fail. Fix the "
+                "cause and recreate it (docs/operations.md, 'When a link ends FAILED')."
+            )
+
+    link.name.apply(check)

@@ -73,15 +73,29 @@ class PrivateRestApi(pulumi.ComponentResource):
         tags = dict(args.tags)
 
         self.vpc_links = {}
-        link_ids: dict[str, pulumi.Output[str]] = {}
-        for link_name, spec in args.vpc_links.items():
-            link = links.vpc_link(f"{name}-link-{link_name}", spec, tags, child)
-            if spec.target_arn is not None:
-                self.vpc_links[link_name] = link
-            link_ids[link_name] = link.id
+        link_ids = self._links(name, args, tags, child)
 
         private = args.endpoint_type == "PRIVATE"
         policy = private_api_policy(args.vpc_endpoint_ids) if private else None
+        openapi_mode = args.api_definition == "openapi"
+        # Who holds the resource policy. `policy` on RestApi is optional and computed
+        # (terraform-provider-aws rest_api.go, `IAMPolicyDocumentSchemaOptionalComputed`): left
+        # unset, it plans its prior value, so a PRIVATE API moved to REGIONAL would keep its
+        # deny-unless-VPC-endpoint policy and answer 403 to every public request.
+        # - resources mode: `aws.apigateway.RestApiPolicy`, as the RestApi docstring recommends;
+        #   removing it (leaving PRIVATE) sets the policy to "" (rest_api_policy.go, Delete).
+        # - openapi mode: the body's `x-amazon-apigateway-policy`, with the same document as the
+        #   RestApi's `policy`, and "" when not PRIVATE. An overwrite import resets the policy
+        #   to the body's, and then the provider patches the RestApi's planned `policy` back
+        #   (rest_api.go, `resourceRestAPIWithBodyUpdateOperations`): a RestApiPolicy would not
+        #   be re-applied after a route change (nothing of it changed), and an unset `policy`
+        #   would put the prior, PRIVATE policy back after the move to REGIONAL. An explicit
+        #   value makes both the import and the patch carry the policy wanted now: "" is what
+        #   RestApiPolicy's own Delete sends to remove a policy, and the patch skips it.
+        if openapi_mode:
+            api_policy: str | None = policy if policy is not None else ""
+        else:
+            api_policy = None
         self.rest_api = aws.apigateway.RestApi(
             f"{name}-api",
             description=f"{name}: private integrations through a VPC link",
@@ -89,7 +103,7 @@ class PrivateRestApi(pulumi.ComponentResource):
                 types=args.endpoint_type,
                 vpc_endpoint_ids=sorted(args.vpc_endpoint_ids) if private else None,
             ),
-            policy=policy,
+            policy=api_policy,
             body=body,
             # Overwrite, not merge: a route left out of the document is deleted by the same
             # PutRestApi call, before the deployment that depends on this RestApi is taken.
@@ -98,7 +112,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             opts=child,
         )
         api_parts: list[pulumi.Resource]
-        if args.api_definition == "openapi":
+        if openapi_mode:
             assert body is not None
             self._authorizer_permissions(name, args, child)
             api_parts = [self.rest_api]
@@ -108,8 +122,31 @@ class PrivateRestApi(pulumi.ComponentResource):
                 parent=self, retain_on_delete=True if args.retain_route_resources else None
             )
             api_parts = routes.build_routes(name, args, self.rest_api, route_opts)
+            if policy is not None:
+                # A policy takes effect with the next deployment (developer guide, "Create and
+                # attach an API Gateway resource policy to an API"): the deployment waits for
+                # it, and its trigger holds the endpoint type and VPC endpoint ids the policy is
+                # made of (routes.api_shape), so it changes exactly when the policy does.
+                api_parts.append(
+                    aws.apigateway.RestApiPolicy(
+                        f"{name}-api-policy",
+                        rest_api_id=self.rest_api.id,
+                        policy=policy,
+                        opts=child,
+                    )
+                )
             trigger = routes.redeployment_trigger(args)
-        self.deployment = stage.deployment(name, self.rest_api, trigger, api_parts, self)
+        if args.canary is not None:
+            pulumi.log.warn(
+                f"{name}: canary is set, so the deployment is kept: changes to routes, "
+                "integrations, authorizers or the API's policy reach the REST API but are not "
+                "deployed until `canary` is removed (AWS does not move a stage with a canary to "
+                "another deployment). End the canary first to deploy an API change.",
+                resource=self,
+            )
+        self.deployment = stage.deployment(
+            name, self.rest_api, trigger, api_parts, self, frozen=args.canary is not None
+        )
         self.stage = stage.stage(name, args, self.rest_api, self.deployment, link_ids, opts=child)
 
         self.vpc_link_ids = pulumi.Output.all(**link_ids).apply(dict)
@@ -128,6 +165,34 @@ class PrivateRestApi(pulumi.ComponentResource):
                 "activeVpcLinkId": self.active_vpc_link_id,
             }
         )
+
+    def _links(
+        self,
+        name: str,
+        args: PrivateRestApiArgs,
+        tags: dict[str, str],
+        child: pulumi.ResourceOptions,
+    ) -> dict[str, pulumi.Output[str]]:
+        """Every link, created or read, by name to its id; a dead link the stage would use
+        is refused here, before the API is registered."""
+        link_ids: dict[str, pulumi.Output[str]] = {}
+        existing: dict[str, aws.apigateway.VpcLink] = {}
+        for link_name, spec in args.vpc_links.items():
+            link = links.vpc_link(f"{name}-link-{link_name}", spec, tags, child)
+            if spec.target_arn is not None:
+                self.vpc_links[link_name] = link
+                links.watch_created_link(link_name, link)
+            else:
+                existing[link_name] = link
+            link_ids[link_name] = link.id
+        # An existing link is read above; before the API is registered, refuse one the stage
+        # would use that is not AVAILABLE (the read proves it exists, not that it works).
+        in_use = {args.active_vpc_link} | ({args.canary.vpc_link} if args.canary else set())
+        for link_name, link in existing.items():
+            links.check_existing_link(
+                link_name, args.vpc_links[link_name], link, in_use=link_name in in_use
+            )
+        return link_ids
 
     @staticmethod
     def _body(name: str, args: PrivateRestApiArgs) -> tuple[str | None, int]:

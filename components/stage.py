@@ -16,11 +16,22 @@ import pulumi_aws as aws
 from components.args import PrivateRestApiArgs
 
 
-def access_log_format(stage_variable: str) -> str:
-    """One JSON line per request, with what a link migration watches: which link, canary or not."""
+def access_log_format() -> str:
+    """One JSON line per request, with what a link migration watches: canary or not, and where.
+
+    Only `$context` variables: API Gateway documents no other kind for access logs ("Variables
+    for access logging for API Gateway": "you can use the following case-sensitive $context
+    variables"; the Stage's `accessLogSettings.format` is "specified by selected $context
+    variables"), so `$stageVariables.<name>` is not logged. The link a request took follows from
+    `isCanaryRequest` and the stage's config at that time: `false` is the stage variable's link
+    (`activeVpcLink`), `true` the canary's override (`canary.vpcLink`); docs/operations.md says how
+    to read both. `requestId` and `extendedRequestId` are both kept, as the guide's "Access
+    logging for REST APIs" recommends.
+    """
     return json.dumps(
         {
             "requestId": "$context.requestId",
+            "extendedRequestId": "$context.extendedRequestId",
             "ip": "$context.identity.sourceIp",
             "requestTime": "$context.requestTime",
             "httpMethod": "$context.httpMethod",
@@ -30,7 +41,7 @@ def access_log_format(stage_variable: str) -> str:
             "integrationStatus": "$context.integration.status",
             "integrationLatency": "$context.integration.latency",
             "integrationError": "$context.integration.error",
-            "vpcLinkId": f"$stageVariables.{stage_variable}",
+            "stage": "$context.stage",
             "isCanaryRequest": "$context.isCanaryRequest",
         },
         separators=(",", ":"),
@@ -43,14 +54,34 @@ def deployment(
     trigger: str,
     depends_on: Sequence[pulumi.Resource],
     parent: pulumi.Resource,
+    *,
+    frozen: bool = False,
 ) -> aws.apigateway.Deployment:
-    """A snapshot of the API, replaced exactly when `trigger` changes."""
+    """A snapshot of the API, replaced exactly when `trigger` changes, unless `frozen`.
+
+    `frozen` (while a canary is set) keeps the deployment the stage and its canary serve: a new
+    one would move the stage's `deploymentId` while `canarySettings` is set, and AWS says a stage
+    with a canary "cannot be associated with another non-canary release deployment until the
+    canary release is disabled" (developer guide, "Set up an API Gateway canary release
+    deployment"); terraform-provider-aws (`internal/service/apigateway/stage.go`,
+    `resourceStageUpdate`) sends exactly that, `replace /deploymentId` (with
+    `/canarySettings/deploymentId`) in one UpdateStage. Whether AWS then refuses it or moves both
+    could not be verified here; either way the canary would stop testing one link against
+    another on one snapshot. `ignore_changes` keeps the trigger's old value in the state, so the
+    API's changes are imported (openapi) or applied (resources) to the REST API but not deployed,
+    and the first update after `canary` is removed deploys them. A first deployment is created
+    as usual.
+    """
     return aws.apigateway.Deployment(
         f"{name}-deployment",
         rest_api=rest_api.id,
         description=f"{name}: routes and integrations",
         triggers={"redeployment": trigger},
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=list(depends_on),
+            ignore_changes=["triggers"] if frozen else None,
+        ),
     )
 
 
@@ -137,5 +168,5 @@ def _access_log_settings(
     )
     return aws.apigateway.StageAccessLogSettingsArgs(
         destination_arn=log_group.arn,
-        format=access_log_format(args.stage_variable),
+        format=access_log_format(),
     )

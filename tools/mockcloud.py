@@ -27,6 +27,10 @@ CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
 REGION = "aws:index/getRegion:getRegion"
 LOAD_BALANCER = "aws:lb/getLoadBalancer:getLoadBalancer"
 ZONES = "aws:index/getAvailabilityZones:getAvailabilityZones"
+VPC_LINK = "aws:apigateway/getVpcLink:getVpcLink"
+#: The name an existing link has in the mocked cloud: `VpcLink.get` reads it, `get_vpc_link` (which
+#: finds links by name only) is given it back.
+LINK_NAME_PREFIX = "existing-link-"
 
 _LB_ARN = re.compile(
     r"^arn:(?P<partition>[a-z-]+):elasticloadbalancing:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
@@ -48,6 +52,9 @@ class Scenario:
     load_balancers: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Per fully qualified stack name, the outputs a `StackReference` to it reads.
     stacks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Per link id, fields of `get_vpc_link`'s answer that differ (`status`, `statusMessage`);
+    #: by default every link is AVAILABLE.
+    vpc_links: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Every invoke's token, in order (what the program asked the provider).
     calls: list[str] = field(default_factory=list)
 
@@ -62,6 +69,7 @@ def scenario(
     missing: set[str] | None = None,
     load_balancers: Mapping[str, dict[str, Any]] | None = None,
     stacks: Mapping[str, dict[str, Any]] | None = None,
+    vpc_links: Mapping[str, dict[str, Any]] | None = None,
 ) -> Iterator[Scenario]:
     """Evaluate the program against this AWS instead of the default one, then restore it."""
     global _current  # noqa: PLW0603 (one mocked cloud per process, as there is one engine)
@@ -71,6 +79,7 @@ def scenario(
         missing=set(missing or ()),
         load_balancers=dict(load_balancers or {}),
         stacks=dict(stacks or {}),
+        vpc_links=dict(vpc_links or {}),
     )
     try:
         yield _current
@@ -128,7 +137,34 @@ def answer(token: str, args: Mapping[str, Any], *, region: str, account_id: str)
     if token == ZONES:  # examples/backend: two zones, as every commercial region has at least
         names = [f"{region}a", f"{region}b", f"{region}c"]
         return {"names": names, "id": region}
+    if token == VPC_LINK:
+        return _vpc_link(str(args.get("name") or ""), world)
     return {}
+
+
+def read_outputs(typ: str, res_id: str) -> dict[str, Any]:
+    """What a `Resource.get` reads beyond its inputs: an existing link's name."""
+    if typ == "aws:apigateway/vpcLink:VpcLink":
+        return {"name": LINK_NAME_PREFIX + res_id}
+    return {}
+
+
+def _vpc_link(name: str, world: Scenario) -> dict[str, Any]:
+    """`get_vpc_link(name=...)`: pulumi-aws `GetVpcLinkResult` fields. An existing link's id is in
+    its name; a link the program created is named by its logical name (tools/mockrun.py), and a
+    test's `vpc_links` key is then that name."""
+    link_id = name.removeprefix(LINK_NAME_PREFIX)
+    result: dict[str, Any] = {
+        "id": link_id,
+        "name": name,
+        "status": "AVAILABLE",
+        "statusMessage": "Your vpc link is ready for use",
+        "targetArns": [],
+        "tags": {},
+        "description": "",
+    }
+    result.update(world.vpc_links.get(link_id, {}))
+    return result
 
 
 def resource_outputs(

@@ -76,6 +76,8 @@ class RecordedResource:
     #: SDK's own serialization: unknowns and secrets marked as the engine marks them), so a
     #: policy check sends them on as they are, without building and holding message trees.
     wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The `ignore_changes` option: inputs whose old value the engine keeps on an update.
+    ignore_changes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -145,6 +147,7 @@ class _CloudMocks(pulumi.runtime.Mocks):
                     args.resource_id, region=self.region, account_id=ACCOUNT
                 )
                 state.update(outputs=outputs, secretOutputNames=[])
+            state.update(mockcloud.read_outputs(args.typ, args.resource_id))
             return args.resource_id, state
         if self.preview:
             # As in a real preview: a new resource's id and computed outputs are not known yet.
@@ -165,6 +168,8 @@ class _CloudMocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{args.name}-{res_id}"
         elif args.typ == "aws:apigateway/vpcLink:VpcLink":
             state["arn"] = f"arn:aws:apigateway:{region}::/vpclinks/{res_id}"
+            # The provider autonames a link left without a name (here: the logical name).
+            state.setdefault("name", args.name)
         # The load balancers examples/backend creates and exports (tools/mockcloud.py).
         extra = mockcloud.resource_outputs(
             args.typ, args.name, res_id, region=region, account_id=ACCOUNT
@@ -254,6 +259,7 @@ class _RecordingMonitor(mocks.MockMonitor):
             state=state,
             id=(res_id or UNKNOWN) if custom else "",
             wire=wire,
+            ignore_changes=tuple(getattr(request, "ignoreChanges", ())),
         )
         self.by_urn[urn] = recorded
         self.run.resources.append(recorded)

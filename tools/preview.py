@@ -176,7 +176,10 @@ def plan(
             sorted(
                 k
                 for k in previous.inputs.keys() | resource.inputs.keys()
-                if _json(previous.inputs.get(k, _MISSING))
+                # The engine keeps the old value of an `ignore_changes` input (Pulumi docs,
+                # resource option ignoreChanges): no diff, so no update and no replacement.
+                if k not in resource.ignore_changes
+                and _json(previous.inputs.get(k, _MISSING))
                 != _json(resource.inputs.get(k, _MISSING))
             )
         )

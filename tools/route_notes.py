@@ -73,3 +73,37 @@ def removal_notes(before: Any, after: Any) -> list[str]:
         f"removal with `{command}` (README.md, 'Removing a route in resources mode')."
         for route in gone
     ]
+
+
+def _endpoint_type(evaluation: Any) -> str | None:
+    for resource in evaluation.run.resources:
+        if resource.type == REST_API:
+            config = resource.inputs.get("endpointConfiguration") or {}
+            return str(config.get("types") or "") or None
+    return None
+
+
+def endpoint_notes(before: Any, after: Any) -> list[str]:
+    """What AWS does not allow, or leaves behind, when the endpoint type changes.
+
+    AWS developer guide, "Change a public or private API endpoint type in API Gateway": "You
+    cannot change a private API into an edge-optimized API", and "The endpoint type cannot be
+    changed again until the current change is completed". The program sees only the config it
+    is given, not the type deployed; the comparison sees both.
+    """
+    old, new = _endpoint_type(before), _endpoint_type(after)
+    if old == new or old != "PRIVATE":
+        return []
+    if new == "EDGE":
+        return [
+            "endpointType PRIVATE to EDGE fails at `pulumi up`: AWS cannot change a private API "
+            "into an edge-optimized one. Move to REGIONAL first (`pulumi config set endpointType "
+            "REGIONAL`, `pulumi up`), wait until the change completes, then set EDGE and `pulumi "
+            "up` again (docs/operations.md, 'Changing the endpoint type')."
+        ]
+    return [
+        f"endpointType PRIVATE to {new}: the resource policy is removed and the API redeployed; "
+        "the provider keeps the REST API's VPC endpoint ids in the state (they are optional and "
+        "computed): run `pulumi refresh` after `pulumi up` (docs/operations.md, 'Changing the "
+        "endpoint type')."
+    ]

@@ -273,6 +273,13 @@ def test_every_action_exists_in_aws(policy: str) -> None:
 DEPLOYER_NEEDS = {
     "aws:apigateway/vpcLink:VpcLink": {"apigateway:POST", "apigateway:GET", "apigateway:DELETE"},
     "aws:apigateway/restApi:RestApi": {"apigateway:POST", "apigateway:GET", "apigateway:PATCH"},
+    # rest_api_policy.go: create, update and delete are UpdateRestApi (PATCH /restapis/{id},
+    # `replace /policy`), read is GetRestApi; a policy change also needs UpdateRestApiPolicy.
+    "aws:apigateway/restApiPolicy:RestApiPolicy": {
+        "apigateway:GET",
+        "apigateway:PATCH",
+        "apigateway:UpdateRestApiPolicy",
+    },
     "aws:apigateway/requestValidator:RequestValidator": {"apigateway:POST", "apigateway:DELETE"},
     "aws:apigateway/resource:Resource": {"apigateway:POST", "apigateway:DELETE"},
     "aws:apigateway/method:Method": {"apigateway:PUT", "apigateway:DELETE"},
@@ -325,6 +332,15 @@ EVERYTHING = {
             },
             id="prod-private",
         ),
+        pytest.param(
+            {
+                "apiDefinition": "resources",
+                "endpointType": "PRIVATE",
+                "vpcEndpointIds": ["vpce-0123456789abcdef0"],
+                "webAclArn": "",
+            },
+            id="prod-private-resources",
+        ),
     ],
 )
 def test_deployer_covers_every_resource_type_the_program_creates(overrides: dict[str, Any]) -> None:
@@ -352,6 +368,9 @@ INVOKE_NEEDS = {
         "elasticloadbalancing:DescribeLoadBalancerAttributes",
         "elasticloadbalancing:DescribeTags",
     },
+    # `aws_api_gateway_vpc_link` (vpc_link_data_source.go) pages GetVpcLinks, GET /vpclinks: the
+    # status of every link the stack uses (components/links.py).
+    "aws:apigateway/getVpcLink:getVpcLink": {"apigateway:GET"},
     "aws:index/getCallerIdentity:getCallerIdentity": set(),
     "aws:index/getRegion:getRegion": set(),
 }
@@ -365,7 +384,9 @@ def test_both_roles_cover_every_invoke_the_program_makes(policy: str) -> None:
     actions = actions_of(load(PERMISSION_POLICIES[policy]))
     with mockcloud.scenario() as world:
         evaluate("prod")
+        evaluate("orders")  # an existing link, read by id
     assert "aws:lb/getLoadBalancer:getLoadBalancer" in world.calls
+    assert "aws:apigateway/getVpcLink:getVpcLink" in world.calls
     tokens = set(world.calls)
     assert tokens <= set(INVOKE_NEEDS), f"no IAM entry for {sorted(tokens - set(INVOKE_NEEDS))}"
     for token in tokens:

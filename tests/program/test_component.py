@@ -110,7 +110,8 @@ def test_private_endpoint_gets_a_policy_limited_to_its_vpc_endpoints() -> None:
         "types": "PRIVATE",
         "vpcEndpointIds": ["vpce-0123456789abcdef0"],
     }
-    policy = json.loads(str(api["policy"]))
+    assert "policy" not in api  # RestApiPolicy holds it (tests/program/test_endpoint_types.py)
+    policy = json.loads(str(of_type(build(args), "RestApiPolicy")[0]["policy"]))
     deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")
     assert deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": ["vpce-0123456789abcdef0"]}}
 
@@ -163,7 +164,20 @@ def test_the_stage_variable_name_is_configurable_end_to_end() -> None:
     stage = of_type(run, "Stage")[0]
     assert set(stage["variables"]) == {"backendLink"}
     log_format = json.loads(stage["accessLogSettings"]["format"])
-    assert log_format["vpcLinkId"] == "$stageVariables.backendLink"
+    assert log_format["isCanaryRequest"] == "$context.isCanaryRequest"
+
+
+def test_the_access_log_format_uses_only_context_variables() -> None:
+    """API Gateway documents only $context variables for access logs ("Variables for access
+    logging for API Gateway"), and the format must hold $context.requestId or extendedRequestId
+    ("Access logging for REST APIs")."""
+    run = build(replace(BASE, access_logging=True))
+    text = of_type(run, "Stage")[0]["accessLogSettings"]["format"]
+    assert "\n" not in text  # one line per request
+    fields = json.loads(text)
+    assert all(value.startswith("$context.") for value in fields.values()), fields
+    assert "$stageVariables" not in text
+    assert {"requestId", "extendedRequestId", "isCanaryRequest", "stage"} <= set(fields)
 
 
 def test_args_name_the_field_that_is_wrong() -> None:

@@ -82,3 +82,39 @@ def test_other_changes_do_not_redeploy(run_stack: RunStack, overrides: dict[str,
 
 def test_trigger_is_stable_across_runs(run_stack: RunStack) -> None:
     assert trigger(run_stack, {}) == trigger(run_stack, {})
+
+
+CANARY = {"canary": {"vpcLink": "green", "percent": 10}}
+
+
+@pytest.mark.parametrize("overrides", REDEPLOYS.values(), ids=REDEPLOYS.keys())
+def test_during_a_canary_the_deployment_is_kept(
+    run_stack: RunStack, overrides: dict[str, Any]
+) -> None:
+    """A stage with a canary cannot move to another non-canary deployment (AWS developer guide,
+    "Set up an API Gateway canary release deployment"): the trigger is frozen, as the engine
+    keeps an `ignore_changes` input's old value."""
+    from tools import preview  # noqa: PLC0415
+
+    before = run_stack("prod", CANARY)
+    after = run_stack("prod", {**CANARY, **overrides})
+    deployment = after.one(DEPLOYMENT)
+    assert deployment.ignore_changes == ("triggers",)
+    assert deployment.inputs["triggers"] != before.one(DEPLOYMENT).inputs["triggers"]
+    steps = {s.type: s.op for s in preview.plan(before, after).steps}
+    assert steps[DEPLOYMENT] == "same"
+
+
+def test_the_first_update_after_the_canary_deploys_what_changed(run_stack: RunStack) -> None:
+    """The state kept the trigger from before the change (the canary's run, frozen): once
+    `canary` is removed, the engine compares the new trigger with that one and replaces."""
+    from tools import preview  # noqa: PLC0415
+
+    kept = run_stack("prod", CANARY)  # what the state holds through the canary
+    ended = run_stack("prod", REDEPLOYS["route added"])
+    steps = {s.type: s.op for s in preview.plan(kept, ended).steps}
+    assert steps[DEPLOYMENT] == "replace"
+
+
+def test_a_deployment_without_a_canary_is_not_frozen(run_stack: RunStack) -> None:
+    assert run_stack("prod").one(DEPLOYMENT).ignore_changes == ()

@@ -86,6 +86,7 @@ def test_every_option_run_registers_what_it_is_meant_to() -> None:
         "aws:wafv2/webAclAssociation:WebAclAssociation",
         "aws:apigateway/clientCertificate:ClientCertificate",
         "aws:apigateway/methodSettings:MethodSettings",
+        "aws:apigateway/restApiPolicy:RestApiPolicy",
     ):
         assert token in types
 
