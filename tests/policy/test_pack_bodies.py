@@ -8,7 +8,7 @@ older `aws.apigateway.x.API`) builds, with `x-amazon-apigateway-any-method` and 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +26,6 @@ PACK_DIR = Path(__file__).resolve().parents[2] / "policy"
 REST_API = "aws:apigateway/restApi:RestApi"
 DEPLOYMENT = "aws:apigateway/deployment:Deployment"
 VPC_LINK_EXPRESSION = "${stageVariables.vpcLinkId}"
-
-
-@pytest.fixture(scope="module")
-def running_pack() -> Iterator[PolicyPackClient]:
-    env = {"PULUMI_PROJECT": "shop", "PULUMI_STACK": "dev", "PULUMI_DRY_RUN": "true"}
-    with PolicyPackClient.start(PACK_DIR, env=env) as client:
-        yield client
-
-
-@pytest.fixture
-def pack(running_pack: PolicyPackClient) -> PolicyPackClient:
-    running_pack.configure({})
-    return running_pack
 
 
 def private(method: str, path: str, connection_id: str = VPC_LINK_EXPRESSION) -> dict[str, Any]:

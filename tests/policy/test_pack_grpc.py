@@ -6,7 +6,7 @@ One pack serves the whole module; each test configures it first, as the CLI does
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,20 +63,6 @@ ADVISORY = {
     "rest-api-body-parses",
 }
 STACK_POLICIES = set(STACK_RULES)
-
-
-@pytest.fixture(scope="module")
-def running_pack() -> Iterator[PolicyPackClient]:
-    env = {"PULUMI_PROJECT": "shop", "PULUMI_STACK": "dev", "PULUMI_DRY_RUN": "true"}
-    with PolicyPackClient.start(PACK_DIR, env=env) as client:
-        yield client
-    assert client.process.poll() is not None, "the pack outlived its client"
-
-
-@pytest.fixture
-def pack(running_pack: PolicyPackClient) -> PolicyPackClient:
-    running_pack.configure({})  # the defaults, as the CLI sends them without a config file
-    return running_pack
 
 
 def analyze_all(pack: PolicyPackClient, resources: Sequence[Resource]) -> list[Diagnostic]:

@@ -8,7 +8,6 @@ misspelt settings refused, `publicHosts` with a trailing dot, the pack and the p
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -45,19 +44,6 @@ NLB_EU = (
     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/orders/0a1b2c3d4e5f6a7b"
 )
 PLAINTEXT = "hunter2-plaintext"
-
-
-@pytest.fixture(scope="module")
-def running_pack() -> Iterator[PolicyPackClient]:
-    env = {"PULUMI_PROJECT": "shop", "PULUMI_STACK": "dev", "PULUMI_DRY_RUN": "true"}
-    with PolicyPackClient.start(PACK_DIR, env=env) as client:
-        yield client
-
-
-@pytest.fixture
-def pack(running_pack: PolicyPackClient) -> PolicyPackClient:
-    running_pack.configure({})
-    return running_pack
 
 
 def link(target: Any, **props: Any) -> Resource:
