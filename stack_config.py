@@ -37,8 +37,11 @@ from components.args import (
     check_http_method,
     check_identity_source,
     check_lambda_arn,
+    check_load_balancer_arn,
     check_nlb_arn,
     check_result_ttl,
+    check_security_group_ids,
+    check_subnet_ids,
     check_vpc_link_id,
     check_web_acl_arn,
     parse_route_path,
@@ -306,11 +309,12 @@ def _region_problems(
     """What the stack's region (aws:region) rules out: links and a web ACL of another region."""
     for name, link in links.items():
         if link.region is not None and link.region != region:
+            what = "NLB" if link.kind == "v1" else "load balancer"
             problems.add(
                 f"vpcLinks.{name}.targetArn",
-                f"the NLB is in {link.region} but this stack deploys to {region} "
-                "(aws:region); a REST API can only use VPC links of its own region: use an NLB "
-                f"in {region}, or change aws:region.",
+                f"the {what} is in {link.region} but this stack deploys to {region} "
+                "(aws:region); a REST API can only use VPC links of its own region: use "
+                f"{'an' if link.kind == 'v1' else 'a'} {what} in {region}, or change aws:region.",
             )
     if not web_acl_arn:
         return
@@ -387,6 +391,8 @@ def _config_path(where: str) -> str:
     if field == "canary":
         rest = rest.replace(".vpc_link", ".vpcLink")
     rest = re.sub(r"\.target_arn$", ".targetArn", rest)
+    rest = re.sub(r"\.subnet_ids$", ".subnetIds", rest)
+    rest = re.sub(r"\.security_group_ids$", ".securityGroupIds", rest)
     return _ARG_FIELD_TO_KEY.get(field, field) + rest
 
 
@@ -515,11 +521,14 @@ def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | 
     )
 
 
+_LINK_FIELDS = {"targetArn", "id", "kind", "description", "subnetIds", "securityGroupIds"}
+
+
 def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpec]:
     links: dict[str, VpcLinkSpec] = {}
     for name, entry in raw.items():
         where = f"vpcLinks.{name}"
-        fields = _fields(entry, where, {"targetArn", "id", "kind", "description"}, problems)
+        fields = _fields(entry, where, _LINK_FIELDS, problems)
         if fields is None:
             continue
         before = len(problems.items)
@@ -527,12 +536,25 @@ def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpe
         link_id = _opt(fields, "id", str, where, problems)
         kind = (_opt(fields, "kind", str, where, problems) or "v1").lower()
         description = _opt(fields, "description", str, where, problems)
-        if target is not None:
+        subnets = _string_list(fields.get("subnetIds", []), f"{where}.subnetIds", problems)
+        groups = _string_list(
+            fields.get("securityGroupIds", []), f"{where}.securityGroupIds", problems
+        )
+        if kind not in VPC_LINK_KINDS:
+            problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1' or 'v2'.")
+        elif kind == "v2":
+            _v2_link_problems(
+                where,
+                target=target,
+                link_id=link_id,
+                subnets=subnets,
+                groups=groups,
+                problems=problems,
+            )
+        elif target is not None:
             problems.attempt(f"{where}.targetArn", check_nlb_arn, arn=target)
         if link_id is not None:
             problems.attempt(f"{where}.id", check_vpc_link_id, link_id=link_id)
-        if kind not in VPC_LINK_KINDS:
-            problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1'.")
         if len(problems.items) > before:
             continue  # each wrong value reported alone
         spec = problems.attempt(
@@ -542,10 +564,41 @@ def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpe
             vpc_link_id=link_id,
             kind=kind,
             description=description,
+            subnet_ids=tuple(subnets),
+            security_group_ids=tuple(groups),
         )
         if spec is not None:
             links[name] = spec
     return links
+
+
+def _v2_link_problems(
+    where: str,
+    *,
+    target: str | None,
+    link_id: str | None,
+    subnets: list[str],
+    groups: list[str],
+    problems: _Problems,
+) -> None:
+    """A V2 entry's values, each at its own `--path` key (`vpcLinks.b.subnetIds[1]`)."""
+    if target is None:
+        problems.add(
+            f"{where}.targetArn",
+            "is required for a VPC link V2: the ALB or NLB the integrations reach (API Gateway "
+            "refuses a V2 integration without it); set it with `pulumi config set --path "
+            f"{where}.targetArn <load balancer ARN>`.",
+        )
+    else:
+        problems.attempt(f"{where}.targetArn", check_load_balancer_arn, arn=target)
+    if link_id is not None:
+        return  # an existing link: VpcLinkSpec refuses subnets and security groups beside it
+    for key, check, values in (
+        ("subnetIds", check_subnet_ids, subnets),
+        ("securityGroupIds", check_security_group_ids, groups),
+    ):
+        for index, message in check(tuple(values)):
+            problems.add(f"{where}.{key}" + ("" if index is None else f"[{index}]"), message)
 
 
 def _routes(raw: list[Any], problems: _Problems) -> list[RouteSpec]:

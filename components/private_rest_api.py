@@ -29,8 +29,8 @@ class PrivateRestApi(pulumi.ComponentResource):
     deployment: aws.apigateway.Deployment
     #: The stage; its variable names the active link.
     stage: aws.apigateway.Stage
-    #: Links this component created (existing links are read, not created).
-    vpc_links: dict[str, aws.apigateway.VpcLink]
+    #: Links this component created, V1 or V2 (existing links are read, not created).
+    vpc_links: dict[str, links.VpcLink]
     #: Link name to link id, for every link (created or existing).
     vpc_link_ids: pulumi.Output[dict[str, str]]
     #: Name of the link the stage variable points at.
@@ -76,7 +76,7 @@ class PrivateRestApi(pulumi.ComponentResource):
         link_ids: dict[str, pulumi.Output[str]] = {}
         for link_name, spec in args.vpc_links.items():
             link = links.vpc_link(f"{name}-link-{link_name}", spec, tags, child)
-            if spec.target_arn is not None:
+            if spec.creates:
                 self.vpc_links[link_name] = link
             link_ids[link_name] = link.id
 

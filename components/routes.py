@@ -44,6 +44,8 @@ def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
         ],
         "authorizers": {name: asdict(spec) for name, spec in sorted(args.authorizers.items())},
         "connectionId": connection_id_expression(args.stage_variable),
+        # A V2 link's load balancer lives in every integration: changing it redeploys.
+        "integrationTarget": args.integration_target,
         "timeoutMs": args.timeout_ms,
         "endpointType": args.endpoint_type,
         # A resource policy change only takes effect after a redeployment.
@@ -104,6 +106,9 @@ def build_routes(
             uri=uri,
             connection_type="VPC_LINK",
             connection_id=connection_id_expression(args.stage_variable),
+            # pulumi-aws >= 7.13.0: "ALB or NLB ARN to send the request to. Used for private
+            # integrations with VPC Link V2" (apigateway.Integration's docstring).
+            integration_target=args.integration_target,
             timeout_milliseconds=args.timeout_ms,
             request_parameters={
                 f"integration.request.path.{p}": f"method.request.path.{p}" for p in path_params

@@ -63,6 +63,10 @@ PRIVATE: dict[str, Any] = {
 def registered_types() -> set[str]:
     runs = [evaluate(stack) for stack in SHIPPED_STACKS]
     runs += [evaluate("prod", EVERY_OPTION), evaluate("prod", PRIVATE)]
+    # prod is openapi since issue 9: authorizers and the other per-route types only register in
+    # the resources mode, so the every-option stack runs in both.
+    runs += [evaluate("prod", {**EVERY_OPTION, "apiDefinition": "resources"})]
+    runs += [evaluate("staging", {"apiDefinition": "resources"})]
     return {r.type for run in runs for r in run.resources if r.custom and not r.read}
 
 

@@ -167,7 +167,7 @@ def test_the_table_groups_violations_by_rule_with_their_level(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["staging"], "no stack named 'staging'"),
+        (["qa"], "no stack named 'qa'"),
         (["prod", "--set", "activeVpcLink=purple"], "private-api:activeVpcLink:"),
         (
             ["prod", "--set", "timeoutMs=soon"],
