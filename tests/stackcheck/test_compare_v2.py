@@ -65,3 +65,42 @@ def test_in_resources_mode_the_move_updates_each_integrations_target(
     }
     for change in document["changed"][:2]:
         assert change["diff"]["integrationTarget"]["new"] == NEXT_ALB
+
+
+ALB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orders/0a1b2c3d4e5f6a7c"
+NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/"
+PROD_WITH_ALB = (
+    f"vpcLinks={{blue: {{targetArn: {NLB}orders-blue/0a1b2c3d4e5f6a7b, description: 'Orders "
+    f"service, blue NLB'}}, green: {{targetArn: {NLB}orders-green/8c9d0e1f2a3b4c5d, description: "
+    f"'Orders service, green NLB'}}, alb: {{kind: v2, targetArn: {ALB}, subnetIds: "
+    "[subnet-0a1b2c3d4e5f60718], securityGroupIds: [sg-0c3d4e5f60718293a]}}"
+)
+
+
+def prod_plan(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    code = stackcheck.main(
+        ["prod", "--policy-pack-config", "policy/config/strict.json", *args, "--json"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+def test_runbook_step_1_adding_the_v2_link_only_creates_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = prod_plan(capsys, "--compare", PROD_WITH_ALB)
+    assert {urn.rsplit("::", 1)[1] for urn in document["added"]} == {"private-api-prod-link-alb"}
+    assert document["changed"] == []
+    assert document["removed"] == []
+
+
+def test_runbook_step_2_the_switch_to_v2_redeploys(capsys: pytest.CaptureFixture[str]) -> None:
+    document = prod_plan(capsys, "--set", PROD_WITH_ALB, "--compare", "activeVpcLink=alb")
+    assert steps(document) == {
+        "private-api-prod-api": ("update", ["body"]),
+        "private-api-prod-deployment": ("replace", ["triggers"]),
+        "private-api-prod-stage": ("update", ["deployment", "variables"]),
+    }
+    assert ALB in document["changed"][0]["diff"]["body"]["new"]
