@@ -24,8 +24,10 @@ from components.args import (
     AUTHORIZATIONS,
     AUTHORIZER_TYPES,
     ENDPOINT_TYPES,
+    IP_ADDRESS_TYPES,
     LOGGING_LEVELS,
     MAX_TAGS,
+    RESPONSE_TRANSFER_MODES,
     VPC_LINK_KINDS,
     AuthorizerSpec,
     CanarySpec,
@@ -103,6 +105,8 @@ KEYS: dict[str, Key] = {
         Key("openApiFile", "string", ""),
         Key("retainRouteResources", "boolean", False),
         Key("clearImportedRoutes", "boolean", False),
+        Key("ipAddressType", "string", ""),
+        Key("responseTransferMode", "string", ""),
     )
 }
 
@@ -126,6 +130,8 @@ _ARG_FIELD_TO_KEY = {
     "openapi_document": "openApiFile",
     "retain_route_resources": "retainRouteResources",
     "clear_imported_routes": "clearImportedRoutes",
+    "ip_address_type": "ipAddressType",
+    "response_transfer_mode": "responseTransferMode",
 }
 
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
@@ -171,7 +177,8 @@ _READS: dict[str, frozenset[str]] = {
     "canary": frozenset({"vpcLinks", "activeVpcLink"}),
     "routes": frozenset({"authorizers"}),
     "vpcEndpointIds": frozenset({"endpointType"}),
-    "timeoutMs": frozenset({"allowLongTimeout", "endpointType"}),
+    "timeoutMs": frozenset({"allowLongTimeout", "endpointType", "responseTransferMode"}),
+    "ipAddressType": frozenset({"endpointType"}),
     "webAclArn": frozenset({"endpointType", "vpcLinks"}),
 }
 
@@ -179,6 +186,13 @@ _READS: dict[str, frozenset[str]] = {
 _ENUMS: dict[str, tuple[str, ...]] = {
     "endpointType": ENDPOINT_TYPES,
     "loggingLevel": LOGGING_LEVELS,
+}
+
+
+#: Enums that may be left empty (API Gateway's default), in any case like the others.
+_OPTIONAL_ENUMS: dict[str, tuple[str, ...]] = {
+    "ipAddressType": IP_ADDRESS_TYPES,
+    "responseTransferMode": RESPONSE_TRANSFER_MODES,
 }
 
 
@@ -215,6 +229,9 @@ def parse(
     endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
     for key, allowed in _ENUMS.items():
         raw[key] = _enum(raw[key], key, allowed, problems)
+    # Optional enums: empty leaves API Gateway's default in place (nothing is set).
+    for key, allowed in _OPTIONAL_ENUMS.items():
+        raw[key] = _enum(raw[key], key, allowed, problems) if raw[key] else None
     document = _openapi_file(raw, problems)
 
     if aws_region:
@@ -247,6 +264,8 @@ def parse(
             openapi_document=document,
             retain_route_resources=raw["retainRouteResources"],
             clear_imported_routes=raw["clearImportedRoutes"],
+            ip_address_type=raw["ipAddressType"],
+            response_transfer_mode=raw["responseTransferMode"],
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)
@@ -489,7 +508,7 @@ def _shown(value: Any) -> str:
 def _enum(value: str, key: str, allowed: tuple[str, ...], problems: _Problems) -> str:
     """An enum in any case becomes its spelling; anything else is refused naming the spellings."""
     for spelling in allowed:
-        if value.upper() == spelling:
+        if value.upper() == spelling.upper():
             return spelling
     problems.add(key, f"'{value}' is not one of {', '.join(allowed)}.")
     return allowed[0]

@@ -21,6 +21,8 @@ AuthorizerType = Literal["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]
 LoggingLevel = Literal["OFF", "ERROR", "INFO"]
 VpcLinkKind = Literal["v1", "v2"]
 ApiDefinition = Literal["openapi", "resources"]
+IpAddressType = Literal["ipv4", "dualstack"]
+ResponseTransferMode = Literal["BUFFERED", "STREAM"]
 
 HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 ENDPOINT_TYPES: tuple[EndpointType, ...] = ("REGIONAL", "EDGE", "PRIVATE")
@@ -29,6 +31,12 @@ AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USE
 LOGGING_LEVELS: tuple[LoggingLevel, ...] = ("OFF", "ERROR", "INFO")
 VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1", "v2")
 API_DEFINITIONS: tuple[ApiDefinition, ...] = ("openapi", "resources")
+#: EndpointConfiguration.ipAddressType (botocore apigateway IpAddressType enum; "For the PRIVATE
+#: endpoint type, only dualstack is supported").
+IP_ADDRESS_TYPES: tuple[IpAddressType, ...] = ("ipv4", "dualstack")
+#: PutIntegration.responseTransferMode (botocore ResponseTransferMode enum); AWS's default is
+#: BUFFERED (developer guide, "Stream the integration response for your proxy integrations").
+RESPONSE_TRANSFER_MODES: tuple[ResponseTransferMode, ...] = ("BUFFERED", "STREAM")
 
 #: API Gateway's integration timeout range without a quota increase (REST API quotas page:
 #: "Integration timeout: 50 milliseconds - 29 seconds", raisable for Regional and private APIs).
@@ -38,6 +46,10 @@ MAX_TIMEOUT_MS = 29_000
 #: ("The maximum value is 300,000 when response_transfer_mode is BUFFERED", the only mode used
 #: here; 900,000 is for STREAM), as AWS's API Gateway quotas page says of the raised quota.
 MAX_LONG_TIMEOUT_MS = 300_000
+#: A STREAM integration's most: "you can configure the integration timeout up to 15 minutes"
+#: without a quota increase (developer guide, "Set up an HTTP proxy integration with payload
+#: response streaming"; pulumi-aws `timeout_milliseconds`: "900,000 when ... STREAM").
+MAX_STREAM_TIMEOUT_MS = 900_000
 
 #: CloudWatch Logs retention, in days: the fixed list of PutRetentionPolicy (CloudWatch Logs API
 #: reference) and of pulumi-aws `cloudwatch.LogGroup.retention_in_days`, where 0 means the
@@ -406,19 +418,39 @@ def check_integration_uri(uri: str) -> str:
     return uri.rstrip("/")
 
 
-def check_timeout(timeout_ms: int, *, allow_long: bool, endpoint_type: str) -> None:
+def check_timeout(
+    timeout_ms: int, *, allow_long: bool, endpoint_type: str, transfer_mode: str | None = None
+) -> None:
     if timeout_ms < MIN_TIMEOUT_MS:
         raise ValueError(f"{timeout_ms} ms is below API Gateway's minimum of {MIN_TIMEOUT_MS} ms.")
+    if transfer_mode == "STREAM":
+        # Streaming needs no quota increase to pass 29 seconds ("Exceed API Gateway's 29 second
+        # timeout limit without requesting an integration timeout limit increase", developer
+        # guide, "Stream the integration response"), on every endpoint type the guide names.
+        if timeout_ms > MAX_STREAM_TIMEOUT_MS:
+            raise ValueError(
+                f"{timeout_ms} ms is above {MAX_STREAM_TIMEOUT_MS} ms (15 minutes), the most "
+                "API Gateway allows a streaming (STREAM) integration; lower it."
+            )
+        return
     if timeout_ms > MAX_LONG_TIMEOUT_MS:
+        stream = (
+            f"; a streaming integration (responseTransferMode STREAM) may take up to "
+            f"{MAX_STREAM_TIMEOUT_MS} ms"
+            if timeout_ms <= MAX_STREAM_TIMEOUT_MS
+            else ""
+        )
         raise ValueError(
             f"{timeout_ms} ms is above {MAX_LONG_TIMEOUT_MS} ms, the most API Gateway allows "
-            "an integration even with a raised quota; lower it."
+            f"a buffered integration even with a raised quota; lower it{stream}."
         )
     if timeout_ms > MAX_TIMEOUT_MS and not allow_long:
         raise ValueError(
             f"{timeout_ms} ms is above API Gateway's default maximum of {MAX_TIMEOUT_MS} ms; "
-            "lower it, or set allowLongTimeout to true once your account's integration timeout "
-            "quota has been raised (REGIONAL and PRIVATE APIs only)."
+            "lower it, set allowLongTimeout to true once your account's integration timeout "
+            "quota has been raised (REGIONAL and PRIVATE APIs only), or stream the responses "
+            f"(responseTransferMode STREAM, up to {MAX_STREAM_TIMEOUT_MS} ms without a quota "
+            "increase)."
         )
     if timeout_ms > MAX_TIMEOUT_MS and endpoint_type == "EDGE":
         raise ValueError(
@@ -843,6 +875,14 @@ class PrivateRestApiArgs:
     #: "Moving between modes"). Default: False.
     clear_imported_routes: bool = False
 
+    #: Who may call the API: "ipv4" or "dualstack" (IPv4 and IPv6), on the RestApi's endpoint
+    #: configuration in both modes (an OpenAPI body cannot set it). PRIVATE APIs are dual-stack
+    #: only. Default: None (API Gateway's default; not managed).
+    ip_address_type: IpAddressType | None = None
+    #: "BUFFERED" or "STREAM" (responses streamed as they arrive; timeouts up to 900000 ms) on
+    #: every integration. Default: None (API Gateway's default, BUFFERED; not set).
+    response_transfer_mode: ResponseTransferMode | None = None
+
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
@@ -939,7 +979,9 @@ class PrivateRestApiArgs:
             self.timeout_ms,
             allow_long=self.allow_long_timeout,
             endpoint_type=self.endpoint_type,
+            transfer_mode=self.response_transfer_mode,
         )
+        found.extend(self._transport_problems())
         found.extend(self._route_problems())
         found.extend(
             (f"tags.{key}" if key else "tags", message) for key, message in check_tags(self.tags)
@@ -954,6 +996,38 @@ class PrivateRestApiArgs:
                 )
             )
         found.extend(self._web_acl_problems())
+        return found
+
+    def _transport_problems(self) -> list[tuple[str, str]]:
+        """ipAddressType and responseTransferMode: their values, and dual-stack PRIVATE APIs."""
+        found: list[tuple[str, str]] = []
+        if self.ip_address_type is not None:
+            if self.ip_address_type not in IP_ADDRESS_TYPES:
+                found.append(
+                    (
+                        "ip_address_type",
+                        f"'{self.ip_address_type}' is not one of {', '.join(IP_ADDRESS_TYPES)}.",
+                    )
+                )
+            elif self.ip_address_type == "ipv4" and self.endpoint_type == "PRIVATE":
+                # botocore EndpointConfiguration.ipAddressType: "For the PRIVATE endpoint type,
+                # only dualstack is supported" (AWS's "IP address types for REST APIs" too).
+                found.append(
+                    (
+                        "ip_address_type",
+                        "a PRIVATE API is always dual-stack: API Gateway supports only "
+                        "dualstack for the PRIVATE endpoint type, so ipv4 would be refused. Set "
+                        "dualstack, or leave the key unset.",
+                    )
+                )
+        mode = self.response_transfer_mode
+        if mode is not None and mode not in RESPONSE_TRANSFER_MODES:
+            found.append(
+                (
+                    "response_transfer_mode",
+                    f"'{mode}' is not one of {', '.join(RESPONSE_TRANSFER_MODES)}.",
+                )
+            )
         return found
 
     def _web_acl_problems(self) -> list[tuple[str, str]]:

@@ -88,6 +88,10 @@ class PrivateRestApi(pulumi.ComponentResource):
             endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(
                 types=args.endpoint_type,
                 vpc_endpoint_ids=sorted(args.vpc_endpoint_ids) if private else None,
+                # Here in both modes: AWS's "IP address types for REST APIs" says an OpenAPI
+                # definition cannot set it. Whether the provider re-applies it after an
+                # overwrite import of the body (as it does vpcEndpointIds) was not verified.
+                ip_address_type=args.ip_address_type,
             ),
             policy=policy,
             body=body,

@@ -29,7 +29,7 @@ from components.integration import (
 def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
     """Everything a deployment snapshots. Links, canary, tags and stage settings are left out:
     they live on the stage, so changing them must not redeploy."""
-    return {
+    shape: dict[str, object] = {
         "routes": [
             {
                 "path": route.path,
@@ -44,14 +44,19 @@ def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
         ],
         "authorizers": {name: asdict(spec) for name, spec in sorted(args.authorizers.items())},
         "connectionId": connection_id_expression(args.stage_variable),
-        # A V2 link's load balancer lives in every integration: changing it redeploys.
-        "integrationTarget": args.integration_target,
         "timeoutMs": args.timeout_ms,
         "endpointType": args.endpoint_type,
         # A resource policy change only takes effect after a redeployment.
         "vpcEndpointIds": sorted(args.vpc_endpoint_ids),
         "requestValidation": "parameters",
     }
+    # Only when set, so a stack without them keeps its digest (and its deployment) on upgrade.
+    # A V2 link's load balancer lives in every integration: changing it redeploys.
+    if args.integration_target is not None:
+        shape["integrationTarget"] = args.integration_target
+    if args.response_transfer_mode is not None:
+        shape["responseTransferMode"] = args.response_transfer_mode
+    return shape
 
 
 def redeployment_trigger(args: PrivateRestApiArgs) -> str:
@@ -109,6 +114,9 @@ def build_routes(
             # pulumi-aws >= 7.13.0: "ALB or NLB ARN to send the request to. Used for private
             # integrations with VPC Link V2" (apigateway.Integration's docstring).
             integration_target=args.integration_target,
+            # Set only when asked for: once set, the provider needs BUFFERED spelt out to go
+            # back (apigateway.Integration's docstring), which the key's description says.
+            response_transfer_mode=args.response_transfer_mode,
             timeout_milliseconds=args.timeout_ms,
             request_parameters={
                 f"integration.request.path.{p}": f"method.request.path.{p}" for p in path_params
