@@ -96,7 +96,8 @@ def expected_policy_config(stack: str) -> str:
 
 
 def test_the_policy_config_rule_is_strict_for_prod_and_default_otherwise() -> None:
-    assert expected_policy_config("prod") == STRICT
+    # prod has its own: strict, with vpc-link-v1-is-legacy off while it keeps its V1 links.
+    assert expected_policy_config("prod") == "policy/config/prod.json"
     assert expected_policy_config("prod-eu") == STRICT
     assert expected_policy_config("dev") == DEFAULT
 

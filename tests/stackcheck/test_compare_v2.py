@@ -79,7 +79,7 @@ PROD_WITH_ALB = (
 
 def prod_plan(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     code = stackcheck.main(
-        ["prod", "--policy-pack-config", "policy/config/strict.json", *args, "--json"]
+        ["prod", "--policy-pack-config", "policy/config/prod.json", *args, "--json"]
     )
     out, err = capsys.readouterr()
     assert code == 0, err
