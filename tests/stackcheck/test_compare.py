@@ -81,7 +81,9 @@ def test_the_retarget_as_the_text_shows_it(capsys: pytest.CaptureFixture[str]) -
 def test_a_timeout_change_replaces_the_deployment_and_moves_the_stage_to_it(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    document = compare_json(capsys, "prod", "--compare", "timeoutMs=20000")
+    # prod is openapi since issue 9: these per-resource steps are the resources mode's.
+    resources = ("--set", "apiDefinition=resources")
+    document = compare_json(capsys, "prod", *resources, "--compare", "timeoutMs=20000")
     assert steps(document) == {
         "private-api-prod-integration-GET-/": ("update", ["timeoutMilliseconds"]),
         "private-api-prod-integration-ANY-/{proxy+}": ("update", ["timeoutMilliseconds"]),
@@ -152,7 +154,11 @@ def test_a_route_change_creates_the_route_and_redeploys(capsys: pytest.CaptureFi
 
 def test_a_removed_route_is_deleted(capsys: pytest.CaptureFixture[str]) -> None:
     document = compare_json(
-        capsys, "prod", "--compare", "routes=[{path: /, method: GET, authorization: AWS_IAM}]"
+        capsys,
+        "prod",
+        *("--set", "apiDefinition=resources"),  # prod is openapi since issue 9
+        "--compare",
+        "routes=[{path: /, method: GET, authorization: AWS_IAM}]",
     )
     removed = [urn.rsplit("::", 1)[1] for urn in document["removed"]]
     # Dependants first, as the engine deletes them.
@@ -252,7 +258,10 @@ def test_a_route_added_on_prod_is_created_redeployed_and_staged(
         "{path: '/{proxy+}', method: ANY, authorization: AWS_IAM}, "
         "{path: /health, method: GET, authorization: AWS_IAM}]"
     )
-    code = stackcheck.main(["prod", "--compare", f"routes={routes}"])
+    # prod is openapi since issue 9: the per-route resources are the resources mode's.
+    code = stackcheck.main(
+        ["prod", "--set", "apiDefinition=resources", "--compare", f"routes={routes}"]
+    )
     out = capsys.readouterr().out
     assert code == 0
     found = [m.groups()[:2] for m in map(STEP.match, out.splitlines()) if m]
