@@ -25,12 +25,17 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.sync_await import _sync_await
 
-from components.args import NLB_ARN, PrivateRestApiArgs
+from components.args import LOAD_BALANCER_ARN, PrivateRestApiArgs
 from stack_config import BACKEND_ARN_OUTPUT, NAMESPACE, ConfigError
 
-#: What a link of each kind can target (DescribeLoadBalancers' `Type`). REST API VPC links (V1)
-#: target NLBs only (developer guide, "Private integration using VPC links V1").
-LOAD_BALANCER_TYPES: dict[str, frozenset[str]] = {"v1": frozenset({"network"})}
+#: What a link of each kind can target (DescribeLoadBalancers' `Type`). REST API VPC links V1
+#: target NLBs only (developer guide, "Private integration using VPC links V1"); a V2 link's
+#: integrations reach an ALB or an NLB ("Set up a private integration": "provide the ARN of an
+#: Network Load Balancer or an Application Load Balancer").
+LOAD_BALANCER_TYPES: dict[str, frozenset[str]] = {
+    "v1": frozenset({"network"}),
+    "v2": frozenset({"application", "network"}),
+}
 #: What the provider says when DescribeLoadBalancers finds no such ARN: "couldn't find resource"
 #: (terraform-provider-aws `findLoadBalancers` and terraform-plugin-sdk `retry.NotFoundError`; see
 #: `tools/mockcloud.py`), AWS's error code itself, and older providers' "Search returned 0 results".
@@ -54,14 +59,16 @@ def check_load_balancers(args: PrivateRestApiArgs) -> None:
     problems: list[tuple[str, str]] = []
     for name, arn in targets.items():
         key = f"vpcLinks.{name}.targetArn"
-        match = NLB_ARN.match(arn)
+        match = LOAD_BALANCER_ARN.match(arn)
         assert match is not None  # VpcLinkSpec checked the form
+        what = "NLB" if args.vpc_links[name].kind == "v1" else "load balancer"
         if match.group("region") != region:
             problems.append(
                 (
                     key,
-                    f"the NLB is in {match.group('region')} but the stack deploys to {region}; a "
-                    f"REST API can only use VPC links of its own region: use an NLB in {region}, "
+                    f"the {what} is in {match.group('region')} but the stack deploys to "
+                    f"{region}; a REST API can only use VPC links of its own region: use "
+                    f"{'an' if what == 'NLB' else 'a'} {what} in {region}, "
                     "or set aws:region (`pulumi config set aws:region "
                     f"{match.group('region')}`).",
                 )
@@ -71,11 +78,11 @@ def check_load_balancers(args: PrivateRestApiArgs) -> None:
             problems.append(
                 (
                     key,
-                    f"the NLB belongs to account {match.group('account')} but this stack deploys "
-                    f"with credentials of account {account}; AWS requires the NLB and the API in "
-                    f"one account: set your NLB's ARN (`pulumi config set --path {key} <your NLB "
-                    "ARN>`), or run with credentials of the NLB's account. No NLB yet? `make demo` "
-                    "deploys one (README.md, 'Start').",
+                    f"the {what} belongs to account {match.group('account')} but this stack "
+                    f"deploys with credentials of account {account}; AWS requires the {what} and "
+                    f"the API in one account: set your {what}'s ARN (`pulumi config set --path "
+                    f"{key} <your {what} ARN>`), or run with credentials of the {what}'s account. "
+                    "No NLB yet? `make demo` deploys one (README.md, 'Start').",
                 )
             )
             continue
@@ -111,15 +118,16 @@ def _load_balancer_problem(arn: str, kind: str, key: str) -> str | None:
         )
     allowed = LOAD_BALANCER_TYPES.get(kind, frozenset({"network"}))
     if found.load_balancer_type not in allowed:
+        wanted = "a Network Load Balancer's" if kind == "v1" else "an Application or Network Load"
+        wanted += "" if kind == "v1" else " Balancer's"
         return (
             f"{arn} is a load balancer of type '{found.load_balancer_type}', but a {kind} VPC "
-            f"link needs one of type {', '.join(sorted(allowed))}: give a Network Load "
-            "Balancer's ARN."
+            f"link needs one of type {', '.join(sorted(allowed))}: give {wanted} ARN."
         )
     if not found.internal:
         pulumi.log.warn(
             f"{NAMESPACE}:{key}: {arn} is internet-facing; the VPC link works, but clients can "
-            "reach the backend around the API. An internal NLB keeps it private."
+            "reach the backend around the API. An internal load balancer keeps it private."
         )
     return None
 

@@ -24,8 +24,10 @@ from components.args import (
     AUTHORIZATIONS,
     AUTHORIZER_TYPES,
     ENDPOINT_TYPES,
+    IP_ADDRESS_TYPES,
     LOGGING_LEVELS,
     MAX_TAGS,
+    RESPONSE_TRANSFER_MODES,
     VPC_LINK_KINDS,
     AuthorizerSpec,
     CanarySpec,
@@ -37,8 +39,11 @@ from components.args import (
     check_http_method,
     check_identity_source,
     check_lambda_arn,
+    check_load_balancer_arn,
     check_nlb_arn,
     check_result_ttl,
+    check_security_group_ids,
+    check_subnet_ids,
     check_vpc_link_id,
     check_web_acl_arn,
     parse_route_path,
@@ -100,6 +105,8 @@ KEYS: dict[str, Key] = {
         Key("openApiFile", "string", ""),
         Key("retainRouteResources", "boolean", False),
         Key("clearImportedRoutes", "boolean", False),
+        Key("ipAddressType", "string", ""),
+        Key("responseTransferMode", "string", ""),
     )
 }
 
@@ -123,6 +130,8 @@ _ARG_FIELD_TO_KEY = {
     "openapi_document": "openApiFile",
     "retain_route_resources": "retainRouteResources",
     "clear_imported_routes": "clearImportedRoutes",
+    "ip_address_type": "ipAddressType",
+    "response_transfer_mode": "responseTransferMode",
 }
 
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
@@ -168,7 +177,8 @@ _READS: dict[str, frozenset[str]] = {
     "canary": frozenset({"vpcLinks", "activeVpcLink"}),
     "routes": frozenset({"authorizers"}),
     "vpcEndpointIds": frozenset({"endpointType"}),
-    "timeoutMs": frozenset({"allowLongTimeout", "endpointType"}),
+    "timeoutMs": frozenset({"allowLongTimeout", "endpointType", "responseTransferMode"}),
+    "ipAddressType": frozenset({"endpointType"}),
     "webAclArn": frozenset({"endpointType", "vpcLinks"}),
 }
 
@@ -176,6 +186,13 @@ _READS: dict[str, frozenset[str]] = {
 _ENUMS: dict[str, tuple[str, ...]] = {
     "endpointType": ENDPOINT_TYPES,
     "loggingLevel": LOGGING_LEVELS,
+}
+
+
+#: Enums that may be left empty (API Gateway's default), in any case like the others.
+_OPTIONAL_ENUMS: dict[str, tuple[str, ...]] = {
+    "ipAddressType": IP_ADDRESS_TYPES,
+    "responseTransferMode": RESPONSE_TRANSFER_MODES,
 }
 
 
@@ -212,6 +229,9 @@ def parse(
     endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
     for key, allowed in _ENUMS.items():
         raw[key] = _enum(raw[key], key, allowed, problems)
+    # Optional enums: empty leaves API Gateway's default in place (nothing is set).
+    for key, allowed in _OPTIONAL_ENUMS.items():
+        raw[key] = _enum(raw[key], key, allowed, problems) if raw[key] else None
     document = _openapi_file(raw, problems)
 
     if aws_region:
@@ -244,6 +264,8 @@ def parse(
             openapi_document=document,
             retain_route_resources=raw["retainRouteResources"],
             clear_imported_routes=raw["clearImportedRoutes"],
+            ip_address_type=raw["ipAddressType"],
+            response_transfer_mode=raw["responseTransferMode"],
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)
@@ -306,11 +328,12 @@ def _region_problems(
     """What the stack's region (aws:region) rules out: links and a web ACL of another region."""
     for name, link in links.items():
         if link.region is not None and link.region != region:
+            what = "NLB" if link.kind == "v1" else "load balancer"
             problems.add(
                 f"vpcLinks.{name}.targetArn",
-                f"the NLB is in {link.region} but this stack deploys to {region} "
-                "(aws:region); a REST API can only use VPC links of its own region: use an NLB "
-                f"in {region}, or change aws:region.",
+                f"the {what} is in {link.region} but this stack deploys to {region} "
+                "(aws:region); a REST API can only use VPC links of its own region: use "
+                f"{'an' if link.kind == 'v1' else 'a'} {what} in {region}, or change aws:region.",
             )
     if not web_acl_arn:
         return
@@ -387,6 +410,8 @@ def _config_path(where: str) -> str:
     if field == "canary":
         rest = rest.replace(".vpc_link", ".vpcLink")
     rest = re.sub(r"\.target_arn$", ".targetArn", rest)
+    rest = re.sub(r"\.subnet_ids$", ".subnetIds", rest)
+    rest = re.sub(r"\.security_group_ids$", ".securityGroupIds", rest)
     return _ARG_FIELD_TO_KEY.get(field, field) + rest
 
 
@@ -483,7 +508,7 @@ def _shown(value: Any) -> str:
 def _enum(value: str, key: str, allowed: tuple[str, ...], problems: _Problems) -> str:
     """An enum in any case becomes its spelling; anything else is refused naming the spellings."""
     for spelling in allowed:
-        if value.upper() == spelling:
+        if value.upper() == spelling.upper():
             return spelling
     problems.add(key, f"'{value}' is not one of {', '.join(allowed)}.")
     return allowed[0]
@@ -515,11 +540,14 @@ def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | 
     )
 
 
+_LINK_FIELDS = {"targetArn", "id", "kind", "description", "subnetIds", "securityGroupIds"}
+
+
 def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpec]:
     links: dict[str, VpcLinkSpec] = {}
     for name, entry in raw.items():
         where = f"vpcLinks.{name}"
-        fields = _fields(entry, where, {"targetArn", "id", "kind", "description"}, problems)
+        fields = _fields(entry, where, _LINK_FIELDS, problems)
         if fields is None:
             continue
         before = len(problems.items)
@@ -527,12 +555,25 @@ def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpe
         link_id = _opt(fields, "id", str, where, problems)
         kind = (_opt(fields, "kind", str, where, problems) or "v1").lower()
         description = _opt(fields, "description", str, where, problems)
-        if target is not None:
+        subnets = _string_list(fields.get("subnetIds", []), f"{where}.subnetIds", problems)
+        groups = _string_list(
+            fields.get("securityGroupIds", []), f"{where}.securityGroupIds", problems
+        )
+        if kind not in VPC_LINK_KINDS:
+            problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1' or 'v2'.")
+        elif kind == "v2":
+            _v2_link_problems(
+                where,
+                target=target,
+                link_id=link_id,
+                subnets=subnets,
+                groups=groups,
+                problems=problems,
+            )
+        elif target is not None:
             problems.attempt(f"{where}.targetArn", check_nlb_arn, arn=target)
         if link_id is not None:
             problems.attempt(f"{where}.id", check_vpc_link_id, link_id=link_id)
-        if kind not in VPC_LINK_KINDS:
-            problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1'.")
         if len(problems.items) > before:
             continue  # each wrong value reported alone
         spec = problems.attempt(
@@ -542,10 +583,41 @@ def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpe
             vpc_link_id=link_id,
             kind=kind,
             description=description,
+            subnet_ids=tuple(subnets),
+            security_group_ids=tuple(groups),
         )
         if spec is not None:
             links[name] = spec
     return links
+
+
+def _v2_link_problems(
+    where: str,
+    *,
+    target: str | None,
+    link_id: str | None,
+    subnets: list[str],
+    groups: list[str],
+    problems: _Problems,
+) -> None:
+    """A V2 entry's values, each at its own `--path` key (`vpcLinks.b.subnetIds[1]`)."""
+    if target is None:
+        problems.add(
+            f"{where}.targetArn",
+            "is required for a VPC link V2: the ALB or NLB the integrations reach (API Gateway "
+            "refuses a V2 integration without it); set it with `pulumi config set --path "
+            f"{where}.targetArn <load balancer ARN>`.",
+        )
+    else:
+        problems.attempt(f"{where}.targetArn", check_load_balancer_arn, arn=target)
+    if link_id is not None:
+        return  # an existing link: VpcLinkSpec refuses subnets and security groups beside it
+    for key, check, values in (
+        ("subnetIds", check_subnet_ids, subnets),
+        ("securityGroupIds", check_security_group_ids, groups),
+    ):
+        for index, message in check(tuple(values)):
+            problems.add(f"{where}.{key}" + ("" if index is None else f"[{index}]"), message)
 
 
 def _routes(raw: list[Any], problems: _Problems) -> list[RouteSpec]:

@@ -19,16 +19,24 @@ EndpointType = Literal["REGIONAL", "EDGE", "PRIVATE"]
 Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
 AuthorizerType = Literal["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]
 LoggingLevel = Literal["OFF", "ERROR", "INFO"]
-VpcLinkKind = Literal["v1"]
+VpcLinkKind = Literal["v1", "v2"]
 ApiDefinition = Literal["openapi", "resources"]
+IpAddressType = Literal["ipv4", "dualstack"]
+ResponseTransferMode = Literal["BUFFERED", "STREAM"]
 
 HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 ENDPOINT_TYPES: tuple[EndpointType, ...] = ("REGIONAL", "EDGE", "PRIVATE")
 AUTHORIZATIONS: tuple[Authorization, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
 LOGGING_LEVELS: tuple[LoggingLevel, ...] = ("OFF", "ERROR", "INFO")
-VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1",)
+VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1", "v2")
 API_DEFINITIONS: tuple[ApiDefinition, ...] = ("openapi", "resources")
+#: EndpointConfiguration.ipAddressType (botocore apigateway IpAddressType enum; "For the PRIVATE
+#: endpoint type, only dualstack is supported").
+IP_ADDRESS_TYPES: tuple[IpAddressType, ...] = ("ipv4", "dualstack")
+#: PutIntegration.responseTransferMode (botocore ResponseTransferMode enum); AWS's default is
+#: BUFFERED (developer guide, "Stream the integration response for your proxy integrations").
+RESPONSE_TRANSFER_MODES: tuple[ResponseTransferMode, ...] = ("BUFFERED", "STREAM")
 
 #: API Gateway's integration timeout range without a quota increase (REST API quotas page:
 #: "Integration timeout: 50 milliseconds - 29 seconds", raisable for Regional and private APIs).
@@ -38,6 +46,10 @@ MAX_TIMEOUT_MS = 29_000
 #: ("The maximum value is 300,000 when response_transfer_mode is BUFFERED", the only mode used
 #: here; 900,000 is for STREAM), as AWS's API Gateway quotas page says of the raised quota.
 MAX_LONG_TIMEOUT_MS = 300_000
+#: A STREAM integration's most: "you can configure the integration timeout up to 15 minutes"
+#: without a quota increase (developer guide, "Set up an HTTP proxy integration with payload
+#: response streaming"; pulumi-aws `timeout_milliseconds`: "900,000 when ... STREAM").
+MAX_STREAM_TIMEOUT_MS = 900_000
 
 #: CloudWatch Logs retention, in days: the fixed list of PutRetentionPolicy (CloudWatch Logs API
 #: reference) and of pulumi-aws `cloudwatch.LogGroup.retention_in_days`, where 0 means the
@@ -75,6 +87,21 @@ NLB_ARN = re.compile(
     r"/(?P<id>[0-9a-f]{16})$"
 )
 NLB_ARN_FORM = "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>"
+#: An ALB or NLB: what a VPC link V2 reaches, and what an integration's `integrationTarget` names
+#: (developer guide, "Set up a private integration": "provide the ARN of an Network Load Balancer
+#: or an Application Load Balancer", its put-integration example `loadbalancer/app/...`).
+LOAD_BALANCER_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):elasticloadbalancing:" + _REGION_GROUP + r":"
+    r"(?P<account>\d{12}):loadbalancer/(?P<type>app|net)/"
+    r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?)/(?P<id>[0-9a-f]{16})$"
+)
+LOAD_BALANCER_ARN_FORM = (
+    "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id> (an ALB) or "
+    ".../loadbalancer/net/<name>/<id> (an NLB)"
+)
+#: EC2 ids: the 8-hex form of older resources and the 17-hex form of newer ones.
+SUBNET_ID = re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+SECURITY_GROUP_ID = re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 LAMBDA_ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):lambda:" + _REGION_GROUP + r":\d{12}:function:"
     r"[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]+)?$"
@@ -151,6 +178,70 @@ def check_nlb_arn(arn: str) -> str:
         )
     check_arn_region(arn, match.group("partition"), match.group("region"))
     return match.group("region")
+
+
+def check_load_balancer_arn(arn: str) -> str:
+    """Return the region of an ALB or NLB: what a VPC link V2 reaches (integrationTarget)."""
+    match = LOAD_BALANCER_ARN.match(arn)
+    if match is None:
+        if ":loadbalancer/gwy/" in arn:
+            raise ValueError(
+                f"'{arn}' is a Gateway Load Balancer; a VPC link V2 reaches an Application or "
+                f"Network Load Balancer: give an ARN of the form {LOAD_BALANCER_ARN_FORM}."
+            )
+        raise ValueError(
+            f"'{arn}' is not a load balancer ARN; use the form {LOAD_BALANCER_ARN_FORM}."
+        )
+    check_arn_region(arn, match.group("partition"), match.group("region"))
+    return match.group("region")
+
+
+def check_subnet_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
+    """Problems of a V2 link's subnets, as (position or None, message)."""
+    if not ids:
+        return [
+            (
+                None,
+                "a new VPC link V2 needs the subnets it places its network interfaces in; give "
+                "subnetIds, such as [subnet-0123456789abcdef0] (one per Availability Zone the "
+                "load balancer serves).",
+            )
+        ]
+    found: list[tuple[int | None, str]] = [
+        (index, f"'{value}' is not a subnet id; use the form subnet-0123456789abcdef0.")
+        for index, value in enumerate(ids)
+        if SUBNET_ID.match(value) is None
+    ]
+    found.extend(
+        (index, f"'{value}' is listed twice; keep one.")
+        for index, value in enumerate(ids)
+        if value in ids[:index]
+    )
+    return found
+
+
+def check_security_group_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
+    """Problems of a V2 link's security groups, as (position or None, message)."""
+    if not ids:
+        return [
+            (
+                None,
+                "a new VPC link V2 needs security groups for its network interfaces (the load "
+                "balancer's own security group must allow them); give securityGroupIds, such as "
+                "[sg-0123456789abcdef0].",
+            )
+        ]
+    found: list[tuple[int | None, str]] = [
+        (index, f"'{value}' is not a security group id; use the form sg-0123456789abcdef0.")
+        for index, value in enumerate(ids)
+        if SECURITY_GROUP_ID.match(value) is None
+    ]
+    found.extend(
+        (index, f"'{value}' is listed twice; keep one.")
+        for index, value in enumerate(ids)
+        if value in ids[:index]
+    )
+    return found
 
 
 def check_lambda_arn(arn: str) -> str:
@@ -327,19 +418,39 @@ def check_integration_uri(uri: str) -> str:
     return uri.rstrip("/")
 
 
-def check_timeout(timeout_ms: int, *, allow_long: bool, endpoint_type: str) -> None:
+def check_timeout(
+    timeout_ms: int, *, allow_long: bool, endpoint_type: str, transfer_mode: str | None = None
+) -> None:
     if timeout_ms < MIN_TIMEOUT_MS:
         raise ValueError(f"{timeout_ms} ms is below API Gateway's minimum of {MIN_TIMEOUT_MS} ms.")
+    if transfer_mode == "STREAM":
+        # Streaming needs no quota increase to pass 29 seconds ("Exceed API Gateway's 29 second
+        # timeout limit without requesting an integration timeout limit increase", developer
+        # guide, "Stream the integration response"), on every endpoint type the guide names.
+        if timeout_ms > MAX_STREAM_TIMEOUT_MS:
+            raise ValueError(
+                f"{timeout_ms} ms is above {MAX_STREAM_TIMEOUT_MS} ms (15 minutes), the most "
+                "API Gateway allows a streaming (STREAM) integration; lower it."
+            )
+        return
     if timeout_ms > MAX_LONG_TIMEOUT_MS:
+        stream = (
+            f"; a streaming integration (responseTransferMode STREAM) may take up to "
+            f"{MAX_STREAM_TIMEOUT_MS} ms"
+            if timeout_ms <= MAX_STREAM_TIMEOUT_MS
+            else ""
+        )
         raise ValueError(
             f"{timeout_ms} ms is above {MAX_LONG_TIMEOUT_MS} ms, the most API Gateway allows "
-            "an integration even with a raised quota; lower it."
+            f"a buffered integration even with a raised quota; lower it{stream}."
         )
     if timeout_ms > MAX_TIMEOUT_MS and not allow_long:
         raise ValueError(
             f"{timeout_ms} ms is above API Gateway's default maximum of {MAX_TIMEOUT_MS} ms; "
-            "lower it, or set allowLongTimeout to true once your account's integration timeout "
-            "quota has been raised (REGIONAL and PRIVATE APIs only)."
+            "lower it, set allowLongTimeout to true once your account's integration timeout "
+            "quota has been raised (REGIONAL and PRIVATE APIs only), or stream the responses "
+            f"(responseTransferMode STREAM, up to {MAX_STREAM_TIMEOUT_MS} ms without a quota "
+            "increase)."
         )
     if timeout_ms > MAX_TIMEOUT_MS and endpoint_type == "EDGE":
         raise ValueError(
@@ -403,7 +514,9 @@ def quota_warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
             )
         )
     quota, limit = QUOTA_VPC_LINKS
-    created = sum(1 for link in args.vpc_links.values() if link.target_arn is not None)
+    # V1 links only: the quota page's figure is for V1 links; V2 links' own quota was not
+    # verified here, so they are not counted against it.
+    created = sum(1 for link in args.vpc_links.values() if link.kind == "v1" and link.creates)
     if created > limit:
         found.append(
             (
@@ -473,18 +586,27 @@ def path_parameters(parts: tuple[str, ...]) -> tuple[str, ...]:
 class VpcLinkSpec:
     """A VPC link the API can send traffic through: one this stack creates, or an existing one.
 
-    Build it with `VpcLinkSpec.for_network_load_balancer(arn)` or `VpcLinkSpec.from_vpc_link_id(id)`
-    (as the CDK's `VpcLink` and `VpcLink.fromVpcLinkId`); the component treats both alike.
+    V1 (the walkthrough's, "legacy" in AWS's developer guide): `for_network_load_balancer(arn)` or
+    `from_vpc_link_id(id)`, as the CDK's `VpcLink` and `VpcLink.fromVpcLinkId`. V2 (placed on
+    subnets and security groups, reaching an ALB or an NLB of its VPC):
+    `for_load_balancer_v2(arn, subnet_ids, security_group_ids)` or `from_vpc_link_v2_id(id, arn)`.
+    The component treats all four alike: each becomes a link whose `id` the stage variable holds.
     """
 
-    #: ARN of the Network Load Balancer a new link targets. Default: None (an existing link).
+    #: V1: the NLB a new link targets. V2: the ALB or NLB the integrations reach through the link
+    #: (their `integrationTarget`), required for new and existing V2 links alike. Default: None.
     target_arn: str | None = None
     #: Id of an existing link, owned by another stack or team. Default: None (create one).
     vpc_link_id: str | None = None
-    #: Link generation; only "v1" (NLB, the walkthrough's link) today. Default: "v1".
+    #: Link generation: "v1" (an NLB, `aws.apigateway.VpcLink`) or "v2" (subnets and security
+    #: groups, `aws.apigatewayv2.VpcLink`). Default: "v1".
     kind: VpcLinkKind = "v1"
-    #: Description of a new link. Default: None.
+    #: Description of a new V1 link (V2 links have none). Default: None.
     description: str | None = None
+    #: Subnets a new V2 link places its network interfaces in. Default: ().
+    subnet_ids: tuple[str, ...] = ()
+    #: Security groups of a new V2 link's network interfaces. Default: ().
+    security_group_ids: tuple[str, ...] = ()
 
     @classmethod
     def for_network_load_balancer(
@@ -496,23 +618,89 @@ class VpcLinkSpec:
     def from_vpc_link_id(cls, vpc_link_id: str) -> VpcLinkSpec:
         return cls(vpc_link_id=vpc_link_id)
 
+    @classmethod
+    def for_load_balancer_v2(
+        cls, target_arn: str, subnet_ids: tuple[str, ...], security_group_ids: tuple[str, ...]
+    ) -> VpcLinkSpec:
+        return cls(
+            target_arn=target_arn,
+            kind="v2",
+            subnet_ids=tuple(subnet_ids),
+            security_group_ids=tuple(security_group_ids),
+        )
+
+    @classmethod
+    def from_vpc_link_v2_id(cls, vpc_link_id: str, target_arn: str) -> VpcLinkSpec:
+        return cls(target_arn=target_arn, vpc_link_id=vpc_link_id, kind="v2")
+
     def __post_init__(self) -> None:
+        if self.kind not in VPC_LINK_KINDS:
+            raise ValueError(f"kind '{self.kind}' is not supported; use 'v1' or 'v2'.")
+        if self.kind == "v2":
+            self._check_v2()
+            return
+        if self.subnet_ids or self.security_group_ids:
+            raise ValueError(
+                "subnetIds and securityGroupIds belong to a VPC link V2; set kind: v2, or give "
+                "a V1 link only targetArn (an NLB)."
+            )
         if (self.target_arn is None) == (self.vpc_link_id is None):
             raise ValueError(
                 "give exactly one of targetArn (create a link to that NLB) or id (use an "
                 "existing link)."
             )
-        if self.kind not in VPC_LINK_KINDS:
-            raise ValueError(f"kind '{self.kind}' is not supported; use 'v1'.")
         if self.target_arn is not None:
             check_nlb_arn(self.target_arn)
         if self.vpc_link_id is not None:
             check_vpc_link_id(self.vpc_link_id)
 
+    def _check_v2(self) -> None:
+        if self.target_arn is None:
+            raise ValueError(
+                "a VPC link V2 needs targetArn, the ALB or NLB its integrations reach "
+                "(API Gateway refuses a V2 integration without it: 'IntegrationTarget is "
+                "required for VpcLinkV2')."
+            )
+        check_load_balancer_arn(self.target_arn)
+        if self.description is not None:
+            raise ValueError(
+                "a VPC link V2 has no description (aws.apigatewayv2.VpcLink takes a name, "
+                "subnets, security groups and tags); remove it."
+            )
+        if self.vpc_link_id is not None:
+            check_vpc_link_id(self.vpc_link_id)
+            if self.subnet_ids or self.security_group_ids:
+                raise ValueError(
+                    "an existing VPC link V2 (id) keeps the subnets and security groups it was "
+                    "created with; remove subnetIds and securityGroupIds, or remove id to "
+                    "create a new link."
+                )
+            return
+        for _, message in check_subnet_ids(self.subnet_ids)[:1]:
+            raise ValueError(message)
+        for _, message in check_security_group_ids(self.security_group_ids)[:1]:
+            raise ValueError(message)
+
+    @property
+    def creates(self) -> bool:
+        """Whether the stack creates this link (an existing one is only read)."""
+        return self.vpc_link_id is None
+
+    @property
+    def integration_target(self) -> str | None:
+        """What integrations through this link set as `integrationTarget`: the V2 link's load
+        balancer; None for V1, whose link itself names its NLB."""
+        return self.target_arn if self.kind == "v2" else None
+
     @property
     def region(self) -> str | None:
-        """The NLB's region, where it is known: a REST API can only use links of its own region."""
-        return check_nlb_arn(self.target_arn) if self.target_arn is not None else None
+        """The load balancer's region, where it is known: a REST API can only use links of its
+        own region."""
+        if self.target_arn is None:
+            return None
+        if self.kind == "v2":
+            return check_load_balancer_arn(self.target_arn)
+        return check_nlb_arn(self.target_arn)
 
 
 @dataclass(frozen=True)
@@ -687,6 +875,14 @@ class PrivateRestApiArgs:
     #: "Moving between modes"). Default: False.
     clear_imported_routes: bool = False
 
+    #: Who may call the API: "ipv4" or "dualstack" (IPv4 and IPv6), on the RestApi's endpoint
+    #: configuration in both modes (an OpenAPI body cannot set it). PRIVATE APIs are dual-stack
+    #: only. Default: None (API Gateway's default; not managed).
+    ip_address_type: IpAddressType | None = None
+    #: "BUFFERED" or "STREAM" (responses streamed as they arrive; timeouts up to 900000 ms) on
+    #: every integration. Default: None (API Gateway's default, BUFFERED; not set).
+    response_transfer_mode: ResponseTransferMode | None = None
+
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
@@ -707,7 +903,8 @@ class PrivateRestApiArgs:
         owners: dict[str, str] = {}
         for name, link in self.vpc_links.items():
             check(f"vpc_links.{name}", check_link_name, name)
-            if link.target_arn is None:
+            # V1 only: a V1 link owns its NLB's endpoint service; V2 links may share a target.
+            if link.kind != "v1" or link.target_arn is None:
                 continue
             if link.target_arn in owners:
                 found.append(
@@ -725,7 +922,8 @@ class PrivateRestApiArgs:
             found.append(
                 (
                     "vpc_links",
-                    f"the links' NLBs are in different regions ({', '.join(regions)}); a REST API "
+                    f"the links' load balancers are in different regions ({', '.join(regions)}); "
+                    "a REST API "
                     "can only use VPC links of its own region.",
                 )
             )
@@ -742,6 +940,15 @@ class PrivateRestApiArgs:
                         "active link; name the other link, or remove the canary.",
                     )
                 )
+            elif self.active_vpc_link in self.vpc_links:
+                problem = _canary_target_problem(
+                    self.canary.vpc_link,
+                    self.vpc_links[self.canary.vpc_link],
+                    self.active_vpc_link,
+                    self.vpc_links[self.active_vpc_link],
+                )
+                if problem is not None:
+                    found.append(("canary.vpc_link", problem))
         check("integration_uri", check_integration_uri, self.integration_uri)
         check("stage_name", check_stage_name, self.stage_name)
         check("stage_variable", check_stage_variable_name, self.stage_variable)
@@ -772,7 +979,9 @@ class PrivateRestApiArgs:
             self.timeout_ms,
             allow_long=self.allow_long_timeout,
             endpoint_type=self.endpoint_type,
+            transfer_mode=self.response_transfer_mode,
         )
+        found.extend(self._transport_problems())
         found.extend(self._route_problems())
         found.extend(
             (f"tags.{key}" if key else "tags", message) for key, message in check_tags(self.tags)
@@ -787,6 +996,38 @@ class PrivateRestApiArgs:
                 )
             )
         found.extend(self._web_acl_problems())
+        return found
+
+    def _transport_problems(self) -> list[tuple[str, str]]:
+        """ipAddressType and responseTransferMode: their values, and dual-stack PRIVATE APIs."""
+        found: list[tuple[str, str]] = []
+        if self.ip_address_type is not None:
+            if self.ip_address_type not in IP_ADDRESS_TYPES:
+                found.append(
+                    (
+                        "ip_address_type",
+                        f"'{self.ip_address_type}' is not one of {', '.join(IP_ADDRESS_TYPES)}.",
+                    )
+                )
+            elif self.ip_address_type == "ipv4" and self.endpoint_type == "PRIVATE":
+                # botocore EndpointConfiguration.ipAddressType: "For the PRIVATE endpoint type,
+                # only dualstack is supported" (AWS's "IP address types for REST APIs" too).
+                found.append(
+                    (
+                        "ip_address_type",
+                        "a PRIVATE API is always dual-stack: API Gateway supports only "
+                        "dualstack for the PRIVATE endpoint type, so ipv4 would be refused. Set "
+                        "dualstack, or leave the key unset.",
+                    )
+                )
+        mode = self.response_transfer_mode
+        if mode is not None and mode not in RESPONSE_TRANSFER_MODES:
+            found.append(
+                (
+                    "response_transfer_mode",
+                    f"'{mode}' is not one of {', '.join(RESPONSE_TRANSFER_MODES)}.",
+                )
+            )
         return found
 
     def _web_acl_problems(self) -> list[tuple[str, str]]:
@@ -910,6 +1151,13 @@ class PrivateRestApiArgs:
                 )
         return found
 
+    @property
+    def integration_target(self) -> str | None:
+        """Every integration's `integrationTarget`: the active link's load balancer when it is a
+        V2 link, None for V1. It lives in the integrations, so changing it redeploys the API."""
+        link = self.vpc_links.get(self.active_vpc_link)
+        return link.integration_target if link is not None else None
+
     def link_region(self) -> str | None:
         """The region the links' NLBs are in, where any link names its NLB."""
         regions = sorted({region for link in self.vpc_links.values() if (region := _region(link))})
@@ -922,6 +1170,37 @@ def _region(link: VpcLinkSpec) -> str | None:
         return link.region
     except ValueError:
         return None
+
+
+def _canary_target_problem(
+    canary: str, canary_link: VpcLinkSpec, active: str, active_link: VpcLinkSpec
+) -> str | None:
+    """Why the canary's link cannot carry requests of the stage's deployment, if it cannot.
+
+    The canary shares the stage's deployment, so its integrations keep the active link's
+    `integrationTarget` (or none, for V1): only the stage variable differs. A V2 integration
+    through a V1 link, or a V1 one through a V2 link, fails every request (API Gateway:
+    "IntegrationTarget is required for VpcLinkV2"), and a V2 canary link on another load
+    balancer would still reach the active one's.
+    """
+    if canary_link.kind != active_link.kind:
+        return (
+            f"the canary goes through '{canary}', a {canary_link.kind} link, but the active link "
+            f"'{active}' is {active_link.kind}; the canary shares the stage's integrations, "
+            "which carry an integrationTarget only for V2 links, so every canary request would "
+            "fail. Move between link versions with a redeploy (README.md, 'Migrating from a V1 "
+            "link to V2'), or give the canary a link of the same version."
+        )
+    if canary_link.integration_target != active_link.integration_target:
+        return (
+            f"the canary goes through '{canary}', whose load balancer differs from the active "
+            f"link '{active}''s; the canary shares the stage's integrations, whose "
+            "integrationTarget stays the active link's load balancer, so the canary would not "
+            "reach its own. Moving to another load balancer redeploys the API (README.md, "
+            "'Switching between V2 links'); a canary can only move traffic between links to the "
+            "same load balancer."
+        )
+    return None
 
 
 def _not_a_link(name: str, links: Mapping[str, VpcLinkSpec]) -> str:

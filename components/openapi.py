@@ -67,6 +67,18 @@ def private_integration(args: PrivateRestApiArgs, path: str, backend_method: str
         "timeoutInMillis": args.timeout_ms,
         "passthroughBehavior": "when_no_match",
     }
+    if args.response_transfer_mode is not None:
+        # The extension's field as AWS's streaming guide imports it ("Set up an HTTP proxy
+        # integration with payload response streaming": an OpenAPI file with
+        # responseTransferMode STREAM), PutIntegration's member name.
+        integration["responseTransferMode"] = args.response_transfer_mode
+    if args.integration_target is not None:
+        # A V2 link's load balancer. The extension's field is spelled as PutIntegration's member
+        # (botocore apigateway/2015-07-09 service-2.json, PutIntegrationRequest.integrationTarget),
+        # as connectionId, timeoutInMillis and tlsConfig are; AWS's "x-amazon-apigateway-
+        # integration object" page, as stored here, does not list it yet, so the import's
+        # acceptance of it is unverified (README.md, "VPC links V2").
+        integration["integrationTarget"] = args.integration_target
     if names:
         integration["requestParameters"] = {
             f"integration.request.path.{name}": f"method.request.path.{name}" for name in names

@@ -29,7 +29,7 @@ from components.integration import (
 def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
     """Everything a deployment snapshots. Links, canary, tags and stage settings are left out:
     they live on the stage, so changing them must not redeploy."""
-    return {
+    shape: dict[str, object] = {
         "routes": [
             {
                 "path": route.path,
@@ -50,6 +50,13 @@ def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
         "vpcEndpointIds": sorted(args.vpc_endpoint_ids),
         "requestValidation": "parameters",
     }
+    # Only when set, so a stack without them keeps its digest (and its deployment) on upgrade.
+    # A V2 link's load balancer lives in every integration: changing it redeploys.
+    if args.integration_target is not None:
+        shape["integrationTarget"] = args.integration_target
+    if args.response_transfer_mode is not None:
+        shape["responseTransferMode"] = args.response_transfer_mode
+    return shape
 
 
 def redeployment_trigger(args: PrivateRestApiArgs) -> str:
@@ -104,6 +111,12 @@ def build_routes(
             uri=uri,
             connection_type="VPC_LINK",
             connection_id=connection_id_expression(args.stage_variable),
+            # pulumi-aws >= 7.13.0: "ALB or NLB ARN to send the request to. Used for private
+            # integrations with VPC Link V2" (apigateway.Integration's docstring).
+            integration_target=args.integration_target,
+            # Set only when asked for: once set, the provider needs BUFFERED spelt out to go
+            # back (apigateway.Integration's docstring), which the key's description says.
+            response_transfer_mode=args.response_transfer_mode,
             timeout_milliseconds=args.timeout_ms,
             request_parameters={
                 f"integration.request.path.{p}": f"method.request.path.{p}" for p in path_params

@@ -56,6 +56,7 @@ MIN_TIMEOUT_MS: Final = 50
 DEFAULT_MAX_TIMEOUT_MS: Final = 29_000
 #: The most a raised quota allows a buffered integration (pulumi-aws Integration docstring).
 MAX_LONG_TIMEOUT_MS: Final = 300_000
+MAX_STREAM_TIMEOUT_MS: Final = 900_000
 #: Resources of the AWS Cloud Control provider this pack does not judge.
 NATIVE_APIGATEWAY_PREFIX: Final = "aws-native:apigateway:"
 LOGGING_LEVELS: Final = frozenset({"ERROR", "INFO"})
@@ -295,8 +296,12 @@ def vpc_link_connection_id_uses_stage_variable(
 
 
 def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    """A REST API VPC link (V1) reaches exactly one NLB; a V2 target must be an ALB or NLB."""
+    """A REST API VPC link (V1) reaches exactly one NLB; a V2 target must be an ALB or NLB of
+    the integration's region."""
     name = args.name
+    if args.resource_type == REST_API:
+        pack_openapi.judge_body(args, report, vpc_link_targets_nlb)
+        return
     if args.resource_type == VPC_LINK:
         targets = _link_targets(args.props)
         if isinstance(targets, pv.Unknown):
@@ -342,6 +347,18 @@ def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) 
             "a load balancer ARN; a VPC link V2 integration must name the Application or Network "
             "Load Balancer to send requests to (arn:aws:elasticloadbalancing:<region>:<account>:"
             "loadbalancer/app|net/<name>/<id>).",
+            args.urn,
+        )
+        return
+    target_region = pv.arn_region(target)
+    where = _link_region(args)
+    if target_region is not None and where is not None and where[0] != target_region:
+        region, source = where
+        report(
+            f"Integration '{name}' is created in {region} ({source}) but its integrationTarget "
+            f"{pv.shown(target, 160)} is a load balancer in {target_region}; a VPC link V2 "
+            "reaches only load balancers of its own region, so every request would fail. Use a "
+            f"load balancer in {region}, or create the API in {target_region}.",
             args.urn,
         )
 
@@ -457,16 +474,18 @@ def vpc_link_target_unique(args: StackValidationArgs, report: ReportViolation) -
 
 
 class _LinkIndex:
-    """The stack's VPC links by id and by name, built once per stack rule run."""
+    """The stack's VPC links (V1 and V2 alike) by id and by name, built once per stack rule run."""
 
     def __init__(self, graph: StackGraph) -> None:
         self.graph = graph
         self.ids: set[str] = set()
+        self.by_id: dict[str, PolicyResource] = {}
         self.by_name: dict[str, PolicyResource] = {}
         for link in graph.of_type(VPC_LINK, VPC_LINK_V2):
             link_id = pv.get(link.props, "id")
             if isinstance(link_id, str):
                 self.ids.add(link_id)
+                self.by_id.setdefault(link_id, link)
             link_name = pv.get(link.props, "name")
             if isinstance(link_name, str):
                 self.by_name.setdefault(link_name, link)
@@ -581,12 +600,138 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
                 )
 
 
+def _link_of(value: object, deps: list[PolicyResource], links: _LinkIndex) -> PolicyResource | None:
+    """The stack's VPC link a connection id names: by its known id, else (at preview, the id
+    unknown) the one link the value was computed from."""
+    if isinstance(value, str):
+        found = links.by_id.get(value)
+        if found is None:
+            owner = links.graph.by_id.get(value)
+            found = owner if owner is not None and owner.resource_type in _LINK_TYPES else None
+        return found
+    if isinstance(value, pv.Unknown):
+        named = {d.urn: d for d in deps if d.resource_type in _LINK_TYPES}
+        return next(iter(named.values())) if len(named) == 1 else None
+    return None
+
+
+_LINK_TYPES: Final = (VPC_LINK, VPC_LINK_V2)
+
+
+def _version_problem(link: PolicyResource, has_target: bool) -> str | None:
+    if link.resource_type == VPC_LINK and has_target:
+        return (
+            f"VPC link '{link.name}', a V1 link, while the integration sets integrationTarget; "
+            "API Gateway takes integrationTarget only with a VPC link V2, so every request "
+            "would fail. Point it at a V2 link (aws:apigatewayv2/vpcLink), or remove "
+            "integrationTarget to keep the V1 link"
+        )
+    if link.resource_type == VPC_LINK_V2 and not has_target:
+        return (
+            f"VPC link '{link.name}', a V2 link, while the integration sets no "
+            "integrationTarget; API Gateway refuses it ('IntegrationTarget is required for "
+            "VpcLinkV2') and every request would fail. Set integrationTarget to the ALB or NLB "
+            "ARN the link should reach, or point it at a V1 link"
+        )
+    return None
+
+
+def vpc_link_version_matches_target(args: StackValidationArgs, report: ReportViolation) -> None:
+    """integrationTarget goes with a VPC link V2 and only with one, where the stack shows which
+    link an integration uses (a literal id, or the stage variable its stage sets)."""
+    graph = StackGraph(args.resources)
+    links = _LinkIndex(graph)
+    # (api key, connectionId, has integrationTarget) -> users, for resources and body operations.
+    users: dict[tuple[str, object, bool], list[str]] = {}
+
+    def note(api: str | None, props: object, label: str) -> None:
+        if api is None or pv.get(props, "connectionType") != "VPC_LINK":
+            return
+        kind = pv.get(props, "type")
+        if not (isinstance(kind, str) and kind.upper() in HTTP_TYPES):
+            return
+        connection_id = pv.get(props, "connectionId")
+        if not isinstance(connection_id, str):
+            return
+        has_target = not pv.is_absent(pv.get(props, "integrationTarget"))
+        users.setdefault((api, connection_id, has_target), []).append(label)
+
+    for integration in graph.of_type(INTEGRATION):
+        note(graph.api_of(integration), integration.props, f"Integration '{integration.name}'")
+        literal = pv.get(integration.props, "connectionId")
+        if isinstance(literal, str) and pv.stage_variable_name(literal) is None:
+            link = _link_of(literal, property_dependencies(integration, "connectionId"), links)
+            has_target = not pv.is_absent(pv.get(integration.props, "integrationTarget"))
+            problem = _version_problem(link, has_target) if link is not None else None
+            if problem is not None:
+                report(
+                    f"Integration '{integration.name}' uses as its connectionId {problem}.",
+                    integration.urn,
+                )
+    for rest_api in graph.of_type(REST_API):
+        body = pack_openapi.read_body(rest_api.props)
+        for operation in [] if isinstance(body, pv.Unknown) else body.integrations:
+            note(
+                rest_api.urn,
+                operation.props,
+                f"operation '{operation.operation}' of RestApi '{rest_api.name}'",
+            )
+    for stage in graph.of_type(STAGE):
+        api = graph.api_of(stage)
+        if api is None:
+            continue
+        variables = pv.get(stage.props, "variables")
+        overrides = pv.get(stage.props, "canarySettings", "stageVariableOverrides")
+        for (key, connection_id, has_target), named in sorted(
+            users.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2])
+        ):
+            variable = pv.stage_variable_name(connection_id)
+            if key != api or variable is None:
+                continue
+            who = named[0] if len(named) == 1 else f"{len(named)} integrations (such as {named[0]})"
+            for where, value, deps in (
+                (
+                    "variables",
+                    pv.get(variables, variable),
+                    property_dependencies(stage, "variables"),
+                ),
+                (
+                    "canarySettings.stageVariableOverrides",
+                    pv.get(overrides, variable),
+                    property_dependencies(stage, "canarySettings"),
+                ),
+            ):
+                link = _link_of(value, deps, links)
+                problem = _version_problem(link, has_target) if link is not None else None
+                if problem is not None:
+                    report(
+                        f"Stage '{stage.name}' points {where}['{variable}'], which {who} use as "
+                        f"connectionId, at {problem}.",
+                        stage.urn,
+                    )
+
+
 # --- Advisory rules ----------------------------------------------------------------------------
 
 
+def vpc_link_v1_is_legacy(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """AWS calls VPC links V1 legacy and recommends V2 for new private integrations."""
+    if args.resource_type != VPC_LINK:
+        return
+    report(
+        f"VPC link '{args.name}' is a VPC link V1, which AWS's developer guide calls legacy "
+        "('we recommend that you don't create new VPC links V1'). Use a VPC link V2 "
+        "(aws.apigatewayv2.VpcLink, with each integration's integrationTarget naming the ALB or "
+        "NLB): this project's README.md, 'Migrating from a V1 link to V2', goes step by step. A "
+        "team that keeps V1 on purpose turns this rule off in its pack config.",
+        args.urn,
+    )
+
+
 def integration_timeout_within_limit(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    """Beyond 29 s API Gateway cuts the request unless AWS raised the account's quota."""
-    if args.resource_type == REST_API:  # an OpenAPI body's timeoutInMillis, per operation
+    """Beyond 29 s API Gateway cuts the request unless AWS raised the account's quota; a
+    streaming integration may take up to 15 minutes without one."""
+    if args.resource_type == REST_API:
         pack_openapi.judge_body(args, report, integration_timeout_within_limit)
         return
     if args.resource_type != INTEGRATION:
@@ -597,6 +742,11 @@ def integration_timeout_within_limit(args: ResourceValidationArgs, report: Repor
     if value is pv.MISSING or value is None:
         return  # API Gateway's default, 29000 ms
     maximum = _max_timeout(args)
+    if pv.get(args.props, "responseTransferMode") == "STREAM":
+        # "you can configure the integration timeout up to 15 minutes" when streaming, with no
+        # quota increase (developer guide, "Set up an HTTP proxy integration with payload
+        # response streaming").
+        maximum = MAX_STREAM_TIMEOUT_MS
     limits = f"between {MIN_TIMEOUT_MS} and {pv.display_number(maximum)}"
     timeout = pv.number(value)
     if timeout is None:
@@ -1026,6 +1176,15 @@ POLICIES: Final[list[Policy]] = [
         enforcement_level=MANDATORY,
     ),
     StackValidationPolicy(
+        name="vpc-link-version-matches-target",
+        description=(
+            "An integration with integrationTarget must use a VPC link V2, and one through a V2 "
+            "link must set integrationTarget."
+        ),
+        validate=vpc_link_version_matches_target,
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
         name="stage-defines-vpc-link-variable",
         description=(
             "Every stage of a REST API with stage-variable VPC_LINK integrations must define "
@@ -1048,6 +1207,15 @@ POLICIES: Final[list[Policy]] = [
                 "description": "Raise after AWS raised the account's integration timeout quota.",
             }
         ),
+    ),
+    ResourceValidationPolicy(
+        name="vpc-link-v1-is-legacy",
+        description=(
+            "VPC links V1 are legacy in AWS's developer guide; new private integrations should "
+            "use a VPC link V2."
+        ),
+        validate=vpc_link_v1_is_legacy,
+        enforcement_level=ADVISORY,
     ),
     StackValidationPolicy(
         name="deployment-redeploys-on-change",

@@ -2,8 +2,9 @@
 # Print the policy pack config a stack is checked, previewed and deployed with: one rule for
 # `make check`, `make up` / `make preview` (scripts/up.sh) and CI (tests/delivery keeps the
 # workflows' matrices equal to it). policy/config/<stack>.json if the stack has its own (for
-# example to raise maxTimeoutMs with allowLongTimeout), else strict.json for prod* stacks, else
-# default.json.
+# example to raise maxTimeoutMs with allowLongTimeout, or prod.json: strict with
+# vpc-link-v1-is-legacy off while prod keeps its V1 links), else strict.json for prod* stacks,
+# else default.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stack="${1:?usage: scripts/policy-config.sh STACK}"

@@ -352,6 +352,9 @@ class PackSession:
             if isinstance(result, str):
                 raise self._failure(f"Analyze failed: {result}")
             violations += result or []
+        # The program registers from several threads, so resources (and their replies) arrive
+        # in no fixed order: sort, so that every run prints the same report.
+        violations.sort(key=lambda v: (v.policy, v.urn))
         self.timings["analyze"] = time.perf_counter() - clock
         clock = time.perf_counter()
         request = analyzer_pb2.AnalyzeStackRequest()

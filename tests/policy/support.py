@@ -34,6 +34,7 @@ json_format: Any = importlib.import_module("google.protobuf.json_format")
 #: The rules that look at the whole stack (AnalyzeStack), as the issue and the README name them.
 STACK_RULES: Final = (
     "vpc-link-target-unique",
+    "vpc-link-version-matches-target",
     "stage-defines-vpc-link-variable",
     "deployment-redeploys-on-change",
     "method-requires-authorization",

@@ -27,6 +27,7 @@ MANDATORY = [
     "vpc-link-connection-id-uses-stage-variable",
     "vpc-link-targets-nlb",
     "vpc-link-target-unique",
+    "vpc-link-version-matches-target",
     "stage-defines-vpc-link-variable",
 ]
 

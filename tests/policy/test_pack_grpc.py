@@ -45,6 +45,7 @@ MANDATORY = {
     "vpc-link-connection-id-uses-stage-variable",
     "vpc-link-targets-nlb",
     "vpc-link-target-unique",
+    "vpc-link-version-matches-target",
     "stage-defines-vpc-link-variable",
 }
 ADVISORY = {
@@ -61,6 +62,7 @@ ADVISORY = {
     "method-settings-no-data-trace",
     "aws-native-apigateway-not-judged",
     "rest-api-body-parses",
+    "vpc-link-v1-is-legacy",
 }
 STACK_POLICIES = set(STACK_RULES)
 
@@ -101,8 +103,10 @@ def test_the_pack_describes_its_rules(pack: PolicyPackClient) -> None:
 
 @pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
 def test_a_compliant_api_gets_no_diagnostics(pack: PolicyPackClient, preview: bool) -> None:
-    assert analyze_all(pack, private_api(preview=preview)) == []
-    pack.configure_from_file(PACK_DIR / "config" / "strict.json")
+    """Its link is V1 (the walkthrough's): only the legacy advisory speaks, once per link."""
+    legacy = {("vpc-link-v1-is-legacy", "advisory", "link-blue")}
+    assert summary(analyze_all(pack, private_api(preview=preview))) == legacy
+    pack.configure_from_file(PACK_DIR / "config" / "prod.json")  # strict, V1 kept on purpose
     assert analyze_all(pack, private_api(preview=preview)) == []
 
 
@@ -135,6 +139,7 @@ def test_the_mistakes_checkov_misses_are_mandatory_violations(pack: PolicyPackCl
         ("vpc-link-targets-nlb", "mandatory", "link-alb"),
         ("vpc-link-target-unique", "mandatory", "link-green"),
         ("stage-defines-vpc-link-variable", "mandatory", "stage"),
+        *(("vpc-link-v1-is-legacy", "advisory", f"link-{n}") for n in ("blue", "green", "alb")),
     }
     by_policy = {d.policy_name: d for d in found}
     literal = by_policy["vpc-link-connection-id-uses-stage-variable"]
@@ -312,7 +317,7 @@ def test_a_config_the_cli_would_refuse_is_refused(pack: PolicyPackClient) -> Non
         pack.configure({"vpc-link-targets-nlb": "blocking"})
 
 
-@pytest.mark.parametrize("stack", ["prod", "dev"])
+@pytest.mark.parametrize("stack", ["prod", "dev", "staging"])
 def test_the_real_programs_preview_under_the_strict_profile(
     pack: PolicyPackClient, stack: str
 ) -> None:
@@ -344,9 +349,17 @@ def test_the_real_programs_preview_under_the_strict_profile(
     pack.configure_from_file(PACK_DIR / "config" / "strict.json")
     found = analyze_all(pack, resources)
     if stack == "prod":
-        assert found == []
+        # prod keeps its V1 links for now: strict says so, prod's own config turns it off.
+        assert {(d.policy_name, d.enforcement_level) for d in found} == {
+            ("vpc-link-v1-is-legacy", "mandatory")
+        }
+        pack.configure_from_file(PACK_DIR / "config" / "prod.json")
+        assert analyze_all(pack, resources) == []
+    elif stack == "staging":  # V2 links and their integrationTarget: every link rule passes
+        assert not {d.policy_name for d in found} & (MANDATORY | {"vpc-link-v1-is-legacy"})
     else:  # dev is the walkthrough: none of prod's hardening, but its VPC link setup is right
         assert {(d.policy_name, d.enforcement_level) for d in found} == {
+            ("vpc-link-v1-is-legacy", "mandatory"),
             ("method-requires-authorization", "mandatory"),
             ("stage-has-access-logging", "mandatory"),
             ("stage-has-client-certificate", "mandatory"),

@@ -273,7 +273,7 @@ def test_any_stage_variable_the_stage_defines_passes_unless_the_config_pins_one(
     assert "pins the links' variable to 'vpcLinkId'" in found[0].message
 
 
-@pytest.mark.parametrize(("stack", "profile"), [("dev", "default"), ("prod", "strict")])
+@pytest.mark.parametrize(("stack", "profile"), [("dev", "default"), ("prod", "prod")])
 def test_the_program_with_another_stage_variable_passes_the_stack_check(
     capsys: pytest.CaptureFixture[str], stack: str, profile: str
 ) -> None:
@@ -306,7 +306,7 @@ def test_a_long_timeout_needs_the_stacks_own_pack_config_raising_max_timeout(
     """allowLongTimeout is resolved one way: the stack's policy/config/<stack>.json raises
     maxTimeoutMs too. Under strict.json alone the stack fails locally exactly as in CI."""
     long = ["prod", "--set", "timeoutMs=60000", "--set", "allowLongTimeout=true"]
-    strict = PACK_DIR / "config" / "strict.json"
+    strict = PACK_DIR / "config" / "prod.json"  # prod's own: strict, V1 links kept
     code = stackcheck.main(
         [*long, "--policy-pack-config", str(strict)], project_dir=PACK_DIR.parent
     )

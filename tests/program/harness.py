@@ -74,6 +74,8 @@ def integrations(run: mockrun.ProgramRun) -> dict[str, dict[str, Any]]:
                     "timeoutMilliseconds": spec.get("timeoutInMillis"),
                     "requestParameters": spec.get("requestParameters"),
                     "tlsConfig": spec.get("tlsConfig"),
+                    "integrationTarget": spec.get("integrationTarget"),
+                    "responseTransferMode": spec.get("responseTransferMode"),
                 }
     for integration in run.by_type(INTEGRATION):
         method, path = integration.name.split("-integration-", 1)[1].split("-", 1)
@@ -87,6 +89,8 @@ def integrations(run: mockrun.ProgramRun) -> dict[str, dict[str, Any]]:
             "timeoutMilliseconds": inputs.get("timeoutMilliseconds"),
             "requestParameters": inputs.get("requestParameters"),
             "tlsConfig": inputs.get("tlsConfig"),
+            "integrationTarget": inputs.get("integrationTarget"),
+            "responseTransferMode": inputs.get("responseTransferMode"),
         }
     return found
 

@@ -145,5 +145,5 @@ def test_secure_values_become_secret_placeholders(tmp_path: Path) -> None:
 
 
 def test_unknown_stack_names_the_stacks_there_are() -> None:
-    with pytest.raises(stackfiles.StackFileError, match="stacks: dev, orders, prod"):
-        stackfiles.load(PROJECT_DIR, "staging")
+    with pytest.raises(stackfiles.StackFileError, match="stacks: dev, orders, prod, staging"):
+        stackfiles.load(PROJECT_DIR, "qa")

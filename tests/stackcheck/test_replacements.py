@@ -68,6 +68,7 @@ def registered_types() -> set[str]:
             evaluate("prod", {**options, "apiDefinition": mode})
             for options in (EVERY_OPTION, PRIVATE)
         ]
+    runs += [evaluate("staging", {"apiDefinition": "resources"})]
     return {r.type for run in runs for r in run.resources if r.custom and not r.read}
 
 

@@ -44,8 +44,13 @@ def test_shipped_stacks_pass_with_no_mandatory_violation(stack: str) -> None:
 
 
 def test_prod_passes_the_strict_production_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    """prod's own profile is strict.json with vpc-link-v1-is-legacy off: prod keeps V1 links."""
     strict = PROJECT_DIR / "policy" / "config" / "strict.json"
     code, document = check_json(capsys, "prod", "--policy-pack-config", str(strict))
+    assert code == 1
+    assert {v["policy"] for v in document["violations"]} == {"vpc-link-v1-is-legacy"}
+    own = PROJECT_DIR / "policy" / "config" / "prod.json"
+    code, document = check_json(capsys, "prod", "--policy-pack-config", str(own))
     assert code == 0, document["violations"]
     assert document["violations"] == []
 
@@ -167,7 +172,7 @@ def test_the_table_groups_violations_by_rule_with_their_level(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["staging"], "no stack named 'staging'"),
+        (["qa"], "no stack named 'qa'"),
         (["prod", "--set", "activeVpcLink=purple"], "private-api:activeVpcLink:"),
         (
             ["prod", "--set", "timeoutMs=soon"],

@@ -1,0 +1,206 @@
+"""VPC links V2 over gRPC (issue 12): the pack as the CLI runs it, on the real program's stacks.
+
+`vpc-link-version-matches-target` fails an integration with integrationTarget whose link (as the
+stage variable names it) is V1, and one through a V2 link without it; `vpc-link-v1-is-legacy`
+speaks on V1 links only; integrationTarget is judged in bodies and against the region.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.program.harness import evaluate
+from tools import mockrun
+from tools.policy_client import UNKNOWN, Diagnostic, PolicyPackClient, Resource
+
+pytestmark = pytest.mark.slow
+
+PACK_DIR = Path(__file__).resolve().parents[2] / "policy"
+RULE = "vpc-link-version-matches-target"
+INTEGRATION = "aws:apigateway/integration:Integration"
+REST_API = "aws:apigateway/restApi:RestApi"
+STAGE = "aws:apigateway/stage:Stage"
+V1_LINK = "aws:apigateway/vpcLink:VpcLink"
+NLB = (
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-blue/"
+    "0a1b2c3d4e5f6a7b"
+)
+
+
+@pytest.fixture(scope="module")
+def running_pack() -> Iterator[PolicyPackClient]:
+    env = {"PULUMI_PROJECT": "private-api", "PULUMI_STACK": "staging", "PULUMI_DRY_RUN": "true"}
+    with PolicyPackClient.start(PACK_DIR, env=env) as client:
+        yield client
+
+
+@pytest.fixture
+def pack(running_pack: PolicyPackClient) -> PolicyPackClient:
+    running_pack.configure({})
+    return running_pack
+
+
+def convert(value: Any) -> Any:
+    if value is mockrun.UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: convert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [convert(v) for v in value]
+    return value
+
+
+def staging(mode: str, *, preview: bool = False, **overrides: Any) -> list[Resource]:
+    run = evaluate("staging", {"apiDefinition": mode, **overrides}, preview=preview)
+    return [
+        Resource(
+            r.urn,
+            r.type,
+            r.name,
+            # The stack analysis of an update sees each id (its `id` output); a preview does not.
+            convert({**r.inputs, **({"id": r.id} if r.custom and not preview else {})}),
+            r.parent,
+            r.dependencies,
+            r.property_dependencies,
+        )
+        for r in run.resources
+    ]
+
+
+def analyze_all(pack: PolicyPackClient, resources: Sequence[Resource]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for resource in resources:
+        found += pack.analyze(resource)
+    return found + pack.analyze_stack(resources)
+
+
+def of(found: Sequence[Diagnostic], rule: str) -> list[Diagnostic]:
+    return [d for d in found if d.policy_name == rule]
+
+
+def edited(resources: list[Resource], type_: str, edit: Any) -> list[Resource]:
+    return [
+        replace(r, properties=edit(dict(r.properties))) if r.type == type_ else r for r in resources
+    ]
+
+
+@pytest.mark.parametrize("mode", ["resources", "openapi"])
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
+def test_staging_passes_every_link_rule(pack: PolicyPackClient, mode: str, preview: bool) -> None:
+    found = analyze_all(pack, staging(mode, preview=preview))
+    assert [d for d in found if d.enforcement_level == "mandatory"] == []
+    assert of(found, "vpc-link-v1-is-legacy") == []
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
+def test_a_v2_link_without_integration_target_fails_every_request(
+    pack: PolicyPackClient, preview: bool
+) -> None:
+    stack = edited(
+        staging("resources", preview=preview),
+        INTEGRATION,
+        lambda p: {k: v for k, v in p.items() if k != "integrationTarget"},
+    )
+    found = of(analyze_all(pack, stack), RULE)
+    assert len(found) == 1
+    assert found[0].enforcement_level == "mandatory"
+    assert found[0].urn.endswith("::private-api-staging-stage")
+    assert "a V2 link" in found[0].message
+    assert "IntegrationTarget is required for VpcLinkV2" in found[0].message
+
+
+def test_a_body_without_integration_target_is_judged_too(pack: PolicyPackClient) -> None:
+    def strip(props: dict[str, Any]) -> dict[str, Any]:
+        body = json.loads(props["body"])
+        for item in body["paths"].values():
+            for operation in item.values():
+                operation["x-amazon-apigateway-integration"].pop("integrationTarget")
+        return {**props, "body": json.dumps(body)}
+
+    found = of(analyze_all(pack, edited(staging("openapi"), REST_API, strip)), RULE)
+    assert len(found) == 1
+    assert "operation 'GET /' of RestApi 'private-api-staging-api'" in found[0].message
+
+
+def test_integration_target_with_a_v1_link_fails_every_request(pack: PolicyPackClient) -> None:
+    """The stage variable names a V1 link while the integrations carry integrationTarget."""
+    stack = staging("resources")
+    v1 = Resource(
+        urn=stack[0].urn.rsplit("::", 1)[0] + f"::{V1_LINK}::legacy",
+        type=V1_LINK,
+        name="legacy",
+        properties={"targetArn": NLB, "id": "legacy1"},
+    )
+    stack = [*edited(stack, STAGE, lambda p: {**p, "variables": {"vpcLinkId": "legacy1"}}), v1]
+    found = of(analyze_all(pack, stack), RULE)
+    assert len(found) == 1
+    assert "VPC link 'legacy', a V1 link" in found[0].message
+    assert "variables['vpcLinkId']" in found[0].message
+
+
+def test_a_canary_through_a_v1_link_is_caught(pack: PolicyPackClient) -> None:
+    stack = staging("resources")
+    v1 = Resource(
+        urn=stack[0].urn.rsplit("::", 1)[0] + f"::{V1_LINK}::legacy",
+        type=V1_LINK,
+        name="legacy",
+        properties={"targetArn": NLB, "id": "legacy1"},
+    )
+    canary = {"percentTraffic": 10, "stageVariableOverrides": {"vpcLinkId": "legacy1"}}
+    stack = [*edited(stack, STAGE, lambda p: {**p, "canarySettings": canary}), v1]
+    found = of(analyze_all(pack, stack), RULE)
+    assert len(found) == 1
+    assert "canarySettings.stageVariableOverrides['vpcLinkId']" in found[0].message
+
+
+def test_an_integration_target_that_is_no_load_balancer_is_caught_in_bodies(
+    pack: PolicyPackClient,
+) -> None:
+    def retarget(props: dict[str, Any]) -> dict[str, Any]:
+        return {**props, "body": props["body"].replace(":loadbalancer/app/", ":targetgroup/")}
+
+    found = of(
+        analyze_all(pack, edited(staging("openapi"), REST_API, retarget)), "vpc-link-targets-nlb"
+    )
+    assert found
+    assert "Operation 'GET /' in the body of RestApi 'private-api-staging-api'" in found[0].message
+
+
+def test_an_integration_target_in_another_region_is_caught(pack: PolicyPackClient) -> None:
+    def move(props: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **props,
+            "region": "us-east-1",
+            "integrationTarget": props["integrationTarget"].replace("us-east-1", "eu-west-1"),
+        }
+
+    found = of(
+        analyze_all(pack, edited(staging("resources"), INTEGRATION, move)), "vpc-link-targets-nlb"
+    )
+    assert len(found) == 2
+    assert "is a load balancer in eu-west-1" in found[0].message
+
+
+def test_v1_links_get_the_legacy_advisory_and_a_config_turns_it_off(
+    pack: PolicyPackClient,
+) -> None:
+    run = evaluate("prod")
+    links = [
+        Resource(r.urn, r.type, r.name, convert(r.inputs))
+        for r in run.resources
+        if r.type == V1_LINK
+    ]
+    found = [d for link in links for d in pack.analyze(link)]
+    assert {(d.policy_name, d.enforcement_level) for d in found} == {
+        ("vpc-link-v1-is-legacy", "advisory")
+    }
+    assert len(found) == 2
+    assert "Migrating from a V1 link to V2" in found[0].message
+    pack.configure({"vpc-link-v1-is-legacy": "disabled"})
+    assert [d for link in links for d in pack.analyze(link)] == []
