@@ -177,6 +177,8 @@ def test_the_plan_step_checks_every_stack_against_the_base_and_writes_the_summar
     (work / "venv" / "bin").mkdir(parents=True)
     (work / "scripts").mkdir()
     shutil.copy2(ROOT / "scripts" / "policy-config.sh", work / "scripts")
+    # The stacks' own pack configs (policy/config/<stack>.json) decide as in a real checkout.
+    shutil.copytree(ROOT / "policy" / "config", work / "policy" / "config")
     for stack in STACKS:
         shutil.copy2(ROOT / f"Pulumi.{stack}.yaml", work)
     (work / "Pulumi.yaml").write_text("name: private-api\n")

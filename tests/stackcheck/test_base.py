@@ -167,18 +167,18 @@ def test_a_new_route_plans_the_api_change_and_a_new_deployment(repo: Path) -> No
 
 def test_every_stack_a_new_one_planned_as_creates_a_removed_one_as_deletes(repo: Path) -> None:
     """Without a stack argument: every stack of either side, each the way the commit left it."""
-    shutil.copy2(repo / "Pulumi.dev.yaml", repo / "Pulumi.staging.yaml")
+    shutil.copy2(repo / "Pulumi.dev.yaml", repo / "Pulumi.qa.yaml")
     (repo / "Pulumi.dev.yaml").unlink()
-    commit(repo, "rename dev to staging")
+    commit(repo, "rename dev to qa")
     result = run_cli("--base", "HEAD~1", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Stack dev: removed (Pulumi.dev.yaml is not in the working tree)" in result.stdout
-    assert re.search(r"^Stack staging: \d+ resources \(new: no stack file", result.stdout, re.M)
+    assert re.search(r"^Stack qa: \d+ resources \(new: no stack file", result.stdout, re.M)
     document = plan_json(repo)
     by_stack = {s["stack"]: s for s in document["stacks"]}
     shipped = {p.name.split(".")[1] for p in PROJECT_DIR.glob("Pulumi.*.yaml")}
-    assert list(by_stack) == sorted({*shipped, "staging"})
-    dev, staging = by_stack.pop("dev"), by_stack.pop("staging")
+    assert list(by_stack) == sorted({*shipped, "qa"})
+    dev, qa = by_stack.pop("dev"), by_stack.pop("qa")
     assert dev["status"] == "removed"
     assert dev["added"] == []
     assert dev["changed"] == []
@@ -186,12 +186,12 @@ def test_every_stack_a_new_one_planned_as_creates_a_removed_one_as_deletes(repo:
     for other in by_stack.values():  # prod and any other stack: untouched
         assert other["status"] == "changed"
         assert other["added"] == other["removed"] == other["changed"] == []
-    assert staging["status"] == "new"
-    assert staging["removed"] == []
-    assert staging["changed"] == []
-    assert len(staging["added"]) == staging["summary"]["create"] == len(staging["resources"])
+    assert qa["status"] == "new"
+    assert qa["removed"] == []
+    assert qa["changed"] == []
+    assert len(qa["added"]) == qa["summary"]["create"] == len(qa["resources"])
     # dev's resources, renamed: the same program and config under another stack name.
-    names = {re.sub(r"-staging\b", "-dev", u.rsplit("::", 1)[1]) for u in staging["added"]}
+    names = {re.sub(r"-qa\b", "-dev", u.rsplit("::", 1)[1]) for u in qa["added"]}
     assert names == {u.rsplit("::", 1)[1] for u in dev["removed"]}
 
 
