@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tools import stackcheck
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
@@ -47,3 +51,17 @@ def write_project(tmp_path: Path) -> WriteProject:
 
 
 DEV_STACK = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
+
+
+def compare_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    """`python -m tools.stackcheck ARGS --json`, in process: its document (it must exit 0)."""
+    code = stackcheck.main([*args, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+def steps(document: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
+    """Resource name -> (op, keys) for every changed resource of a plan."""
+    return {c["urn"].rsplit("::", 1)[1]: (c["op"], c["keys"]) for c in document["changed"]}

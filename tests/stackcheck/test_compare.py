@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.stackcheck.conftest import run_cli
+from tests.stackcheck.conftest import compare_json, run_cli, steps
 from tools import mockrun, policy_client, preview, stackcheck
 
 NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/"
@@ -30,19 +29,6 @@ STEP = re.compile(r"^  (\+-|\+ |~ |- |> )(\S+): (\S+) \((\S+?)[;)]")
 
 #: prod in the per-resource mode (its own is openapi), where routes are resources of their own.
 RESOURCES = ("--set", "apiDefinition=resources")
-
-
-def compare_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
-    code = stackcheck.main([*args, "--json"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    document: dict[str, Any] = json.loads(out)
-    return document
-
-
-def steps(document: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
-    """Resource name -> (op, keys) for every changed resource."""
-    return {c["urn"].rsplit("::", 1)[1]: (c["op"], c["keys"]) for c in document["changed"]}
 
 
 def test_retargeting_a_link_replaces_it_and_moves_the_stage_variable(

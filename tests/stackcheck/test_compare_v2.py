@@ -7,12 +7,11 @@ the stage moves to it: a redeploy, which the tool must show rather than hide.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from tools import stackcheck
+from tests.stackcheck.conftest import compare_json, steps
 
 NEXT_ALB = (
     "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orders-staging-next/"
@@ -21,15 +20,7 @@ NEXT_ALB = (
 
 
 def plan(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
-    code = stackcheck.main(["staging", *args, "--json"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    document: dict[str, Any] = json.loads(out)
-    return document
-
-
-def steps(document: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
-    return {c["urn"].rsplit("::", 1)[1]: (c["op"], c["keys"]) for c in document["changed"]}
+    return compare_json(capsys, "staging", *args)
 
 
 def test_a_switch_to_a_link_on_the_same_alb_changes_only_the_stage(
@@ -78,13 +69,7 @@ PROD_WITH_ALB = (
 
 
 def prod_plan(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
-    code = stackcheck.main(
-        ["prod", "--policy-pack-config", "policy/config/prod.json", *args, "--json"]
-    )
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    document: dict[str, Any] = json.loads(out)
-    return document
+    return compare_json(capsys, "prod", "--policy-pack-config", "policy/config/prod.json", *args)
 
 
 def test_runbook_step_1_adding_the_v2_link_only_creates_it(
