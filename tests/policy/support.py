@@ -27,6 +27,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from tools import mockrun
 from tools.policy_client import UNKNOWN, Resource, to_struct
 
 json_format: Any = importlib.import_module("google.protobuf.json_format")
@@ -390,3 +391,14 @@ def without(resources: Sequence[Resource], type_: str, name: str | None = None) 
 def names(found: Sequence[tuple[str | None, str]]) -> list[str]:
     """The resource names of stack violations (the last part of each URN)."""
     return [(where or "").rsplit("::", 1)[-1] for where, _ in found]
+
+
+def for_pack(value: Any) -> Any:
+    """A value the program recorded under mocks, with mockrun's unknown as the engine's."""
+    if value is mockrun.UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: for_pack(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [for_pack(v) for v in value]
+    return value

@@ -22,12 +22,12 @@ from tests.policy.support import (
     STAGE,
     VPC_LINK,
     find,
+    for_pack,
     private_api,
     urn,
     with_props,
 )
 from tests.program.harness import evaluate
-from tools import mockrun
 from tools.policy_client import (
     UNKNOWN,
     UNKNOWN_SENTINEL,
@@ -324,21 +324,12 @@ def test_the_real_programs_preview_under_the_strict_profile(
     """The program under mocks, as a preview of new resources sends it: every id unknown."""
     run = evaluate(stack, preview=True)
 
-    def convert(value: Any) -> Any:
-        if value is mockrun.UNKNOWN:
-            return UNKNOWN
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
     resources = [
         Resource(
             r.urn,
             r.type,
             r.name,
-            convert(r.inputs),
+            for_pack(r.inputs),
             r.parent,
             r.dependencies,
             r.property_dependencies,

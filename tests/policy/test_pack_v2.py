@@ -8,16 +8,16 @@ speaks on V1 links only; integrationTarget is judged in bodies and against the r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.policy.support import for_pack
 from tests.program.harness import evaluate
-from tools import mockrun
-from tools.policy_client import UNKNOWN, Diagnostic, PolicyPackClient, Resource
+from tools.policy_client import Diagnostic, PolicyPackClient, Resource
 
 pytestmark = pytest.mark.slow
 
@@ -33,29 +33,6 @@ NLB = (
 )
 
 
-@pytest.fixture(scope="module")
-def running_pack() -> Iterator[PolicyPackClient]:
-    env = {"PULUMI_PROJECT": "private-api", "PULUMI_STACK": "staging", "PULUMI_DRY_RUN": "true"}
-    with PolicyPackClient.start(PACK_DIR, env=env) as client:
-        yield client
-
-
-@pytest.fixture
-def pack(running_pack: PolicyPackClient) -> PolicyPackClient:
-    running_pack.configure({})
-    return running_pack
-
-
-def convert(value: Any) -> Any:
-    if value is mockrun.UNKNOWN:
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {k: convert(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [convert(v) for v in value]
-    return value
-
-
 def staging(mode: str, *, preview: bool = False, **overrides: Any) -> list[Resource]:
     run = evaluate("staging", {"apiDefinition": mode, **overrides}, preview=preview)
     return [
@@ -64,7 +41,7 @@ def staging(mode: str, *, preview: bool = False, **overrides: Any) -> list[Resou
             r.type,
             r.name,
             # The stack analysis of an update sees each id (its `id` output); a preview does not.
-            convert({**r.inputs, **({"id": r.id} if r.custom and not preview else {})}),
+            for_pack({**r.inputs, **({"id": r.id} if r.custom and not preview else {})}),
             r.parent,
             r.dependencies,
             r.property_dependencies,
@@ -128,15 +105,20 @@ def test_a_body_without_integration_target_is_judged_too(pack: PolicyPackClient)
     assert "operation 'GET /' of RestApi 'private-api-staging-api'" in found[0].message
 
 
-def test_integration_target_with_a_v1_link_fails_every_request(pack: PolicyPackClient) -> None:
-    """The stage variable names a V1 link while the integrations carry integrationTarget."""
-    stack = staging("resources")
-    v1 = Resource(
+def legacy_v1_link(stack: Sequence[Resource]) -> Resource:
+    """A V1 link 'legacy' (id legacy1) on an NLB, in the same stack as `stack`."""
+    return Resource(
         urn=stack[0].urn.rsplit("::", 1)[0] + f"::{V1_LINK}::legacy",
         type=V1_LINK,
         name="legacy",
         properties={"targetArn": NLB, "id": "legacy1"},
     )
+
+
+def test_integration_target_with_a_v1_link_fails_every_request(pack: PolicyPackClient) -> None:
+    """The stage variable names a V1 link while the integrations carry integrationTarget."""
+    stack = staging("resources")
+    v1 = legacy_v1_link(stack)
     stack = [*edited(stack, STAGE, lambda p: {**p, "variables": {"vpcLinkId": "legacy1"}}), v1]
     found = of(analyze_all(pack, stack), RULE)
     assert len(found) == 1
@@ -146,12 +128,7 @@ def test_integration_target_with_a_v1_link_fails_every_request(pack: PolicyPackC
 
 def test_a_canary_through_a_v1_link_is_caught(pack: PolicyPackClient) -> None:
     stack = staging("resources")
-    v1 = Resource(
-        urn=stack[0].urn.rsplit("::", 1)[0] + f"::{V1_LINK}::legacy",
-        type=V1_LINK,
-        name="legacy",
-        properties={"targetArn": NLB, "id": "legacy1"},
-    )
+    v1 = legacy_v1_link(stack)
     canary = {"percentTraffic": 10, "stageVariableOverrides": {"vpcLinkId": "legacy1"}}
     stack = [*edited(stack, STAGE, lambda p: {**p, "canarySettings": canary}), v1]
     found = of(analyze_all(pack, stack), RULE)
@@ -192,7 +169,7 @@ def test_v1_links_get_the_legacy_advisory_and_a_config_turns_it_off(
 ) -> None:
     run = evaluate("prod")
     links = [
-        Resource(r.urn, r.type, r.name, convert(r.inputs))
+        Resource(r.urn, r.type, r.name, for_pack(r.inputs))
         for r in run.resources
         if r.type == V1_LINK
     ]
