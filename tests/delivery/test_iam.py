@@ -20,6 +20,7 @@ IAM = ROOT / "iam"
 README = IAM / "README.md"
 PERMISSION_POLICIES = {"deployer": "deployer-policy.json", "previewer": "previewer-policy.json"}
 TRUST_POLICY = "github-oidc-trust-policy.json"
+PREVIEWER_TRUST_POLICY = "github-oidc-previewer-trust-policy.json"
 SAMPLE = {
     "AWS_REGION": "eu-west-1",
     "AWS_ACCOUNT_ID": "123456789012",
@@ -81,7 +82,13 @@ def documented_actions() -> dict[str, set[str]]:
 
 
 DEMO_POLICY = "demo-policy.json"
-ALL_DOCUMENTS = [*PERMISSION_POLICIES.values(), TRUST_POLICY, DEMO_POLICY]
+ALL_DOCUMENTS = [*PERMISSION_POLICIES.values(), TRUST_POLICY, PREVIEWER_TRUST_POLICY, DEMO_POLICY]
+
+
+def shipped_stacks() -> list[str]:
+    """Every Pulumi.<stack>.yaml: deploy.yml deploys each in the GitHub environment of its name."""
+    names = (p.name for p in ROOT.glob("Pulumi.*.yaml") if p.name != "Pulumi.yaml")
+    return sorted(name[len("Pulumi.") : -len(".yaml")] for name in names)
 
 
 @pytest.mark.parametrize("name", ALL_DOCUMENTS)
@@ -198,9 +205,10 @@ def test_policies_fit_a_managed_policy(policy: str) -> None:
     assert len(re.sub(r"\s", "", text)) <= 6144
 
 
-def test_trust_policy_admits_only_this_repository_deploy_environments() -> None:
-    [statement] = load(TRUST_POLICY)["Statement"]
-    account, repository = SAMPLE["AWS_ACCOUNT_ID"], SAMPLE["GITHUB_REPOSITORY"]
+def trust_subjects(name: str) -> list[str]:
+    """The OIDC subjects a trust document admits, after checking everything else it says."""
+    [statement] = load(name)["Statement"]
+    account = SAMPLE["AWS_ACCOUNT_ID"]
     assert statement["Principal"] == {
         "Federated": f"arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
     }
@@ -208,10 +216,33 @@ def test_trust_policy_admits_only_this_repository_deploy_environments() -> None:
     assert set(statement["Condition"]) == {"StringEquals"}  # no StringLike: no wildcard subjects
     claims = statement["Condition"]["StringEquals"]
     assert claims["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
-    assert sorted(claims["token.actions.githubusercontent.com:sub"]) == [
-        f"repo:{repository}:environment:dev",
-        f"repo:{repository}:environment:prod",
+    subjects = claims["token.actions.githubusercontent.com:sub"]
+    assert isinstance(subjects, list)
+    return sorted(subjects)
+
+
+def test_deploy_trust_admits_exactly_the_environment_of_every_deployed_stack() -> None:
+    """deploy-stack.yml runs in `environment: <stack>`, so the token's subject names it; a stack
+    whose environment the trust leaves out fails its deploy at AssumeRoleWithWebIdentity."""
+    repository = SAMPLE["GITHUB_REPOSITORY"]
+    stacks = shipped_stacks()
+    assert {"dev", "orders", "staging", "prod"} <= set(stacks)
+    expected = sorted(f"repo:{repository}:environment:{stack}" for stack in stacks)
+    assert trust_subjects(TRUST_POLICY) == expected
+    deploy_stack = (ROOT / ".github" / "workflows" / "deploy-stack.yml").read_text()
+    assert "environment: ${{ inputs.stack }}" in deploy_stack
+
+
+def test_preview_trust_admits_pull_requests_and_main_only() -> None:
+    """pull-request.yml's preview jobs (no environment: subject `pull_request`) and drift.yml on
+    its schedule (subject `ref:refs/heads/main`); never an environment's deploy subject."""
+    repository = SAMPLE["GITHUB_REPOSITORY"]
+    assert trust_subjects(PREVIEWER_TRUST_POLICY) == [
+        f"repo:{repository}:pull_request",
+        f"repo:{repository}:ref:refs/heads/main",
     ]
+    for name in ("pull-request.yml", "drift.yml"):
+        assert "environment:" not in (ROOT / ".github" / "workflows" / name).read_text(), name
 
 
 def test_readme_documents_rendering_and_attaching() -> None:
