@@ -153,6 +153,9 @@ def test_resources_are_scoped_by_region_and_account(policy: str) -> None:
             assert len(parts) == 6, arn
             assert parts[:2] == ["arn", "aws"], arn
             service, arn_region, arn_account = parts[2], parts[3], parts[4]
+            if service == "iam":  # IAM is global: its ARNs name an account but no region
+                assert not arn_region and arn_account == account, arn
+                continue
             assert arn_region == region, arn
             if service in ACCOUNT_SCOPED_SERVICES:
                 assert arn_account == account, arn
@@ -196,6 +199,24 @@ def test_deployer_covers_the_vpc_link_requirements() -> None:
         f"arn:aws:apigateway:{region}::/vpclinks/*",
     }
     assert required <= actions_of(document)
+
+
+def test_deployer_may_create_only_api_gateways_service_linked_role() -> None:
+    """The first VPC link V2 (or API) of an account creates AWSServiceRoleForAPIGateway with the
+    caller's permissions ("Using service-linked roles for API Gateway"); no other role."""
+    document = load(PERMISSION_POLICIES["deployer"])
+    statements = [s for s in document["Statement"] if "iam:CreateServiceLinkedRole" in s["Action"]]
+    assert [s["Sid"] for s in statements] == ["ApiGatewayServiceLinkedRole"]
+    [statement] = statements
+    assert statement["Action"] == ["iam:CreateServiceLinkedRole"]
+    account = SAMPLE["AWS_ACCOUNT_ID"]
+    assert statement["Resource"] == [
+        f"arn:aws:iam::{account}:role/aws-service-role/ops.apigateway.amazonaws.com/"
+        "AWSServiceRoleForAPIGateway"
+    ]
+    assert statement["Condition"] == {
+        "StringEquals": {"iam:AWSServiceName": "ops.apigateway.amazonaws.com"}
+    }
 
 
 @pytest.mark.parametrize("policy", sorted(PERMISSION_POLICIES))
@@ -289,6 +310,7 @@ AWS_ACTIONS = {
         "ModifyVpcEndpointServicePermissions",
     },
     "execute-api": {"Invoke"},
+    "iam": {"CreateServiceLinkedRole"},
 }
 
 
@@ -303,6 +325,18 @@ def test_every_action_exists_in_aws(policy: str) -> None:
 #: starts to register without an entry here fails the test below: extend the policy first.
 DEPLOYER_NEEDS = {
     "aws:apigateway/vpcLink:VpcLink": {"apigateway:POST", "apigateway:GET", "apigateway:DELETE"},
+    # A V2 link: CreateVpcLink is POST /v2/vpclinks, authorized as apigateway:POST on
+    # arn:aws:apigateway:<region>::/vpclinks (the Service Authorization Reference gives V1 and V2
+    # links the same ARN); API Gateway's service-linked role makes the network interfaces, and
+    # creating the first link of an account creates that role with the caller's permissions
+    # (CloudFormation's AWS::ApiGatewayV2::VpcLink handlers list iam:CreateServiceLinkedRole and
+    # no ec2 action).
+    "aws:apigatewayv2/vpcLink:VpcLink": {
+        "apigateway:POST",
+        "apigateway:GET",
+        "apigateway:DELETE",
+        "iam:CreateServiceLinkedRole",
+    },
     "aws:apigateway/restApi:RestApi": {"apigateway:POST", "apigateway:GET", "apigateway:PATCH"},
     # rest_api_policy.go: create, update and delete are UpdateRestApi (PATCH /restapis/{id},
     # `replace /policy`), read is GetRestApi; a policy change also needs UpdateRestApiPolicy.
@@ -351,11 +385,12 @@ EVERYTHING = {
 
 
 @pytest.mark.parametrize(
-    "overrides",
+    ("stack", "overrides"),
     [
-        pytest.param({}, id="prod"),
-        pytest.param(EVERYTHING, id="prod-with-authorizers"),
+        pytest.param("prod", {}, id="prod"),
+        pytest.param("prod", EVERYTHING, id="prod-with-authorizers"),
         pytest.param(
+            "prod",
             {
                 "endpointType": "PRIVATE",
                 "vpcEndpointIds": ["vpce-0123456789abcdef0"],
@@ -364,6 +399,7 @@ EVERYTHING = {
             id="prod-private",
         ),
         pytest.param(
+            "prod",
             {
                 "apiDefinition": "resources",
                 "endpointType": "PRIVATE",
@@ -372,13 +408,17 @@ EVERYTHING = {
             },
             id="prod-private-resources",
         ),
+        pytest.param("staging", {}, id="staging"),  # VPC links V2
+        pytest.param("staging", {"apiDefinition": "resources"}, id="staging-resources"),
     ],
 )
-def test_deployer_covers_every_resource_type_the_program_creates(overrides: dict[str, Any]) -> None:
+def test_deployer_covers_every_resource_type_the_program_creates(
+    stack: str, overrides: dict[str, Any]
+) -> None:
     from tests.program.harness import evaluate  # noqa: PLC0415 (runs the program: only here)
 
     deployer = actions_of(load(PERMISSION_POLICIES["deployer"]))
-    run = evaluate("prod", overrides)
+    run = evaluate(stack, overrides)
     types = {r.type for r in run.resources if r.custom and not r.read}
     assert types <= set(DEPLOYER_NEEDS), f"no IAM entry for {sorted(types - set(DEPLOYER_NEEDS))}"
     for type_ in types:
@@ -597,11 +637,26 @@ def test_demo_covers_every_resource_type_the_backend_creates() -> None:
 
 def test_the_deploy_role_gains_nothing_from_the_demo() -> None:
     """The deployer stays what the program needs: the demo's own actions are only in its policy
-    (the NLB look-up, which both need, excepted)."""
+    (the NLB look-up, which both need, excepted, and each its own service-linked role)."""
     shared = {
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeLoadBalancerAttributes",
         "elasticloadbalancing:DescribeTags",
+        "iam:CreateServiceLinkedRole",
     }
     deployer = actions_of(load(PERMISSION_POLICIES["deployer"]))
     assert deployer & actions_of(load(DEMO_POLICY)) == shared
+
+    def linked_roles(name: str) -> set[str]:
+        return {
+            arn
+            for statement in load(name)["Statement"]
+            if "iam:CreateServiceLinkedRole" in as_list(statement["Action"])
+            for arn in as_list(statement["Resource"])
+        }
+
+    assert linked_roles(PERMISSION_POLICIES["deployer"]) == {
+        f"arn:aws:iam::{SAMPLE['AWS_ACCOUNT_ID']}:role/aws-service-role/"
+        "ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway"
+    }
+    assert not linked_roles(PERMISSION_POLICIES["deployer"]) & linked_roles(DEMO_POLICY)
