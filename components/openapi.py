@@ -75,9 +75,12 @@ def private_integration(args: PrivateRestApiArgs, path: str, backend_method: str
     if args.integration_target is not None:
         # A V2 link's load balancer. The extension's field is spelled as PutIntegration's member
         # (botocore apigateway/2015-07-09 service-2.json, PutIntegrationRequest.integrationTarget),
-        # as connectionId, timeoutInMillis and tlsConfig are; AWS's "x-amazon-apigateway-
-        # integration object" page, as stored here, does not list it yet, so the import's
-        # acceptance of it is unverified (README.md, "VPC links V2").
+        # as connectionId, timeoutInMillis and tlsConfig are. AWS's "x-amazon-apigateway-
+        # integration object" page, as stored here, does not list it yet; a public Terraform
+        # module that deploys REST APIs on V2 links puts `integrationTarget` in this extension and
+        # records that put-rest-api refused its body without it ("IntegrationTarget is required
+        # for VpcLinkV2 <id>"). Third-party evidence, not a deploy of ours (README.md, "VPC links
+        # V2").
         integration["integrationTarget"] = args.integration_target
     if names:
         integration["requestParameters"] = {

@@ -75,12 +75,16 @@ def removal_notes(before: Any, after: Any) -> list[str]:
     ]
 
 
-def _endpoint_type(evaluation: Any) -> str | None:
+def _endpoint_configuration(evaluation: Any, key: str) -> str | None:
     for resource in evaluation.run.resources:
         if resource.type == REST_API:
             config = resource.inputs.get("endpointConfiguration") or {}
-            return str(config.get("types") or "") or None
+            return str(config.get(key) or "") or None
     return None
+
+
+def _endpoint_type(evaluation: Any) -> str | None:
+    return _endpoint_configuration(evaluation, "types")
 
 
 def endpoint_notes(before: Any, after: Any) -> list[str]:
@@ -101,9 +105,21 @@ def endpoint_notes(before: Any, after: Any) -> list[str]:
             "REGIONAL`, `pulumi up`), wait until the change completes, then set EDGE and `pulumi "
             "up` again (docs/operations.md, 'Changing the endpoint type')."
         ]
-    return [
+    found = [
         f"endpointType PRIVATE to {new}: the resource policy is removed and the API redeployed; "
         "the provider keeps the REST API's VPC endpoint ids in the state (they are optional and "
         "computed): run `pulumi refresh` after `pulumi up` (docs/operations.md, 'Changing the "
         "endpoint type')."
     ]
+    if _endpoint_configuration(after, "ipAddressType") == "ipv4":
+        # "IP address types for REST APIs in API Gateway": "If you migrate the endpoint type of
+        # an API from private to Regional, you must set the IP address type to dualstack. After
+        # the endpoint migration is complete, you can change the IP address type to IPv4."
+        found.append(
+            f"endpointType PRIVATE to {new} with ipAddressType ipv4 fails at `pulumi up`: AWS "
+            "requires dualstack while a private API changes endpoint type. Leave PRIVATE with "
+            "ipAddressType dualstack (or unset), `pulumi up`, and once the change has completed "
+            "set ipv4 (`pulumi config set ipAddressType ipv4`) and `pulumi up` again "
+            "(docs/operations.md, 'Changing the endpoint type')."
+        )
+    return found

@@ -42,3 +42,44 @@ def test_private_to_regional_says_to_refresh(capsys: pytest.CaptureFixture[str])
 
 def test_regional_to_edge_says_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     assert notes(capsys, "prod", "--compare", "endpointType=EDGE") == []
+
+
+def test_private_to_regional_with_ipv4_is_flagged_with_the_two_steps(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    found = notes(
+        capsys,
+        "prod",
+        *PRIVATE,
+        *NO_WAF,
+        "--compare",
+        "endpointType=REGIONAL",
+        "vpcEndpointIds=[]",
+        "ipAddressType=ipv4",
+    )
+    assert len(found) == 2
+    assert "pulumi refresh" in found[0]
+    assert "AWS requires dualstack while a private API changes endpoint type" in found[1]
+    assert "pulumi config set ipAddressType ipv4" in found[1]
+
+
+@pytest.mark.parametrize("ip", ["dualstack", ""])
+def test_private_to_regional_dual_stack_or_unset_is_only_the_refresh_note(
+    capsys: pytest.CaptureFixture[str], ip: str
+) -> None:
+    found = notes(
+        capsys,
+        "prod",
+        *PRIVATE,
+        *NO_WAF,
+        "--compare",
+        "endpointType=REGIONAL",
+        "vpcEndpointIds=[]",
+        f"ipAddressType={ip}",
+    )
+    assert len(found) == 1
+    assert "pulumi refresh" in found[0]
+
+
+def test_ipv4_on_a_regional_api_says_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert notes(capsys, "prod", "--compare", "ipAddressType=ipv4") == []
