@@ -803,7 +803,11 @@ class RouteSpec:
 
 @dataclass(frozen=True)
 class CanarySpec:
-    """Send a share of the stage's traffic through another link, to migrate gradually."""
+    """Send a share of the stage's traffic through another link, to migrate gradually.
+
+    Between links to one load balancer the canary shares the stage's deployment and overrides
+    only the stage variable; to another load balancer, or across link versions, it serves a
+    deployment of its own (`PrivateRestApiArgs.canary_deploys`)."""
 
     #: Name of the link (a key of `vpc_links`) the canary share goes through. Required.
     vpc_link: str
@@ -940,15 +944,6 @@ class PrivateRestApiArgs:
                         "active link; name the other link, or remove the canary.",
                     )
                 )
-            elif self.active_vpc_link in self.vpc_links:
-                problem = _canary_target_problem(
-                    self.canary.vpc_link,
-                    self.vpc_links[self.canary.vpc_link],
-                    self.active_vpc_link,
-                    self.vpc_links[self.active_vpc_link],
-                )
-                if problem is not None:
-                    found.append(("canary.vpc_link", problem))
         check("integration_uri", check_integration_uri, self.integration_uri)
         check("stage_name", check_stage_name, self.stage_name)
         check("stage_variable", check_stage_variable_name, self.stage_variable)
@@ -1152,10 +1147,31 @@ class PrivateRestApiArgs:
         return found
 
     @property
+    def canary_deploys(self) -> bool:
+        """Whether the canary serves a deployment of its own: its link reaches another load
+        balancer than the active link's, or is of the other version (V1 has no target).
+
+        A load balancer lives in the integrations (`integrationTarget`), not in a stage
+        variable, so such a canary cannot share the stage's deployment. AWS's canary release
+        gives the canary a deployment of its own ("Set up an API Gateway canary release
+        deployment": the canary's `deploymentId`), so the REST API takes the canary link's
+        target, the canary serves a new deployment of it, and the stage keeps the deployment it
+        already serves, made while the API carried the active link's target."""
+        if self.canary is None:
+            return False
+        canary = self.vpc_links.get(self.canary.vpc_link)
+        active = self.vpc_links.get(self.active_vpc_link)
+        if canary is None or active is None:
+            return False
+        return (canary.kind, canary.integration_target) != (active.kind, active.integration_target)
+
+    @property
     def integration_target(self) -> str | None:
-        """Every integration's `integrationTarget`: the active link's load balancer when it is a
-        V2 link, None for V1. It lives in the integrations, so changing it redeploys the API."""
-        link = self.vpc_links.get(self.active_vpc_link)
+        """Every integration's `integrationTarget`: the load balancer of the link the newest
+        deployment serves (the active link's, or the canary link's where `canary_deploys`) when
+        it is a V2 link, None for V1. It lives in the integrations, so changing it redeploys."""
+        served = self.canary.vpc_link if self.canary_deploys and self.canary else None
+        link = self.vpc_links.get(served or self.active_vpc_link)
         return link.integration_target if link is not None else None
 
     def link_region(self) -> str | None:
@@ -1170,37 +1186,6 @@ def _region(link: VpcLinkSpec) -> str | None:
         return link.region
     except ValueError:
         return None
-
-
-def _canary_target_problem(
-    canary: str, canary_link: VpcLinkSpec, active: str, active_link: VpcLinkSpec
-) -> str | None:
-    """Why the canary's link cannot carry requests of the stage's deployment, if it cannot.
-
-    The canary shares the stage's deployment, so its integrations keep the active link's
-    `integrationTarget` (or none, for V1): only the stage variable differs. A V2 integration
-    through a V1 link, or a V1 one through a V2 link, fails every request (API Gateway:
-    "IntegrationTarget is required for VpcLinkV2"), and a V2 canary link on another load
-    balancer would still reach the active one's.
-    """
-    if canary_link.kind != active_link.kind:
-        return (
-            f"the canary goes through '{canary}', a {canary_link.kind} link, but the active link "
-            f"'{active}' is {active_link.kind}; the canary shares the stage's integrations, "
-            "which carry an integrationTarget only for V2 links, so every canary request would "
-            "fail. Move between link versions with a redeploy (README.md, 'Migrating from a V1 "
-            "link to V2'), or give the canary a link of the same version."
-        )
-    if canary_link.integration_target != active_link.integration_target:
-        return (
-            f"the canary goes through '{canary}', whose load balancer differs from the active "
-            f"link '{active}''s; the canary shares the stage's integrations, whose "
-            "integrationTarget stays the active link's load balancer, so the canary would not "
-            "reach its own. Moving to another load balancer redeploys the API (README.md, "
-            "'Switching between V2 links'); a canary can only move traffic between links to the "
-            "same load balancer."
-        )
-    return None
 
 
 def _not_a_link(name: str, links: Mapping[str, VpcLinkSpec]) -> str:

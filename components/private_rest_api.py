@@ -140,7 +140,19 @@ class PrivateRestApi(pulumi.ComponentResource):
                     )
                 )
             trigger = routes.redeployment_trigger(args)
-        if args.canary is not None:
+        if args.canary_deploys:
+            pulumi.log.warn(
+                f"{name}: the canary's link '{args.canary.vpc_link if args.canary else ''}' "
+                "reaches another load balancer (or is another link version) than the active "
+                "link's, so the REST API now carries the canary's integrationTarget and the "
+                "canary serves a deployment of its own; the stage keeps the deployment it "
+                "serves. API changes go to the canary's deployment until the canary is promoted "
+                "or removed. On a stack whose stage is not deployed yet, the stage's first "
+                "deployment would be made from the canary's integrations: deploy without "
+                "`canary` first (README.md, 'Switching between V2 links').",
+                resource=self,
+            )
+        elif args.canary is not None:
             pulumi.log.warn(
                 f"{name}: canary is set, so the deployment is kept: changes to routes, "
                 "integrations, authorizers or the API's policy reach the REST API but are not "
@@ -151,7 +163,22 @@ class PrivateRestApi(pulumi.ComponentResource):
         self.deployment = stage.deployment(
             name, self.rest_api, trigger, api_parts, self, frozen=args.canary is not None
         )
-        self.stage = stage.stage(name, args, self.rest_api, self.deployment, link_ids, opts=child)
+        #: The canary's own deployment where its link needs other integrations (`canary_deploys`):
+        #: made from the REST API as it is now, replaced whenever the API changes.
+        self.canary_deployment = (
+            stage.deployment(f"{name}-canary", self.rest_api, trigger, api_parts, self)
+            if args.canary_deploys
+            else None
+        )
+        self.stage = stage.stage(
+            name,
+            args,
+            self.rest_api,
+            self.deployment,
+            link_ids,
+            opts=child,
+            canary_snapshot=self.canary_deployment,
+        )
 
         self.vpc_link_ids = pulumi.Output.all(**link_ids).apply(dict)
         self.active_vpc_link = args.active_vpc_link

@@ -93,8 +93,12 @@ def stage(
     link_ids: Mapping[str, pulumi.Output[str]],
     *,
     opts: pulumi.ResourceOptions,
+    canary_snapshot: aws.apigateway.Deployment | None = None,
 ) -> aws.apigateway.Stage:
-    """The stage, its canary, logs, metrics, client certificate and web ACL."""
+    """The stage, its canary, logs, metrics, client certificate and web ACL.
+
+    The canary serves the stage's own deployment with the variable overridden, unless it has a
+    deployment of its own (`canary_snapshot`: its link needs other integrations)."""
     tags = dict(args.tags)
     api_id = rest_api.id
     created = aws.apigateway.Stage(
@@ -105,7 +109,7 @@ def stage(
         variables={args.stage_variable: link_ids[args.active_vpc_link]},
         canary_settings=(
             aws.apigateway.StageCanarySettingsArgs(
-                deployment_id=snapshot.id,
+                deployment_id=(canary_snapshot or snapshot).id,
                 percent_traffic=args.canary.percent,
                 stage_variable_overrides={args.stage_variable: link_ids[args.canary.vpc_link]},
                 use_stage_cache=False,

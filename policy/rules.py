@@ -636,6 +636,18 @@ def _version_problem(link: PolicyResource, has_target: bool) -> str | None:
     return None
 
 
+def _canary_has_own_deployment(stage: PolicyResource) -> bool:
+    """Whether the stage's canary serves another deployment than the stage: AWS's canary
+    release, where the new deployment goes to the canary ("Set up an API Gateway canary release
+    deployment") and the stage keeps its older one. Known ids that differ, or (at preview) a
+    canary deployment being made while the stage keeps a known one."""
+    canary = pv.get(stage.props, "canarySettings", "deploymentId")
+    own = pv.get(stage.props, "deployment")
+    if isinstance(canary, str) and isinstance(own, str):
+        return canary != own
+    return isinstance(canary, pv.Unknown) and isinstance(own, str)
+
+
 def vpc_link_version_matches_target(args: StackValidationArgs, report: ReportViolation) -> None:
     """integrationTarget goes with a VPC link V2 and only with one, where the stack shows which
     link an integration uses (a literal id, or the stage variable its stage sets)."""
@@ -682,6 +694,7 @@ def vpc_link_version_matches_target(args: StackValidationArgs, report: ReportVio
             continue
         variables = pv.get(stage.props, "variables")
         overrides = pv.get(stage.props, "canarySettings", "stageVariableOverrides")
+        own_canary = _canary_has_own_deployment(stage)
         for (key, connection_id, has_target), named in sorted(
             users.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2])
         ):
@@ -689,7 +702,7 @@ def vpc_link_version_matches_target(args: StackValidationArgs, report: ReportVio
             if key != api or variable is None:
                 continue
             who = named[0] if len(named) == 1 else f"{len(named)} integrations (such as {named[0]})"
-            for where, value, deps in (
+            checks = [
                 (
                     "variables",
                     pv.get(variables, variable),
@@ -700,7 +713,13 @@ def vpc_link_version_matches_target(args: StackValidationArgs, report: ReportVio
                     pv.get(overrides, variable),
                     property_dependencies(stage, "canarySettings"),
                 ),
-            ):
+            ]
+            if own_canary:
+                # The integrations as the stack declares them are the canary's deployment; the
+                # stage serves an older one the stack no longer describes. Judge them against
+                # the link the canary uses: its override, else the stage's own value.
+                checks = [checks[1]] if checks[1][1] is not pv.MISSING else [checks[0]]
+            for where, value, deps in checks:
                 link = _link_of(value, deps, links)
                 problem = _version_problem(link, has_target) if link is not None else None
                 if problem is not None:

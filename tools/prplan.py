@@ -259,8 +259,12 @@ def check_head(
         try:
             previous = stackcheck.Evaluation(stack=stack, config=base_config or config, run=before)
             head, plan = stackcheck.evaluate_change(project_dir, stack, previous, config)
-            # What `pulumi up` would leave undone (a route removed in resources mode), as --compare.
-            plan.notes = route_notes.removal_notes(previous, head)
+            # What `pulumi up` would leave undone or cannot do, as --compare says it.
+            plan.notes = [
+                *route_notes.removal_notes(previous, head),
+                *route_notes.endpoint_notes(previous, head),
+                *route_notes.canary_notes(previous, head),
+            ]
         except CheckError:
             if policy_config is not None:
                 session.check_config()  # a bad policy pack config is reported first

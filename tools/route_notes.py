@@ -1,10 +1,11 @@
-"""What `--compare` says beyond the resource diff: removals `pulumi up` leaves unfinished.
+"""What `--compare` says beyond the resource diff: what `pulumi up` leaves unfinished or refuses.
 
 In `apiDefinition: resources` a removed route's Method and Integration are deleted at the end of
 the update, after the new deployment was taken, so the stage keeps serving the route until the
 deployment is replaced (README.md, "Removing a route in resources mode"). Moving between modes has
-its own hazards (README.md, "Moving between modes"). This module turns two evaluations into those
-notes; it reads only the recorded resources and config, so it stays apart from the diff itself.
+its own hazards (README.md, "Moving between modes"), and so do endpoint type changes and a canary
+with a deployment of its own. This module turns two evaluations into those notes; it reads only
+the recorded resources and config, so it stays apart from the diff itself.
 """
 
 from __future__ import annotations
@@ -123,3 +124,36 @@ def endpoint_notes(before: Any, after: Any) -> list[str]:
             "(docs/operations.md, 'Changing the endpoint type')."
         )
     return found
+
+
+def _canary_deployments(evaluation: Any) -> list[str]:
+    return [
+        r.name
+        for r in evaluation.run.resources
+        if r.type == DEPLOYMENT and r.name.endswith("-canary-deployment")
+    ]
+
+
+def canary_notes(before: Any, after: Any) -> list[str]:
+    """What a canary with a deployment of its own (components/args.py, `canary_deploys`) does
+    that the diff cannot show: the plan starts from the base's evaluation, not from the state,
+    and the stage's deployment ignores its trigger while a canary runs, so the state keeps the
+    trigger of the API from before the canary."""
+    old, new = _canary_deployments(before), _canary_deployments(after)
+    if new and not old:
+        return [
+            f"The canary gets a deployment of its own ({new[0]}), made from the REST API as it "
+            "is now, with the canary link's integrationTarget; the stage keeps the deployment it "
+            "serves. On a stack whose stage has never been deployed, that first deployment would "
+            "be made from the canary's integrations too: deploy without `canary` first (README.md, "
+            "'Switching between V2 links')."
+        ]
+    if old and not new:
+        return [
+            f"The canary's own deployment ({old[0]}) is deleted. The stage's deployment was kept "
+            "while the canary ran, so the state holds the trigger of the API from before the "
+            "canary: where the API now differs from it (promoting the canary's link), `pulumi "
+            "up` also replaces the stage's deployment (`+-`, triggers), which this plan cannot "
+            "show; where the API is back as it was (ending the canary), it is kept."
+        ]
+    return []

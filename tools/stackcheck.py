@@ -494,9 +494,11 @@ def check(
             else:
                 before = evaluate(project_dir, stack, overrides, config=before_config)
                 evaluation, change = evaluate_change(project_dir, stack, before, config)
-                change.notes = route_notes.removal_notes(
-                    before, evaluation
-                ) + route_notes.endpoint_notes(before, evaluation)
+                change.notes = [
+                    *route_notes.removal_notes(before, evaluation),
+                    *route_notes.endpoint_notes(before, evaluation),
+                    *route_notes.canary_notes(before, evaluation),
+                ]
                 for resource in evaluation.run.resources:
                     session.analyze(resource)
         except CheckError:

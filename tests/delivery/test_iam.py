@@ -154,7 +154,8 @@ def test_resources_are_scoped_by_region_and_account(policy: str) -> None:
             assert parts[:2] == ["arn", "aws"], arn
             service, arn_region, arn_account = parts[2], parts[3], parts[4]
             if service == "iam":  # IAM is global: its ARNs name an account but no region
-                assert not arn_region and arn_account == account, arn
+                assert not arn_region, arn
+                assert arn_account == account, arn
                 continue
             assert arn_region == region, arn
             if service in ACCOUNT_SCOPED_SERVICES:

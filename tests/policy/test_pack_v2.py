@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.policy.support import for_pack
 from tests.program.harness import evaluate
@@ -34,7 +35,11 @@ NLB = (
 
 
 def staging(mode: str, *, preview: bool = False, **overrides: Any) -> list[Resource]:
-    run = evaluate("staging", {"apiDefinition": mode, **overrides}, preview=preview)
+    return stack_resources("staging", preview=preview, apiDefinition=mode, **overrides)
+
+
+def stack_resources(stack: str, *, preview: bool = False, **overrides: Any) -> list[Resource]:
+    run = evaluate(stack, overrides, preview=preview)
     return [
         Resource(
             r.urn,
@@ -181,3 +186,75 @@ def test_v1_links_get_the_legacy_advisory_and_a_config_turns_it_off(
     assert "Migrating from a V1 link to V2" in found[0].message
     pack.configure({"vpc-link-v1-is-legacy": "disabled"})
     assert [d for link in links for d in pack.analyze(link)] == []
+
+
+ALB = (
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orders-prod/"
+    "3c4d5e6f7a8b9c0d"
+)
+
+
+def prod_with_a_v2_canary(mode: str, *, preview: bool = False) -> list[Resource]:
+    """prod (V1 links) in the migration's canary step: a V2 link 'alb' takes 10 %."""
+    shipped = yaml.safe_load((PACK_DIR.parent / "Pulumi.prod.yaml").read_text())
+    links = shipped["config"]["private-api:vpcLinks"]
+    alb = {
+        "kind": "v2",
+        "targetArn": ALB,
+        "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+        "securityGroupIds": ["sg-0c3d4e5f60718293a"],
+    }
+    return stack_resources(
+        "prod",
+        preview=preview,
+        apiDefinition=mode,
+        vpcLinks={**links, "alb": alb},
+        canary={"vpcLink": "alb", "percent": 10},
+    )
+
+
+@pytest.mark.parametrize("mode", ["resources", "openapi"])
+def test_a_v2_canary_with_a_deployment_of_its_own_passes_beside_a_v1_stage(
+    pack: PolicyPackClient, mode: str
+) -> None:
+    """The integrations carry the ALB (they are the canary's deployment); the stage keeps its
+    older deployment, through the V1 link: AWS's canary release, judged by the canary's link."""
+    stack = prod_with_a_v2_canary(mode)
+    [stage] = [r for r in stack if r.type == STAGE]
+    assert stage.properties["canarySettings"]["deploymentId"] != stage.properties["deployment"]
+    assert of(analyze_all(pack, stack), RULE) == []
+
+
+def test_at_preview_a_canary_deployment_being_made_beside_a_kept_one_passes(
+    pack: PolicyPackClient,
+) -> None:
+    """The canary step's preview: the stage's deployment exists (a known id), the canary's is
+    being made (unknown)."""
+    stack = prod_with_a_v2_canary("resources", preview=True)
+    stack = edited(stack, STAGE, lambda p: {**p, "deployment": "kept1"})
+    assert of(analyze_all(pack, stack), RULE) == []
+
+
+def test_a_new_stage_made_with_a_v2_canary_beside_a_v1_stage_is_caught(
+    pack: PolicyPackClient,
+) -> None:
+    """A new stack: both deployments are made now, from the canary's integrations, so the
+    stage's own would carry integrationTarget through the V1 link. The pack says so."""
+    found = of(analyze_all(pack, prod_with_a_v2_canary("resources", preview=True)), RULE)
+    assert len(found) == 1
+    assert "variables['vpcLinkId']" in found[0].message
+    assert "a V1 link" in found[0].message
+
+
+def test_a_canary_sharing_the_stage_deployment_is_judged_on_both_links(
+    pack: PolicyPackClient,
+) -> None:
+    stack = prod_with_a_v2_canary("resources")
+    stack = edited(
+        stack,
+        STAGE,
+        lambda p: {**p, "canarySettings": {**p["canarySettings"], "deploymentId": p["deployment"]}},
+    )
+    found = of(analyze_all(pack, stack), RULE)
+    assert len(found) == 1
+    assert "variables['vpcLinkId']" in found[0].message

@@ -89,3 +89,56 @@ def test_runbook_step_2_the_switch_to_v2_redeploys(capsys: pytest.CaptureFixture
         "private-api-prod-stage": ("update", ["deployment", "variables"]),
     }
     assert ALB in document["changed"][0]["diff"]["body"]["new"]
+
+
+CANARY_NEXT = "canary={vpcLink: next, percent: 10}"
+
+
+def added(document: dict[str, Any]) -> set[str]:
+    return {urn.rsplit("::", 1)[1] for urn in document["added"]}
+
+
+@pytest.mark.parametrize("mode", ["openapi", "resources"])
+def test_a_canary_to_another_alb_adds_its_deployment_and_keeps_the_stages(
+    capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    document = plan(capsys, "--set", f"apiDefinition={mode}", "--compare", CANARY_NEXT)
+    assert added(document) == {"private-api-staging-canary-deployment"}
+    found = steps(document)
+    assert found.pop("private-api-staging-stage") == ("update", ["canarySettings"])
+    assert "private-api-staging-deployment" not in found  # the stage's deployment is kept
+    if mode == "openapi":
+        assert found == {"private-api-staging-api": ("update", ["body"])}
+    else:
+        assert len(found) == 2
+        assert all(step == ("update", ["integrationTarget"]) for step in found.values())
+    assert [v for v in document["violations"] if v["enforcementLevel"] == "mandatory"] == []
+    [note] = document["notes"]
+    assert "deployment of its own (private-api-staging-canary-deployment)" in note
+    assert "deploy without `canary` first" in note
+
+
+def test_ending_that_canary_deletes_its_deployment_and_says_what_the_plan_cannot_show(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = plan(capsys, "--set", CANARY_NEXT, "--compare", "canary={}")
+    assert {urn.rsplit("::", 1)[1] for urn in document["removed"]} == {
+        "private-api-staging-canary-deployment"
+    }
+    [note] = document["notes"]
+    assert "replaces the stage's deployment" in note
+
+
+def test_runbook_canary_step_a_v2_canary_beside_the_v1_stage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = prod_plan(
+        capsys, "--set", PROD_WITH_ALB, "--compare", "canary={vpcLink: alb, percent: 10}"
+    )
+    assert added(document) == {"private-api-prod-canary-deployment"}
+    assert steps(document) == {
+        "private-api-prod-api": ("update", ["body"]),
+        "private-api-prod-stage": ("update", ["canarySettings"]),
+    }
+    assert ALB in document["changed"][0]["diff"]["body"]["new"]
+    assert [v for v in document["violations"] if v["enforcementLevel"] == "mandatory"] == []
