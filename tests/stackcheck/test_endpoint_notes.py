@@ -21,6 +21,20 @@ def notes(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
     return found
 
 
+def leaving_private_for_regional(capsys: pytest.CaptureFixture[str], *change: str) -> list[str]:
+    """The notes of prod moving from PRIVATE to REGIONAL, with more of the change given."""
+    return notes(
+        capsys,
+        "prod",
+        *PRIVATE,
+        *NO_WAF,
+        "--compare",
+        "endpointType=REGIONAL",
+        "vpcEndpointIds=[]",
+        *change,
+    )
+
+
 def test_private_to_edge_is_flagged_with_the_way_through_regional(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -33,9 +47,7 @@ def test_private_to_edge_is_flagged_with_the_way_through_regional(
 
 
 def test_private_to_regional_says_to_refresh(capsys: pytest.CaptureFixture[str]) -> None:
-    found = notes(
-        capsys, "prod", *PRIVATE, *NO_WAF, "--compare", "endpointType=REGIONAL", "vpcEndpointIds=[]"
-    )
+    found = leaving_private_for_regional(capsys)
     assert len(found) == 1
     assert "pulumi refresh" in found[0]
 
@@ -47,16 +59,7 @@ def test_regional_to_edge_says_nothing(capsys: pytest.CaptureFixture[str]) -> No
 def test_private_to_regional_with_ipv4_is_flagged_with_the_two_steps(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    found = notes(
-        capsys,
-        "prod",
-        *PRIVATE,
-        *NO_WAF,
-        "--compare",
-        "endpointType=REGIONAL",
-        "vpcEndpointIds=[]",
-        "ipAddressType=ipv4",
-    )
+    found = leaving_private_for_regional(capsys, "ipAddressType=ipv4")
     assert len(found) == 2
     assert "pulumi refresh" in found[0]
     assert "AWS requires dualstack while a private API changes endpoint type" in found[1]
@@ -67,16 +70,7 @@ def test_private_to_regional_with_ipv4_is_flagged_with_the_two_steps(
 def test_private_to_regional_dual_stack_or_unset_is_only_the_refresh_note(
     capsys: pytest.CaptureFixture[str], ip: str
 ) -> None:
-    found = notes(
-        capsys,
-        "prod",
-        *PRIVATE,
-        *NO_WAF,
-        "--compare",
-        "endpointType=REGIONAL",
-        "vpcEndpointIds=[]",
-        f"ipAddressType={ip}",
-    )
+    found = leaving_private_for_regional(capsys, f"ipAddressType={ip}")
     assert len(found) == 1
     assert "pulumi refresh" in found[0]
 
