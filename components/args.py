@@ -1170,8 +1170,10 @@ class PrivateRestApiArgs:
         """Every integration's `integrationTarget`: the load balancer of the link the newest
         deployment serves (the active link's, or the canary link's where `canary_deploys`) when
         it is a V2 link, None for V1. It lives in the integrations, so changing it redeploys."""
-        served = self.canary.vpc_link if self.canary_deploys and self.canary else None
-        link = self.vpc_links.get(served or self.active_vpc_link)
+        served = self.active_vpc_link
+        if self.canary is not None and self.canary_deploys:
+            served = self.canary.vpc_link
+        link = self.vpc_links.get(served)
         return link.integration_target if link is not None else None
 
     def link_region(self) -> str | None:

@@ -140,9 +140,9 @@ class PrivateRestApi(pulumi.ComponentResource):
                     )
                 )
             trigger = routes.redeployment_trigger(args)
-        if args.canary_deploys:
+        if args.canary is not None and args.canary_deploys:
             pulumi.log.warn(
-                f"{name}: the canary's link '{args.canary.vpc_link if args.canary else ''}' "
+                f"{name}: the canary's link '{args.canary.vpc_link}' "
                 "reaches another load balancer (or is another link version) than the active "
                 "link's, so the REST API now carries the canary's integrationTarget and the "
                 "canary serves a deployment of its own; the stage keeps the deployment it "

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.delivery.test_workflows import stack_files
+
 ROOT = Path(__file__).resolve().parents[2]
 IAM = ROOT / "iam"
 README = IAM / "README.md"
@@ -83,12 +85,6 @@ def documented_actions() -> dict[str, set[str]]:
 
 DEMO_POLICY = "demo-policy.json"
 ALL_DOCUMENTS = [*PERMISSION_POLICIES.values(), TRUST_POLICY, PREVIEWER_TRUST_POLICY, DEMO_POLICY]
-
-
-def shipped_stacks() -> list[str]:
-    """Every Pulumi.<stack>.yaml: deploy.yml deploys each in the GitHub environment of its name."""
-    names = (p.name for p in ROOT.glob("Pulumi.*.yaml") if p.name != "Pulumi.yaml")
-    return sorted(name[len("Pulumi.") : -len(".yaml")] for name in names)
 
 
 @pytest.mark.parametrize("name", ALL_DOCUMENTS)
@@ -247,7 +243,7 @@ def test_deploy_trust_admits_exactly_the_environment_of_every_deployed_stack() -
     """deploy-stack.yml runs in `environment: <stack>`, so the token's subject names it; a stack
     whose environment the trust leaves out fails its deploy at AssumeRoleWithWebIdentity."""
     repository = SAMPLE["GITHUB_REPOSITORY"]
-    stacks = shipped_stacks()
+    stacks = stack_files()  # deploy.yml deploys each (tests/delivery/test_workflows.py)
     assert {"dev", "orders", "staging", "prod"} <= set(stacks)
     expected = sorted(f"repo:{repository}:environment:{stack}" for stack in stacks)
     assert trust_subjects(TRUST_POLICY) == expected

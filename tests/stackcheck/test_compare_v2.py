@@ -19,6 +19,10 @@ NEXT_ALB = (
 )
 
 
+def names(urns: list[str]) -> set[str]:
+    return {urn.rsplit("::", 1)[1] for urn in urns}
+
+
 def plan(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     return compare_json(capsys, "staging", *args)
 
@@ -76,12 +80,12 @@ def test_runbook_step_1_adding_the_v2_link_only_creates_it(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     document = prod_plan(capsys, "--compare", PROD_WITH_ALB)
-    assert {urn.rsplit("::", 1)[1] for urn in document["added"]} == {"private-api-prod-link-alb"}
+    assert names(document["added"]) == {"private-api-prod-link-alb"}
     assert document["changed"] == []
     assert document["removed"] == []
 
 
-def test_runbook_step_2_the_switch_to_v2_redeploys(capsys: pytest.CaptureFixture[str]) -> None:
+def test_runbook_step_3_the_switch_to_v2_redeploys(capsys: pytest.CaptureFixture[str]) -> None:
     document = prod_plan(capsys, "--set", PROD_WITH_ALB, "--compare", "activeVpcLink=alb")
     assert steps(document) == {
         "private-api-prod-api": ("update", ["body"]),
@@ -94,16 +98,12 @@ def test_runbook_step_2_the_switch_to_v2_redeploys(capsys: pytest.CaptureFixture
 CANARY_NEXT = "canary={vpcLink: next, percent: 10}"
 
 
-def added(document: dict[str, Any]) -> set[str]:
-    return {urn.rsplit("::", 1)[1] for urn in document["added"]}
-
-
 @pytest.mark.parametrize("mode", ["openapi", "resources"])
 def test_a_canary_to_another_alb_adds_its_deployment_and_keeps_the_stages(
     capsys: pytest.CaptureFixture[str], mode: str
 ) -> None:
     document = plan(capsys, "--set", f"apiDefinition={mode}", "--compare", CANARY_NEXT)
-    assert added(document) == {"private-api-staging-canary-deployment"}
+    assert names(document["added"]) == {"private-api-staging-canary-deployment"}
     found = steps(document)
     assert found.pop("private-api-staging-stage") == ("update", ["canarySettings"])
     assert "private-api-staging-deployment" not in found  # the stage's deployment is kept
@@ -122,20 +122,18 @@ def test_ending_that_canary_deletes_its_deployment_and_says_what_the_plan_cannot
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     document = plan(capsys, "--set", CANARY_NEXT, "--compare", "canary={}")
-    assert {urn.rsplit("::", 1)[1] for urn in document["removed"]} == {
-        "private-api-staging-canary-deployment"
-    }
+    assert names(document["removed"]) == {"private-api-staging-canary-deployment"}
     [note] = document["notes"]
     assert "replaces the stage's deployment" in note
 
 
-def test_runbook_canary_step_a_v2_canary_beside_the_v1_stage(
+def test_runbook_step_2_a_v2_canary_beside_the_v1_stage(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     document = prod_plan(
         capsys, "--set", PROD_WITH_ALB, "--compare", "canary={vpcLink: alb, percent: 10}"
     )
-    assert added(document) == {"private-api-prod-canary-deployment"}
+    assert names(document["added"]) == {"private-api-prod-canary-deployment"}
     assert steps(document) == {
         "private-api-prod-api": ("update", ["body"]),
         "private-api-prod-stage": ("update", ["canarySettings"]),
