@@ -57,8 +57,10 @@ DEFAULT_MAX_TIMEOUT_MS: Final = 29_000
 #: The most a raised quota allows a buffered integration (pulumi-aws Integration docstring).
 MAX_LONG_TIMEOUT_MS: Final = 300_000
 MAX_STREAM_TIMEOUT_MS: Final = 900_000
-#: Resources of the AWS Cloud Control provider this pack does not judge.
-NATIVE_APIGATEWAY_PREFIX: Final = "aws-native:apigateway:"
+#: Resources of the AWS Cloud Control provider this pack does not judge (REST APIs' and V2).
+NATIVE_APIGATEWAY_PREFIXES: Final = ("aws-native:apigateway:", "aws-native:apigatewayv2:")
+#: aws-native's VPC links (V1, V2): a stage variable may hold their ids.
+NATIVE_VPC_LINKS: Final = ("aws-native:apigateway:VpcLink", "aws-native:apigatewayv2:VpcLink")
 LOGGING_LEVELS: Final = frozenset({"ERROR", "INFO"})
 
 
@@ -306,13 +308,15 @@ def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) 
         targets = _link_targets(args.props)
         if isinstance(targets, pv.Unknown):
             targets.defer()
-        for target in targets:
-            if isinstance(target, pv.Unknown):
-                target.defer()
+        if len(targets) == 1 and isinstance(targets[0], pv.Unknown):
+            targets[0].defer()
+        # Two or more targets are wrong whatever the unknown ones turn out to be.
         if len(targets) != 1:
+            unknown = sum(isinstance(t, pv.Unknown) for t in targets)
+            not_yet = f" ({unknown} of them not known yet)" if unknown else ""
             report(
-                f"VPC link '{name}' names {len(targets)} targets; a REST API VPC link targets "
-                "exactly one Network Load Balancer. Set targetArn to that NLB's ARN.",
+                f"VPC link '{name}' names {len(targets)} targets{not_yet}; a REST API VPC link "
+                "targets exactly one Network Load Balancer. Set targetArn to that NLB's ARN.",
                 args.urn,
             )
         elif (problem := pv.arn_partition_problem(targets[0])) is not None:
@@ -351,29 +355,41 @@ def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) 
         )
         return
     target_region = pv.arn_region(target)
-    where = _link_region(args)
+    where = _link_region(args) if target_region is not None else None
     if target_region is not None and where is not None and where[0] != target_region:
-        region, source = where
+        region, source = _region_shown(where[0]), where[1]
+        other = _region_shown(target_region, target)
         report(
             f"Integration '{name}' is created in {region} ({source}) but its integrationTarget "
-            f"{pv.shown(target, 160)} is a load balancer in {target_region}; a VPC link V2 "
+            f"{pv.shown(target, 160)} is a load balancer in {other}; a VPC link V2 "
             "reaches only load balancers of its own region, so every request would fail. Use a "
-            f"load balancer in {region}, or create the API in {target_region}.",
+            f"load balancer in {region}, or create the API in {other}.",
             args.urn,
         )
 
 
 def _link_region(args: ResourceValidationArgs) -> tuple[str, str] | None:
-    """Where a link is created, and from what: its own `region` input (pulumi-aws v7 takes one on
-    every resource), else its provider's `region` (the provider config, `aws:region`)."""
+    """Where a resource is created, and from what: its own `region` input (pulumi-aws v7 takes
+    one on every resource; a body's operations get their RestApi's), else its provider's `region`
+    (the provider config, `aws:region`). An unknown own region defers: it decides, not the
+    provider's. A secret region is named "[secret]"."""
     own = pv.get(args.props, "region")
+    if isinstance(own, pv.Unknown):
+        own.defer()
     if isinstance(own, str) and own:
         return own, "its region input"
     provider = getattr(args, "provider", None)
     configured = pv.get(getattr(provider, "props", None), "region")
+    if isinstance(configured, pv.Unknown):
+        configured.defer()
     if isinstance(configured, str) and configured:
         return configured, "its provider's region (aws:region)"
     return None
+
+
+def _region_shown(region: str, of: object = None) -> str:
+    """A region for a message: "[secret]" if it, or the ARN it was read from, is secret."""
+    return pv.SECRET_SHOWN if pv.is_secret(region) or pv.is_secret(of) else region
 
 
 def _report_cross_region_link(
@@ -381,10 +397,11 @@ def _report_cross_region_link(
 ) -> None:
     """A VPC link reaches only a load balancer of its own region (AWS: CreateVpcLink)."""
     nlb_region = pv.arn_region(target)
-    where = _link_region(args)
+    where = _link_region(args) if nlb_region is not None else None
     if nlb_region is None or where is None or where[0] == nlb_region:
         return
-    region, source = where
+    region, source = _region_shown(where[0]), where[1]
+    nlb_region = _region_shown(nlb_region, target)
     report(
         f"VPC link '{args.name}' is created in {region} ({source}) but targets a Network Load "
         f"Balancer in {nlb_region}; a VPC link reaches only load balancers of its own region, so "
@@ -413,7 +430,9 @@ def _link_target_keys(
         if isinstance(value, str) and value.strip():
             arn = value.strip()
             owner = lb_by_arn.get(arn)
-            keys["lb:" + owner.urn if owner is not None else "arn:" + arn] = arn
+            # str.strip() drops the secret mark: keep it for the message.
+            shown = pv.SECRET_SHOWN if pv.is_secret(value) else arn
+            keys["lb:" + owner.urn if owner is not None else "arn:" + arn] = shown
         elif isinstance(value, pv.Unknown):
             found = {
                 d.urn: d
@@ -425,7 +444,7 @@ def _link_target_keys(
                 lb = next(iter(found.values()))
                 arn = pv.get(lb.props, "arn")
                 keys["lb:" + lb.urn] = (
-                    arn
+                    (pv.SECRET_SHOWN if pv.is_secret(arn) else str(arn))
                     if isinstance(arn, str) and arn
                     else f"'{lb.name}' of this stack (its ARN is not known yet)"
                 )
@@ -457,7 +476,7 @@ def vpc_link_target_unique(args: StackValidationArgs, report: ReportViolation) -
     for lb in graph.of_type(*LOAD_BALANCERS):
         arn = pv.get(lb.props, "arn")
         if isinstance(arn, str) and arn:
-            lb_by_arn.setdefault(arn.strip(), lb)
+            lb_by_arn.setdefault(str(arn).strip(), lb)
     first_by_key: dict[str, PolicyResource] = {}
     for link in graph.of_type(VPC_LINK):
         for key, shown in _link_target_keys(link, lb_by_arn).items():
@@ -481,7 +500,7 @@ class _LinkIndex:
         self.ids: set[str] = set()
         self.by_id: dict[str, PolicyResource] = {}
         self.by_name: dict[str, PolicyResource] = {}
-        for link in graph.of_type(VPC_LINK, VPC_LINK_V2):
+        for link in graph.of_type(VPC_LINK, VPC_LINK_V2, *NATIVE_VPC_LINKS):
             link_id = pv.get(link.props, "id")
             if isinstance(link_id, str):
                 self.ids.add(link_id)
@@ -516,7 +535,7 @@ def _stage_variable_problem(value: object, subject: str, links: _LinkIndex) -> s
     if value in links.ids:
         return None  # the `id` output of a link of this stack (stack analysis of outputs)
     owner = links.graph.by_id.get(value)
-    if owner is not None and owner.resource_type not in (VPC_LINK, VPC_LINK_V2):
+    if owner is not None and owner.resource_type not in (VPC_LINK, VPC_LINK_V2, *NATIVE_VPC_LINKS):
         return (
             f"sets {subject} to {pv.shown(value)}, which is the id of {owner.resource_type} "
             f"'{owner.name}', not of a VPC link"
@@ -553,7 +572,8 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
         body = pack_openapi.read_body(rest_api.props)
         for operation in [] if isinstance(body, pv.Unknown) else body.integrations:
             kind, props = pv.get(operation.props, "type"), operation.props
-            if kind in HTTP_TYPES and pv.get(props, "connectionType") == "VPC_LINK":
+            http = isinstance(kind, str) and kind in HTTP_TYPES
+            if http and pv.get(props, "connectionType") == "VPC_LINK":
                 variable = pv.stage_variable_name(pv.get(props, "connectionId"))
                 if variable is not None:  # named by its operation: "GET /orders/{id}"
                     users = needs.setdefault(rest_api.urn, {}).setdefault(variable, [])
@@ -768,6 +788,14 @@ def integration_timeout_within_limit(args: ResourceValidationArgs, report: Repor
         maximum = MAX_STREAM_TIMEOUT_MS
     limits = f"between {MIN_TIMEOUT_MS} and {pv.display_number(maximum)}"
     timeout = pv.number(value)
+    if pv.is_secret(value) and timeout is not None:
+        if not MIN_TIMEOUT_MS <= timeout <= maximum:
+            report(
+                f"Integration '{args.name}' sets timeoutMilliseconds to a secret value that is not "
+                f"{limits} ms (not shown, being secret); set it {limits}.",
+                args.urn,
+            )
+        return
     if timeout is None:
         report(
             f"Integration '{args.name}' sets timeoutMilliseconds to {pv.shown(value)}, which is "
@@ -1071,7 +1099,7 @@ def aws_native_apigateway_not_judged(args: StackValidationArgs, report: ReportVi
     """Say so, rather than pass in silence, where the pack's rules cannot look."""
     for resource in args.resources:
         kind = getattr(resource, "resource_type", "")
-        if not isinstance(kind, str) or not kind.startswith(NATIVE_APIGATEWAY_PREFIX):
+        if not isinstance(kind, str) or not kind.startswith(NATIVE_APIGATEWAY_PREFIXES):
             continue
         report(
             f"{kind} '{resource.name}' is an aws-native (Cloud Control) API Gateway resource, "
@@ -1118,11 +1146,20 @@ def rest_api_body_parses(args: ResourceValidationArgs, report: ReportViolation) 
     if args.resource_type != REST_API:
         return
     body = pack_openapi.read_body(args.props)
-    if not isinstance(body, pv.Unknown) and body.problem:
+    if isinstance(body, pv.Unknown):
+        return
+    if body.problem:
         report(
             f"RestApi '{args.name}' has a body that {body.problem}, so its integrations were not "
             "checked (nor will API Gateway import it); give body an OpenAPI 3 or Swagger 2 "
             "document as a JSON or YAML string.",
+            args.urn,
+        )
+    for note in body.notes:
+        report(
+            f"RestApi '{args.name}' has a body that {note}; fix the document (API Gateway's "
+            "import refuses or drops what this names, and the pack's other rules did not judge "
+            "what it could not read).",
             args.urn,
         )
 
