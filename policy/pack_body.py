@@ -14,7 +14,8 @@ libyaml's event stream (C) and builds the document itself, in one pass that coun
   or an alias inside the value it names (a cycle), the body is refused at once.
 
 JSON is read with the standard library first (C, a tree: no aliases); JSON nested deeper than
-`MAX_DEPTH` (or so deep that the scanner refuses it) is read again as YAML, whose reader bounds it.
+`MAX_DEPTH` (or so deep that the scanner refuses it) is read again with its too-deep values cut
+out first (one regex pass over its strings and brackets).
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class Document:
     value: Any = None
     #: Why the body was not read ("" when it was); a predicate: "is neither JSON nor YAML".
     refused: str = ""
-    #: JSON pointers of values nested deeper than `MAX_DEPTH` (not read).
+    #: Where values nested deeper than `MAX_DEPTH` were (not read): a JSON pointer in YAML, a line
+    #: and column in JSON.
     too_deep: list[str] = field(default_factory=list)
 
 
@@ -76,12 +78,17 @@ def read(text: str) -> Document:
     try:
         value = json.loads(text)
     except RecursionError:
-        pass  # deeper than the scanner goes: read as YAML, which bounds it
+        value = _NOT_JSON if text.lstrip()[:1] not in ("{", "[") else _TOO_DEEP_JSON
     except ValueError:
-        pass  # not JSON: YAML
-    else:
-        if _json_depth(text) <= MAX_DEPTH:
-            return Document(value)
+        value = _NOT_JSON  # YAML, below
+    if value is _TOO_DEEP_JSON or (value is not _NOT_JSON and _json_depth(text) > MAX_DEPTH):
+        cut, where = _json_cut(text)
+        try:
+            return Document(json.loads(cut), too_deep=where)
+        except (ValueError, RecursionError):
+            pass  # not JSON after all: YAML, below
+    elif value is not _NOT_JSON:
+        return Document(value)
     try:
         return _read_yaml(text)
     except _RefusedError as refusal:
@@ -96,6 +103,11 @@ def read(text: str) -> Document:
 
 
 _JSON_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_JSON: Final = object()
+_TOO_DEEP_JSON: Final = object()
+_JSON_TOKEN: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+#: What a JSON value nested too deep becomes: a string no rule reads as anything else.
+TOO_DEEP_TEXT: Final = "<nested too deep: not read>"
 _INNERMOST: Final = re.compile(r"\[\]|\{\}")
 
 
@@ -108,6 +120,33 @@ def _json_depth(text: str) -> int:
         brackets = _INNERMOST.sub("", brackets)
         depth += 1
     return depth
+
+
+def _json_cut(text: str) -> tuple[str, list[str]]:
+    """The JSON text with every value nested deeper than MAX_DEPTH replaced by TOO_DEEP_TEXT,
+    and where each was (line, column): one pass over its strings and brackets."""
+    depth = 0
+    pieces: list[str] = []
+    where: list[str] = []
+    kept = 0
+    cut_at = -1
+    for token in _JSON_TOKEN.finditer(text):
+        mark = token.group()
+        if mark in ("[", "{"):
+            depth += 1
+            if depth == MAX_DEPTH + 1:
+                cut_at = token.start()
+        elif mark in ("]", "}"):
+            if depth == MAX_DEPTH + 1 and cut_at >= 0:
+                pieces += [text[kept:cut_at], json.dumps(TOO_DEEP_TEXT)]
+                kept = token.end()
+                if len(where) < 5:
+                    line = text.count("\n", 0, cut_at) + 1
+                    column = cut_at - (text.rfind("\n", 0, cut_at) + 1) + 1
+                    where.append(f"line {line}, column {column}")
+            depth -= 1
+    pieces.append(text[kept:])
+    return "".join(pieces), where
 
 
 # --- YAML, from libyaml's events --------------------------------------------------------------
@@ -164,7 +203,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 
 
 def _pointer(stack: list[_Frame]) -> str:
-    """The JSON pointer of the value about to be added."""
+    """The JSON pointer of the value about to be added (its first 120 characters)."""
     parts = []
     for frame in stack:
         if isinstance(frame.value, list):
@@ -172,7 +211,8 @@ def _pointer(stack: list[_Frame]) -> str:
         else:
             key = frame.key
             parts.append(str(key).replace("~", "~0").replace("/", "~1")[:80])
-    return "/" + "/".join(parts)
+    pointer = "/" + "/".join(parts)
+    return pointer if len(pointer) <= 120 else pointer[:117] + "..."
 
 
 def _read_yaml(text: str) -> Document:
@@ -241,7 +281,7 @@ class _Reader:
 
     def too_deep(self) -> None:
         if len(self.document.too_deep) < 5:
-            self.document.too_deep.append(_pointer(self.stack))
+            self.document.too_deep.append(f"'{_pointer(self.stack)}'")
 
     def skip(self, event: Any, kind: type) -> None:
         if kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:

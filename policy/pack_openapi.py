@@ -108,9 +108,9 @@ def parse_body(text: str, *, secret: bool = False) -> Body:
     if not isinstance(paths, Mapping):
         return Body(problem="has 'paths' that is not a map")
     notes = [
-        f"has values nested deeper than {pack_body.MAX_DEPTH} levels (at '{_cut(p)}'), which the "
+        f"has values nested deeper than {pack_body.MAX_DEPTH} levels (at {where}), which the "
         "pack did not read"
-        for p in read.too_deep
+        for where in read.too_deep
     ]
     notes += rules.path_problems(paths)
     found: list[BodyIntegration] = []
