@@ -576,6 +576,8 @@ def stage_defines_vpc_link_variable(args: StackValidationArgs, report: ReportVio
             if http and pv.get(props, "connectionType") == "VPC_LINK":
                 variable = pv.stage_variable_name(pv.get(props, "connectionId"))
                 if variable is not None:  # named by its operation: "GET /orders/{id}"
+                    if pv.is_secret(pv.get(props, "connectionId")):
+                        secret_names.add(variable)  # from a secret body: never quoted
                     users = needs.setdefault(rest_api.urn, {}).setdefault(variable, [])
                     users.append(operation.operation)
 

@@ -155,3 +155,23 @@ def test_one_unknown_v1_target_still_defers(pack: PolicyPackClient) -> None:
     found = of(pack.analyze(link("blue", targetArns=[UNKNOWN])), TARGETS)
     assert [d.enforcement_level for d in found] == ["advisory"]
     assert mandatory(found) == []
+
+
+def test_a_stage_variable_named_in_a_secret_body_is_not_printed(pack: PolicyPackClient) -> None:
+    hidden = "${stageVariables.hiddenVar}"
+    body = openapi_body(
+        {"/": {"get": {"x-amazon-apigateway-integration": private("GET", "/", hidden)}}}
+    )
+    api = rest_api(Secret(body))
+    stage = Resource(
+        urn=urn(STAGE, "stage"),
+        type=STAGE,
+        name="stage",
+        properties={"restApi": "abc123", "stageName": "dev", "variables": {}},
+        dependencies=(api.urn,),
+        property_dependencies={"restApi": [api.urn]},
+    )
+    found = of(pack.analyze_stack([api, stage]), "stage-defines-vpc-link-variable", "mandatory")
+    assert len(found) == 1
+    assert "hiddenVar" not in found[0].message
+    assert "'[secret]'" in found[0].detail
