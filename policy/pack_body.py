@@ -98,8 +98,8 @@ def read(text: str) -> Document:
             # libyaml's own bound (1,000 levels), reached before ours refused the body.
             return Document(refused="nests values more than 1,000 levels deep")
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        return Document(refused=f"is neither JSON nor YAML{where}")
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        return Document(refused=f"is neither JSON nor YAML{at}")
 
 
 _JSON_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')

@@ -156,6 +156,8 @@ def test_each_body_is_parsed_once_per_analyze_and_per_stack(
     """As the server runs them: every resource rule on properties deserialized anew, then every
     stack rule. (In process: a count of parses cannot be read over gRPC.)"""
     from pulumi_policy import (  # noqa: PLC0415 (the SDK's own classes, as the server builds them)
+        PolicyCustomTimeouts,
+        PolicyResourceOptions,
         ResourceValidationArgs,
         ResourceValidationPolicy,
         StackValidationArgs,
@@ -175,10 +177,11 @@ def test_each_body_is_parsed_once_per_analyze_and_per_stack(
     pack_openapi._CACHE.clear()  # a fresh pack
     body = openapi_body({"/": {"get": {"x-amazon-apigateway-integration": private("GET", "/")}}})
     api = rest_api(body)
+    options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
     for rule in rules.POLICIES:
         if isinstance(rule, ResourceValidationPolicy):
             args = ResourceValidationArgs(
-                api.type, engine_props(api.properties), api.urn, api.name, None, None, {}, {}
+                api.type, engine_props(api.properties), api.urn, api.name, options, None, {}, {}
             )
             rule.validate(args, lambda *_: None)
     assert calls == [len(body)]
