@@ -2,13 +2,18 @@
 
 The program validates the documents it generates and reads against the same rules before it
 registers anything; the pack runs in its own virtualenv and may not import the program, so it keeps
-this copy, and a test keeps the two equal (as for the region table). Each check returns findings
-as predicates of the body ("has the path '/a b', whose part 'a b' ..."), which
-`rest-api-body-parses` reports (advisory: API Gateway refuses such a body at `pulumi up` anyway,
-so a finding here warns early rather than guards; the strict profile makes it mandatory).
+this copy; a test is to keep the two equal, as for the region table (it needs both, so it comes
+with the merge of the program's validator). Each check returns findings as predicates of the body
+("has the path '/a b', whose part 'a b' ..."), which `rest-api-body-parses` reports (advisory: API
+Gateway refuses such a body at `pulumi up` anyway, so a finding here warns early rather than
+guards; the strict profile makes it mandatory).
 
 Sources: AWS developer guide, "Import a REST API" / "OpenAPI extensions"
-(x-amazon-apigateway-integration object) and API Gateway's own error messages, quoted below.
+(x-amazon-apigateway-integration object) and API Gateway's own error messages, quoted below; the
+6 MB limit is in pack_body.py. Not verified here against a live account (there is none): the
+error strings are as API Gateway words them in its responses as documented and reported, and the
+required fields follow PutIntegration's reference (type always; httpMethod and uri for every type
+but MOCK).
 """
 
 from __future__ import annotations
