@@ -151,6 +151,9 @@ def _json_cut(text: str) -> tuple[str, list[str]]:
 
 # --- YAML, from libyaml's events --------------------------------------------------------------
 
+#: libyaml's parser where PyYAML was built with it (its wheels are); else PyYAML's own, which is
+#: an iterative state machine too (only its composer recurses, and this module does not use it).
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVERS: Final = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR: Final = yaml.SafeLoader("")  # its constructor methods, for non-string scalars
 _STR: Final = "tag:yaml.org,2002:str"
@@ -218,7 +221,7 @@ def _pointer(stack: list[_Frame]) -> str:
 def _read_yaml(text: str) -> Document:
     """One pass over libyaml's events, building the document and counting as it goes."""
     reader = _Reader()
-    loader = yaml.CSafeLoader(text)
+    loader = _LOADER(text)
     next_event = loader.get_event
     try:
         while True:
