@@ -5,8 +5,9 @@ path, each with a VPC_LINK integration), sent over gRPC as the CLI sends it: one
 RestApi (every resource rule reads the body), then one `AnalyzeStack` of it (the stack rules read
 it again), timed client to reply. Next to them, one parse of the same YAML with PyYAML's C loader
 (`yaml.CSafeLoader`) in this process, the yardstick of issue 18 ("the whole stack's check within
-twice the time of one C-loader parse"). Then a billion-laughs body: nine levels of nine aliases
-(9^9 nodes once expanded) as an integration's connectionId, given `--laughs-timeout` seconds.
+twice the time of one C-loader parse"), and the pack's peak memory over them. Then a billion-laughs
+body: nine levels of nine aliases (9^9 nodes once expanded) as an integration's connectionId, given
+`--laughs-timeout` seconds.
 """
 
 from __future__ import annotations
@@ -119,13 +120,18 @@ def run(pack_dir: Path, sizes: list[int], laughs_timeout: float) -> dict[str, An
                         "diagnostics": analyze_found + stack_found,
                     }
                 )
+    peak_mb = round((pack.peak_memory_kib or 0) / 1024, 1)  # read when the pack was closed
     with PolicyPackClient.start(pack_dir, stack=STACK, rpc_timeout=laughs_timeout) as pack:
         try:
             seconds, found = _timed(lambda: pack.analyze(_api(laughs())))
             laughs_result: dict[str, Any] = {"analyze_s": seconds, "diagnostics": found}
         except (PolicyPackError, grpc.RpcError) as error:
             laughs_result = {"analyze_s": None, "error": str(error).splitlines()[0][:200]}
-    return {"bodies": results, "laughs": {**laughs_result, "timeout_s": laughs_timeout}}
+    return {
+        "bodies": results,
+        "pack_peak_mb": peak_mb,
+        "laughs": {**laughs_result, "timeout_s": laughs_timeout},
+    }
 
 
 def render(result: dict[str, Any]) -> str:
@@ -144,5 +150,9 @@ def render(result: dict[str, Any]) -> str:
         if laughs_result["analyze_s"] is not None
         else f"no answer within {laughs_result['timeout_s']:g} s ({laughs_result['error']})"
     )
-    lines += ["", f"billion-laughs body, Analyze: {answered}"]
+    lines += [
+        "",
+        f"pack peak memory over these bodies: {result['pack_peak_mb']} MB",
+        f"billion-laughs body, Analyze: {answered}",
+    ]
     return "\n".join(lines)

@@ -66,7 +66,8 @@ MAX_NOTES: Final = 20
 
 # Each body is parsed once, then shared by every rule that reads it: the server calls each rule
 # with properties deserialized anew, so the cache is keyed by the text itself. A handful of
-# entries, holding the integrations only (not the document), keeps memory bounded.
+# entries (each its text, at most 6 MB, and its integrations, not the document) keeps memory
+# bounded.
 _CACHE: OrderedDict[tuple[str, bool], Body] = OrderedDict()
 _CACHE_SIZE: Final = 4
 _LOCK: Final = threading.Lock()
@@ -97,8 +98,12 @@ def read_body(props: object) -> Body | pv.Unknown:
 def parse_body(text: str, *, secret: bool = False) -> Body:
     """Read a body within bounds (pack_body) and collect its integrations and what is wrong."""
     read = pack_body.read(text)
+    if read.refused and secret:
+        # The reason may quote the body (an anchor's name): say only that it was refused.
+        problem = "could not be read within the pack's bounds (why is not quoted: it is secret)"
+        return Body(problem=problem, secret=True)
     if read.refused:
-        return Body(problem=read.refused, secret=secret)
+        return Body(problem=read.refused)
     document = read.value
     if not isinstance(document, Mapping):
         return Body(problem="is not an OpenAPI document (its top level is not a map)")

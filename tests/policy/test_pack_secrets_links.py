@@ -175,3 +175,10 @@ def test_a_stage_variable_named_in_a_secret_body_is_not_printed(pack: PolicyPack
     assert len(found) == 1
     assert "hiddenVar" not in found[0].message
     assert "'[secret]'" in found[0].detail
+
+
+def test_why_a_secret_body_was_refused_is_not_printed(pack: PolicyPackClient) -> None:
+    found = pack.analyze(rest_api(Secret("openapi: 3.0.1\nx: *privateAnchorName\n")))
+    assert [d.policy_name for d in found] == ["rest-api-body-parses"]
+    assert "privateAnchorName" not in found[0].message
+    assert "it is secret" in found[0].detail
