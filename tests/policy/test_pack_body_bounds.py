@@ -293,6 +293,15 @@ def test_what_api_gateways_import_refuses_is_an_advisory_finding(pack: PolicyPac
                     "x-amazon-apigateway-integration": {**private("GET", "/"), "type": "lambda"}
                 }
             },
+            "/v": {
+                "get": {
+                    "x-amazon-apigateway-integration": {
+                        **private("GET", "/"),
+                        "timeoutInMillis": "soon",
+                        "connectionType": "PRIVATE",
+                    }
+                }
+            },
         },
     }
     notes = [d for d in pack.analyze(rest_api(json.dumps(document))) if d.policy_name == PARSES]
@@ -305,6 +314,8 @@ def test_what_api_gateways_import_refuses_is_an_advisory_finding(pack: PolicyPac
         "repeats the path parameter 'id'",
         "(HTTP_PROXY) no httpMethod",
         "the type 'lambda', not one of",
+        "a timeoutInMillis that is a string, not a number",
+        "the connectionType 'PRIVATE', not INTERNET or VPC_LINK",
     ):
         assert expected in said
     empty = pack.analyze(rest_api(json.dumps({"openapi": "3.0.1", "paths": {"/": {}}})))
