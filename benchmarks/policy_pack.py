@@ -1,6 +1,7 @@
 """Benchmark the policy pack as the CLI runs it, against Checkov's figures for the same API.
 
     venv/bin/python -m benchmarks.policy_pack [--sizes 1,100,1500] [--stack 1500] [--json]
+    venv/bin/python -m benchmarks.policy_pack --bodies [--pack-dir /tmp/before/policy]
 
 Starts the pack once (`python -u -m pulumi.policy <address> .` in `policy/`, with policy/venv's
 Python when it exists, over gRPC, `ConfigureStack` then `Configure`, as the CLI does) and
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import pack_bodies
 from benchmarks.machine import machine
 from tools.policy_client import PolicyPackClient, Resource, StackContext
 
@@ -165,9 +167,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run(sizes: list[int], stack_size: int) -> dict[str, Any]:
+def run(sizes: list[int], stack_size: int, pack_dir: Path = PACK_DIR) -> dict[str, Any]:
     clock = time.perf_counter()
-    with PolicyPackClient.start(PACK_DIR, stack=STACK) as pack:
+    with PolicyPackClient.start(pack_dir, stack=STACK) as pack:
         start_s = time.perf_counter() - clock
         python = pack.python
         batches = []
@@ -195,7 +197,7 @@ def run(sizes: list[int], stack_size: int) -> dict[str, Any]:
 
     # The whole check as the CLI would run it on the 500-route API: start, every resource, stack.
     clock = time.perf_counter()
-    with PolicyPackClient.start(PACK_DIR, stack=STACK) as pack:
+    with PolicyPackClient.start(pack_dir, stack=STACK) as pack:
         found = 0
         for resource_ in stack:
             found += len(pack.analyze(resource_))
@@ -265,8 +267,30 @@ def main() -> int:
         "--stack", type=int, default=1500, help="resources in the AnalyzeStack call"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--bodies",
+        action="store_true",
+        help="instead: the pack on 1 MB and 5 MB OpenAPI bodies and a billion-laughs body",
+    )
+    parser.add_argument(
+        "--body-sizes", default="1000000,5000000", help="body sizes in bytes, with --bodies"
+    )
+    parser.add_argument(
+        "--laughs-timeout", type=float, default=60.0, help="seconds for the billion-laughs body"
+    )
+    parser.add_argument(
+        "--pack-dir",
+        type=Path,
+        default=PACK_DIR,
+        help="the pack to run (an older copy of policy/, for a before figure)",
+    )
     args = parser.parse_args()
-    result = run([int(s) for s in args.sizes.split(",")], args.stack)
+    if args.bodies:
+        sizes = [int(s) for s in args.body_sizes.split(",")]
+        found = pack_bodies.run(args.pack_dir, sizes, args.laughs_timeout)
+        print(json.dumps(found, indent=2) if args.json else pack_bodies.render(found))
+        return 0
+    result = run([int(s) for s in args.sizes.split(",")], args.stack, args.pack_dir)
     print(json.dumps(result, indent=2) if args.json else render(result))
     return 0
 

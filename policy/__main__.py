@@ -1,6 +1,7 @@
 """The policy pack as the Pulumi CLI starts it: `pulumi preview --policy-pack policy`.
 
-Only builds the pack: the rules live in `rules.py`, importable without starting a server.
+Only builds the pack: the rules live in `rule_*.py`, gathered by `rules.py`, importable without
+starting a server.
 """
 
 from pulumi_policy import EnforcementLevel, PolicyPack

@@ -11,14 +11,18 @@ rule `rest-api-body-parses`, never a crash.
 
 from __future__ import annotations
 
-import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import unquote
 
+import pack_body
+import pack_import_rules as rules
 import pack_values as pv
-import yaml
 from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 REST_API: Final = "aws:apigateway/restApi:RestApi"
 INTEGRATION: Final = "aws:apigateway/integration:Integration"
@@ -34,7 +38,7 @@ _RENAMED: Final = {"timeoutInMillis": "timeoutMilliseconds", "httpMethod": "inte
 class BodyIntegration:
     """One operation's integration, as an `Integration` resource would hold it."""
 
-    #: How messages name it: "GET /orders/{id}".
+    #: How messages name it: "GET /orders/{id}" ("#3" in a secret body, whose paths are secret).
     operation: str
     #: The extension's fields under the `Integration` resource's names, `type` upper-cased.
     props: Mapping[str, Any]
@@ -45,11 +49,28 @@ class Body:
     """What a RestApi's body says: its integrations, or why it could not be read."""
 
     integrations: tuple[BodyIntegration, ...] = ()
-    #: Why the body could not be read ("" when it was, or when there is none).
+    #: Why the body could not be read at all ("" when it was, or when there is none).
     problem: str = ""
+    #: What was read but is wrong or was skipped: predicates of the body, for
+    #: `rest-api-body-parses` ("has the path '/a b', whose part ...").
+    notes: tuple[str, ...] = ()
+    #: The body is secret: its integrations' values are marked so, and notes quote nothing.
+    secret: bool = False
 
 
 NO_BODY: Final = Body()
+#: Local `$ref`s followed in a row before the pack gives up (a chain or a cycle).
+MAX_REF_HOPS: Final = 16
+#: Notes kept per body; past this one more says how many were left out.
+MAX_NOTES: Final = 20
+
+# Each body is parsed once, then shared by every rule that reads it: the server calls each rule
+# with properties deserialized anew, so the cache is keyed by the text itself. A handful of
+# entries (each its text, at most 6 MB, and its integrations, not the document) keeps memory
+# bounded.
+_CACHE: OrderedDict[tuple[str, bool], Body] = OrderedDict()
+_CACHE_SIZE: Final = 4
+_LOCK: Final = threading.Lock()
 
 
 def read_body(props: object) -> Body | pv.Unknown:
@@ -61,20 +82,29 @@ def read_body(props: object) -> Body | pv.Unknown:
         return NO_BODY
     if not isinstance(value, str):
         return Body(problem=f"is {pv.shown(value)}, not a JSON or YAML string")
-    return parse_body(value)
+    key = (str(value), pv.is_secret(value))
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+        body = parse_body(key[0], secret=key[1])
+        _CACHE[key] = body
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return body
 
 
-def parse_body(text: str) -> Body:
-    """Parse a body (JSON first, the common case, then YAML) and collect its integrations."""
-    try:
-        document: object = json.loads(text)
-    except ValueError:
-        try:
-            document = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-            return Body(problem=f"is neither JSON nor YAML{where}")
+def parse_body(text: str, *, secret: bool = False) -> Body:
+    """Read a body within bounds (pack_body) and collect its integrations and what is wrong."""
+    read = pack_body.read(text)
+    if read.refused and secret:
+        # The reason may quote the body (an anchor's name): say only that it was refused.
+        problem = "could not be read within the pack's bounds (why is not quoted: it is secret)"
+        return Body(problem=problem, secret=True)
+    if read.refused:
+        return Body(problem=read.refused)
+    document = read.value
     if not isinstance(document, Mapping):
         return Body(problem="is not an OpenAPI document (its top level is not a map)")
     if not ("openapi" in document or "swagger" in document):
@@ -82,27 +112,134 @@ def parse_body(text: str) -> Body:
     paths = document.get("paths", {})
     if not isinstance(paths, Mapping):
         return Body(problem="has 'paths' that is not a map")
+    notes = [
+        f"has values nested deeper than {pack_body.MAX_DEPTH} levels (at {where}), which the "
+        "pack did not read"
+        for where in read.too_deep
+    ]
+    notes += rules.path_problems(paths)
     found: list[BodyIntegration] = []
-    for path, item in paths.items():
+    methods = 0
+    for path, written in paths.items():
+        item = _resolved(document, written, f"the path item '{_cut(str(path))}'", notes)
+        if item is None:
+            continue
         if not isinstance(item, Mapping):
+            notes.append(f"has the path '{_cut(str(path))}' set to {_kind(item)}, not a map")
             continue
         for key in OPERATION_KEYS:
-            operation = item.get(key)
-            if not isinstance(operation, Mapping) or EXTENSION not in operation:
+            if key not in item:
                 continue
-            spec = operation[EXTENSION]
             method = "ANY" if key == ANY_METHOD else key.upper()
-            found.append(BodyIntegration(f"{method} {path}", _as_integration(spec)))
-    return Body(integrations=tuple(found))
+            name = f"{method} {path}"
+            operation = item[key]
+            if not isinstance(operation, Mapping):
+                notes.append(
+                    f"has the operation '{_cut(name)}' set to {_kind(operation)}, not a map"
+                )
+                continue
+            methods += 1
+            if EXTENSION not in operation:
+                continue
+            spec = _resolved(
+                document, operation[EXTENSION], f"the integration of '{_cut(name)}'", notes
+            )
+            if spec is None:
+                continue
+            if not isinstance(spec, Mapping):
+                notes.append(
+                    f"gives '{_cut(name)}' an {EXTENSION} that is {_kind(spec)}, not a map, so "
+                    "its integration was not judged"
+                )
+                continue
+            notes += rules.integration_problems(_cut(name), spec)
+            label = f"#{len(found) + 1}" if secret else name
+            found.append(BodyIntegration(label, _as_integration(spec, secret)))
+    if methods == 0:
+        notes.append(
+            "has no operation API Gateway imports as a method, so deploying it fails "
+            f'("{rules.NO_METHODS}")'
+        )
+    if secret and notes:
+        notes = [
+            f"has {len(notes)} problem(s) API Gateway's import or this pack's reading would "
+            "refuse, not quoted here because the body is secret (check it with the program's "
+            "validator)"
+        ]
+    elif len(notes) > MAX_NOTES:
+        notes = [*notes[:MAX_NOTES], f"has {len(notes) - MAX_NOTES} more problems like these"]
+    return Body(integrations=tuple(found), notes=tuple(notes), secret=secret)
 
 
-def _as_integration(spec: object) -> dict[str, Any]:
-    if not isinstance(spec, Mapping):
-        return {"type": spec}
+def _cut(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _kind(value: object) -> str:
+    if value is pack_body.TOO_DEEP:
+        return "a value nested too deep to read"
+    return rules.kind_of(value)
+
+
+def _resolved(document: Mapping[Any, Any], value: object, what: str, notes: list[str]) -> Any:
+    """The value with local `$ref`s (`#/components/...`) followed, at most MAX_REF_HOPS in a row;
+    None (with a note naming the pointer) for any other `$ref`, a broken one, or a cycle."""
+    for _ in range(MAX_REF_HOPS):
+        if not (isinstance(value, Mapping) and "$ref" in value):
+            return value
+        ref = value["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            shown = f"'{_cut(ref, 80)}'" if isinstance(ref, str) else _kind(ref)
+            notes.append(
+                f"has {what} as a $ref to {shown}, which is not a pointer into this document; "
+                "the pack reads local references only (API Gateway's import does not resolve "
+                "other files), so it was not judged"
+            )
+            return None
+        value = _pointed(document, ref)
+        if value is _NOWHERE:
+            notes.append(
+                f"has {what} as a $ref to '{_cut(ref, 80)}', which points at nothing in the "
+                "document, so it was not judged"
+            )
+            return None
+    notes.append(
+        f"has {what} as a chain of more than {MAX_REF_HOPS} $refs (or a cycle), so it was not "
+        "judged"
+    )
+    return None
+
+
+_NOWHERE: Final = object()
+
+
+def _pointed(document: Mapping[Any, Any], ref: str) -> Any:
+    """The value a JSON pointer fragment ('#/components/schemas/a~1b') names, or _NOWHERE."""
+    current: Any = document
+    fragment = unquote(ref[1:])
+    if fragment == "":
+        return current
+    if not fragment.startswith("/"):
+        return _NOWHERE
+    for raw in fragment[1:].split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(current, Mapping) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return _NOWHERE
+    return current
+
+
+def _as_integration(spec: Mapping[Any, Any], secret: bool) -> dict[str, Any]:
     props = {_RENAMED.get(str(k), str(k)): v for k, v in spec.items()}
     kind = props.get("type")
     if isinstance(kind, str):
         props["type"] = kind.upper()
+    if secret:
+        # Every value of a secret body is secret: rules read it through pv.get, which marks it.
+        return pv.SecretMapping(props)
     return props
 
 
@@ -110,12 +247,21 @@ Rule = Callable[[ResourceValidationArgs, ReportViolation], None]
 
 
 def judge_body(args: ResourceValidationArgs, report: ReportViolation, rule: Rule) -> None:
-    """Run an integration rule on each integration of a RestApi's body, naming the operation."""
+    """Run an integration rule on each integration of a RestApi's body, naming the operation.
+
+    Each operation is judged where the RestApi is: its own `region` input (pulumi-aws v7), else
+    its provider's. A rule that cannot decide one operation yet (an unknown `region`) defers
+    after judging the others, so what is certain is reported and the rest runs at `pulumi up`.
+    """
     body = read_body(args.props)
     if isinstance(body, pv.Unknown):
         return  # known at `pulumi up`; never guessed
+    region = pv.get(args.props, "region")
+    deferred: UnknownValueError | None = None
     for integration in body.integrations:
         label = f"Operation '{integration.operation}' in the body of RestApi '{args.name}'"
+        if body.secret:
+            label = f"Operation {integration.operation} in the secret body of RestApi '{args.name}'"
         token = f"\0{integration.operation}\0"
 
         def named(
@@ -123,16 +269,33 @@ def judge_body(args: ResourceValidationArgs, report: ReportViolation, rule: Rule
         ) -> None:
             report(message.replace(f"Integration '{_token}'", _label), urn)
 
-        rule(
-            ResourceValidationArgs(
-                INTEGRATION,
-                integration.props,
-                args.urn,
-                token,
-                args.opts,
-                args.provider,
-                args.get_config(),
-                args.stack_tags,
-            ),
-            named,
-        )
+        props: Mapping[str, Any] = integration.props
+        if region is not pv.MISSING:
+            props = _with_region(props, region)
+        try:
+            rule(
+                ResourceValidationArgs(
+                    INTEGRATION,
+                    props,
+                    args.urn,
+                    token,
+                    args.opts,
+                    args.provider,
+                    args.get_config(),
+                    args.stack_tags,
+                ),
+                named,
+            )
+        except UnknownValueError as error:
+            deferred = deferred or error
+    if deferred is not None:
+        raise deferred
+
+
+def _with_region(props: Mapping[str, Any], region: object) -> Mapping[str, Any]:
+    """The operation's properties with the RestApi's `region` (kept secret if it is)."""
+    if isinstance(region, pv.Unknown):
+        region = UNKNOWN_STRING_VALUE  # pv.get reads it back as Unknown
+    if isinstance(props, pv.SecretMapping):
+        return pv.SecretMapping({**props, "region": region})
+    return {**props, "region": region}

@@ -1,0 +1,169 @@
+"""The rule `vpc-link-version-matches-target`: its function and its metadata (`POLICY`).
+
+Why: integrationTarget goes with a VPC link V2 and only with one, where the stack shows which link
+an integration uses (a literal id, or the stage variable its stage sets).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pack_openapi
+import pack_values as pv
+from pack_graph import REST_API, STAGE, StackGraph, property_dependencies
+from pulumi_policy import (
+    PolicyResource,
+    ReportViolation,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from rule_support import (
+    HTTP_TYPES,
+    INTEGRATION,
+    MANDATORY,
+    VPC_LINK,
+    VPC_LINK_V2,
+    LinkIndex,
+)
+
+
+def _link_of(value: object, deps: list[PolicyResource], links: LinkIndex) -> PolicyResource | None:
+    """The stack's VPC link a connection id names: by its known id, else (at preview, the id
+    unknown) the one link the value was computed from."""
+    if isinstance(value, str):
+        found = links.by_id.get(value)
+        if found is None:
+            owner = links.graph.by_id.get(value)
+            found = owner if owner is not None and owner.resource_type in _LINK_TYPES else None
+        return found
+    if isinstance(value, pv.Unknown):
+        named = {d.urn: d for d in deps if d.resource_type in _LINK_TYPES}
+        return next(iter(named.values())) if len(named) == 1 else None
+    return None
+
+
+_LINK_TYPES: Final = (VPC_LINK, VPC_LINK_V2)
+
+
+def _version_problem(link: PolicyResource, has_target: bool) -> str | None:
+    if link.resource_type == VPC_LINK and has_target:
+        return (
+            f"VPC link '{link.name}', a V1 link, while the integration sets integrationTarget; "
+            "API Gateway takes integrationTarget only with a VPC link V2, so every request "
+            "would fail. Point it at a V2 link (aws:apigatewayv2/vpcLink), or remove "
+            "integrationTarget to keep the V1 link"
+        )
+    if link.resource_type == VPC_LINK_V2 and not has_target:
+        return (
+            f"VPC link '{link.name}', a V2 link, while the integration sets no "
+            "integrationTarget; API Gateway refuses it ('IntegrationTarget is required for "
+            "VpcLinkV2') and every request would fail. Set integrationTarget to the ALB or NLB "
+            "ARN the link should reach, or point it at a V1 link"
+        )
+    return None
+
+
+def _canary_has_own_deployment(stage: PolicyResource) -> bool:
+    """Whether the stage's canary serves another deployment than the stage: AWS's canary
+    release, where the new deployment goes to the canary ("Set up an API Gateway canary release
+    deployment") and the stage keeps its older one. Known ids that differ, or (at preview) a
+    canary deployment being made while the stage keeps a known one."""
+    canary = pv.get(stage.props, "canarySettings", "deploymentId")
+    own = pv.get(stage.props, "deployment")
+    if isinstance(canary, str) and isinstance(own, str):
+        return canary != own
+    return isinstance(canary, pv.Unknown) and isinstance(own, str)
+
+
+def vpc_link_version_matches_target(args: StackValidationArgs, report: ReportViolation) -> None:
+    """integrationTarget goes with a VPC link V2 and only with one, where the stack shows which
+    link an integration uses (a literal id, or the stage variable its stage sets)."""
+    graph = StackGraph(args.resources)
+    links = LinkIndex(graph)
+    # (api key, connectionId, has integrationTarget) -> users, for resources and body operations.
+    users: dict[tuple[str, object, bool], list[str]] = {}
+
+    def note(api: str | None, props: object, label: str) -> None:
+        if api is None or pv.get(props, "connectionType") != "VPC_LINK":
+            return
+        kind = pv.get(props, "type")
+        if not (isinstance(kind, str) and kind.upper() in HTTP_TYPES):
+            return
+        connection_id = pv.get(props, "connectionId")
+        if not isinstance(connection_id, str):
+            return
+        has_target = not pv.is_absent(pv.get(props, "integrationTarget"))
+        users.setdefault((api, connection_id, has_target), []).append(label)
+
+    for integration in graph.of_type(INTEGRATION):
+        note(graph.api_of(integration), integration.props, f"Integration '{integration.name}'")
+        literal = pv.get(integration.props, "connectionId")
+        if isinstance(literal, str) and pv.stage_variable_name(literal) is None:
+            link = _link_of(literal, property_dependencies(integration, "connectionId"), links)
+            has_target = not pv.is_absent(pv.get(integration.props, "integrationTarget"))
+            problem = _version_problem(link, has_target) if link is not None else None
+            if problem is not None:
+                report(
+                    f"Integration '{integration.name}' uses as its connectionId {problem}.",
+                    integration.urn,
+                )
+    for rest_api in graph.of_type(REST_API):
+        body = pack_openapi.read_body(rest_api.props)
+        for operation in [] if isinstance(body, pv.Unknown) else body.integrations:
+            note(
+                rest_api.urn,
+                operation.props,
+                f"operation '{operation.operation}' of RestApi '{rest_api.name}'",
+            )
+    for stage in graph.of_type(STAGE):
+        api = graph.api_of(stage)
+        if api is None:
+            continue
+        variables = pv.get(stage.props, "variables")
+        overrides = pv.get(stage.props, "canarySettings", "stageVariableOverrides")
+        own_canary = _canary_has_own_deployment(stage)
+        for (key, connection_id, has_target), named in sorted(
+            users.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2])
+        ):
+            variable = pv.stage_variable_name(connection_id)
+            if key != api or variable is None:
+                continue
+            who = named[0] if len(named) == 1 else f"{len(named)} integrations (such as {named[0]})"
+            checks = [
+                (
+                    "variables",
+                    pv.get(variables, variable),
+                    property_dependencies(stage, "variables"),
+                ),
+                (
+                    "canarySettings.stageVariableOverrides",
+                    pv.get(overrides, variable),
+                    property_dependencies(stage, "canarySettings"),
+                ),
+            ]
+            if own_canary:
+                # The integrations as the stack declares them are the canary's deployment; the
+                # stage serves an older one the stack no longer describes. Judge them against
+                # the link the canary uses: its override, else the stage's own value.
+                checks = [checks[1]] if checks[1][1] is not pv.MISSING else [checks[0]]
+            for where, value, deps in checks:
+                link = _link_of(value, deps, links)
+                problem = _version_problem(link, has_target) if link is not None else None
+                if problem is not None:
+                    report(
+                        f"Stage '{stage.name}' points {where}['{variable}'], which {who} use as "
+                        f"connectionId, at {problem}.",
+                        stage.urn,
+                    )
+
+
+#: The rule as the pack declares it: name, default level, description, settings.
+POLICY: Final = StackValidationPolicy(
+    name="vpc-link-version-matches-target",
+    description=(
+        "An integration with integrationTarget must use a VPC link V2, and one through a V2 "
+        "link must set integrationTarget."
+    ),
+    validate=vpc_link_version_matches_target,
+    enforcement_level=MANDATORY,
+)
