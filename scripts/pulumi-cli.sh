@@ -42,5 +42,6 @@ if [[ ! -x "${bin}" ]]; then
   fi
 fi
 
-# No update check: the pin is the point, and CI has no business calling home.
-PULUMI_SKIP_UPDATE_CHECK=true "${bin}" version
+# No update check: the pin is the point, and CI has no business calling home. Its own
+# PULUMI_HOME, so printing the version leaves no ~/.pulumi behind.
+PULUMI_SKIP_UPDATE_CHECK=true PULUMI_HOME="${dir}/home" "${bin}" version
