@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv policy-venv test lint lint-workflows format up preview demo demo-destroy check plan clean
+.PHONY: help venv policy-venv pulumi-cli test lint lint-workflows format up preview demo demo-destroy check plan clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,7 +36,10 @@ policy/venv/.installed: policy/requirements.txt
 
 policy-venv: policy/venv/.installed  ## Create policy/venv, where the CLI runs the policy pack.
 
-test: venv  ## Run every test (no cloud account, no Pulumi CLI needed).
+pulumi-cli:  ## Build the pinned Pulumi CLI (cli/go.mod) once per machine for tests/cli (docs/cli.md).
+	@./scripts/pulumi-cli.sh
+
+test: venv  ## Run every test (no cloud account; tests/cli skip without make pulumi-cli).
 	$(BIN)/python -m pytest
 
 lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow checks.

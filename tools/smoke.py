@@ -193,7 +193,8 @@ def stack_canary_percent(stack: str, pulumi: str = "pulumi") -> float:
     if done.returncode != 0:
         detail = done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}"
         # No canary configured: the CLI's "configuration key '...' not found for stack '...'"
-        # (pulumi/pulumi, pkg/cmd/pulumi/config: `config get`); not run against a real CLI here.
+        # (pulumi/pulumi, pkg/cmd/pulumi/config: `config get`); checked against CLI v3.276.0 in
+        # tests/cli/test_real_cli_callers.py.
         if "not found for stack" in detail:
             return 0.0
         raise SmokeError(f"pulumi {' '.join(command[1:])} failed: {detail}")

@@ -4,20 +4,23 @@ Follows the CLI's own code (pulumi/pulumi: sdk/go/common/workspace/{project,conf
 sdk/go/common/resource/config/{key,value}.go) and the YAML library it reads these files with
 (gopkg.in/yaml.v3), not PyYAML's YAML 1.1 rules:
 
-- A stack-file scalar reaches the program exactly as written: yaml.v3 decodes it into a string
-  without resolving it, so `loggingLevel: OFF` is "OFF" (PyYAML: False), `timeoutMs: 010` is "010"
-  (PyYAML: 8) and `true` is "true". Quotes are removed; `null`, `~` and nothing are "".
-- Structured values and `Pulumi.yaml` defaults are resolved as yaml.v3 resolves them
-  (`Yaml12Loader`): booleans are true/false/True/TRUE/False/FALSE only, nulls ~/null/Null/NULL/
-  empty; integers are Go's syntax after every `_` is dropped (42, -7, 0x1F, 0o17, 0b101, and 010,
-  which yaml.v3 still reads as octal); floats the YAML 1.2 forms (1.5, .5, 1e3, .inf, .nan), no
-  sexagesimal 12:30; a date such as 2024-01-02 becomes a time, written back as RFC 3339
-  (2024-01-02T00:00:00Z). Structured values reach the program as Go's encoding/json writes them
-  (`go_json`: sorted keys, no spaces, 1.0 as 1).
-- Stack-file keys must be namespaced (`<namespace>:<name>`, or the legacy `<ns>:config:<name>`);
-  duplicate keys are errors, as in yaml.v3. Project keys without a default are required; missing
-  ones are reported together, sorted. Explicitly typed keys are type-checked with the CLI's rules,
-  and keys declared `secret: true` must be encrypted. Messages use the CLI's wording.
+- Every stack-file value, a scalar too, is resolved as yaml.v3 resolves it and reaches the
+  program as CLI v3.276.0 writes it (checked against that CLI in tests/cli): `loggingLevel: OFF`
+  is "OFF" (PyYAML: False), `timeoutMs: 010` is "8" (octal), `True` is "true", `1e3` is "1000",
+  a date is Go's Time.String() (2024-01-02 00:00:00 +0000 UTC). Quotes keep a string as written;
+  `null`, `~` and nothing are "".
+- Values and `Pulumi.yaml` defaults are resolved as yaml.v3 resolves them (`Yaml12Loader`):
+  booleans are true/false/True/TRUE/False/FALSE only, nulls ~/null/Null/NULL/empty; integers are
+  Go's syntax after every `_` is dropped (42, -7, 0x1F, 0o17, 0b101, and 010, which yaml.v3
+  still reads as octal); floats the YAML 1.2 forms (1.5, .5, 1e3, .inf, .nan), no sexagesimal
+  12:30; a date such as 2024-01-02 becomes a time (a `Pulumi.yaml` default's is written back as
+  RFC 3339, 2024-01-02T00:00:00Z: not checked against the CLI). Structured values reach the
+  program as Go's encoding/json writes them (`go_json`: sorted keys, no spaces, 1.0 as 1).
+- Stack-file keys are `<namespace>:<name>` or the legacy `<ns>:config:<name>`; a key without a
+  namespace is the project's (CLI v3.276.0 rewrites it so); duplicate keys are errors, as in
+  yaml.v3. Project keys without a default are required; missing ones are reported together,
+  sorted. Explicitly typed keys are type-checked with the CLI's rules, and keys declared
+  `secret: true` must be encrypted. Messages use the CLI's wording.
 - `secure:` values cannot be decrypted here: they are replaced by a placeholder and listed as
   secret, so their plaintext is never read, let alone printed.
 - The legacy `config: <directory>` in `Pulumi.yaml` (now `stackConfigDir`) moves the stack files.
@@ -269,11 +272,51 @@ def parse_value(text: str) -> Any:
 
 
 def _stack_value(loader: Yaml12Loader, node: Node) -> Any:
-    """yaml.v3 decoding a stack-file value into config.Value: a string first, else a structure."""
-    if isinstance(node, ScalarNode):
-        plain_null = node.tag == _TAG + "null"
-        return "" if plain_null else str(node.value)
-    return loader.construct_object(node, deep=True)
+    """yaml.v3 decoding a stack-file value into config.Value, as CLI v3.276.0 does.
+
+    config.Value.UnmarshalYAML decodes every value, scalars included, into Go's interface{} and
+    then keeps it as unmarshalObject does (sdk/go/common/resource/config/object.go): a plain null
+    is "" (as the CLI shows it, with a warning), a date is Go's
+    Time.String(), map keys are fmt's %v; MarshalString writes numbers and booleans as JSON.
+    Checked against the real CLI in tests/cli.
+    """
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "null":
+        return ""
+    return _go_object(loader.construct_object(node, deep=True), nested=False)
+
+
+def _go_object(value: Any, nested: bool = True) -> Any:
+    """unmarshalObject: times as Time.String(), map keys as fmt's %v, recursively.
+
+    Inside a map or list an integer above int64 becomes a float64: the CLI reads a structured
+    value back from its JSON (json.Number: Int64, else Float64) before the program sees it.
+    """
+    if isinstance(value, GoTime):
+        return go_time_string(value)
+    if isinstance(value, dict):
+        return {
+            k if isinstance(k, str) and not isinstance(k, GoTime) else _go_key(k): _go_object(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_go_object(v) for v in value]
+    if nested and isinstance(value, int) and not isinstance(value, bool) and value >= _INT64:
+        return float(value)
+    return value
+
+
+def go_time_string(value: GoTime) -> str:
+    """Go's Time.String() of a parsed YAML timestamp: 2024-01-02 00:00:00 +0000 UTC.
+
+    A zone offset other than Z prints as `-0500 -0500` (time.Parse's fabricated zone has no
+    name). Go would print the local zone's name instead when the offset is the machine's own
+    (time.Parse uses time.Local then): this follows a machine whose local zone is UTC.
+    """
+    date, _, rest = value.partition("T")
+    if rest.endswith("Z"):
+        return f"{date} {rest[:-1]} +0000 UTC"
+    clock, offset = rest[:-6], rest[-6:].replace(":", "")
+    return f"{date} {clock} {offset} {offset}"
 
 
 def _check_duplicate_keys(root: Node) -> None:
@@ -367,6 +410,8 @@ def _go_key(key: Any) -> str:
         return "true" if key else "false"
     if key is None:
         return "<nil>"
+    if isinstance(key, GoTime):
+        return go_time_string(key)
     return str(key)
 
 
@@ -423,7 +468,7 @@ def load(project_dir: Path, stack: str, overrides: dict[str, Any] | None = None)
     if not stack_path.is_file():
         known = ", ".join(stack_names(project_dir)) or "none"
         raise StackFileError(f"no stack named '{stack}' (no {stack_path.name}); stacks: {known}")
-    stack_values = _read_stack(stack_path)
+    stack_values = _read_stack(stack_path, name)
     for key, value in (overrides or {}).items():
         full = _parse_key(key, f"the override {key}") if ":" in key else f"{name}:{key}"
         stack_values[full] = value
@@ -524,8 +569,8 @@ def _read_yaml(path: Path) -> Any:
         raise StackFileError(f"{path.name} is not valid YAML: {error}") from None
 
 
-def _read_stack(path: Path) -> dict[str, Any]:
-    """The stack file's config: scalars as written, structures decoded, keys normalised."""
+def _read_stack(path: Path, project: str) -> dict[str, Any]:
+    """The stack file's config: values decoded as the CLI decodes them, keys namespaced."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -553,8 +598,12 @@ def _read_stack(path: Path) -> dict[str, Any]:
         for key_node, value_node in config.value:
             if not isinstance(key_node, ScalarNode):
                 raise StackFileError(f"{path.name}: a configuration key must be a string")
-            key = _parse_key(str(key_node.value), path.name)
+            written = str(key_node.value)
+            # stackConfigNamespacedWithProject (sdk/go/common/workspace/loaders.go): a key
+            # without a namespace is the project's.
+            key = _parse_key(written, path.name) if ":" in written else f"{project}:{written}"
             values[key] = _stack_value(loader, value_node)
+            _check_encodable(path.name, key, values[key])
         return values
     except yaml.YAMLError as error:
         raise StackFileError(f"{path.name} is not valid YAML: {error}") from None
@@ -562,12 +611,28 @@ def _read_stack(path: Path) -> dict[str, Any]:
         loader.dispose()
 
 
+def _check_encodable(where: str, key: str, value: Any) -> None:
+    """The CLI writes each value as JSON while it reads the stack file (MarshalString), so NaN
+    and infinities fail there, with encoding/json's words."""
+    try:
+        if _scalar_text(value) is None:
+            go_json(_string_keys(_without_secrets(value)))
+    except ValueError as error:
+        marshal = "" if isinstance(value, float) else _MARSHAL_OBJECT
+        raise StackFileError(f"{where}: {key}: {marshal}{error}") from None
+
+
+_MARSHAL_OBJECT = "json: error calling MarshalJSON for type config.object: "
+
+
 def _parse_key(key: str, where: str) -> str:
     """config.ParseKey: `<namespace>:<name>`, or the legacy `<namespace>:config:<name>`."""
     parts = key.split(":")
     if len(parts) == 2:
         return key
-    if len(parts) == 3 and parts[1] == "config" and parts[0] and parts[2]:
+    # tokens.ParseModuleMember takes `a:config:` and `:config:x` too: keys `a:` and `:x`
+    # (checked against CLI v3.276.0 in tests/cli).
+    if len(parts) == 3 and parts[1] == "config":
         return f"{parts[0]}:{parts[2]}"
     raise StackFileError(
         f"{where}: could not parse {key} as a configuration key (configuration keys should be "

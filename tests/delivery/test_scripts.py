@@ -248,6 +248,7 @@ def test_make_targets_run_the_scripts() -> None:
         ("preview", "./scripts/up.sh --preview"),
         ("demo", "./scripts/demo.sh up"),
         ("demo-destroy", "./scripts/demo.sh destroy"),
+        ("pulumi-cli", "./scripts/pulumi-cli.sh"),
     ):
         block = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
         assert recipe in block, target

@@ -99,10 +99,12 @@ def write_project(tmp_path: Path, stack_config_text: str) -> Path:
     return tmp_path
 
 
-def test_loader_rejects_an_unnamespaced_key_like_the_cli(tmp_path: Path) -> None:
+def test_loader_reads_an_unnamespaced_key_as_the_projects_like_the_cli(tmp_path: Path) -> None:
+    """CLI v3.276.0 rewrites `activeVpcLink` to `private-api:activeVpcLink` (tests/cli)."""
     project_dir = write_project(tmp_path, "config:\n  activeVpcLink: blue\n")
-    with pytest.raises(stackfiles.StackFileError, match="could not parse activeVpcLink"):
+    with pytest.raises(stackfiles.StackFileError) as caught:
         stackfiles.load(project_dir, "test")
+    assert str(caught.value).endswith("values 'integrationUri' and 'vpcLinks'")
 
 
 def test_loader_reports_missing_required_keys_like_the_cli(tmp_path: Path) -> None:

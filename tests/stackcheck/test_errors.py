@@ -148,10 +148,6 @@ def test_program_config_error_through_the_command() -> None:
 
 
 STACK_FILE_ERRORS = {
-    "un-namespaced key": (
-        "  activeVpcLink: main\n",
-        "Pulumi.test.yaml: could not parse activeVpcLink as a configuration key",
-    ),
     "three-part key": (
         "  private-api:links:main: x\n",
         "could not parse private-api:links:main as a configuration key",

@@ -1,0 +1,50 @@
+"""scripts/pulumi-cli.sh without building anything: where the binary goes, and its reuse."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from tests.cli.conftest import PROJECT_DIR
+
+SCRIPT = PROJECT_DIR / "scripts" / "pulumi-cli.sh"
+
+
+def run(*args: str, cache: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        env={**os.environ, "PULUMI_CLI_CACHE": str(cache), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_path_names_the_pinned_version(tmp_path: Path) -> None:
+    pinned = re.search(
+        r"^require github.com/pulumi/pulumi/pkg/v3 (\S+)$",
+        (PROJECT_DIR / "cli" / "go.mod").read_text(),
+        re.M,
+    )
+    assert pinned is not None
+    out = run("--path", cache=tmp_path).stdout.strip()
+    assert re.fullmatch(rf"{tmp_path}/pulumi-{re.escape(pinned[1])}-[0-9a-f]{{12}}/pulumi", out)
+
+
+def test_a_cached_binary_is_reused_not_rebuilt(tmp_path: Path) -> None:
+    binary = Path(run("--path", cache=tmp_path).stdout.strip())
+    binary.parent.mkdir(parents=True)
+    binary.write_text("#!/bin/sh\necho v0.0.0-cached\n")
+    binary.chmod(0o755)
+    done = run(cache=tmp_path, GO="/nonexistent/go")  # a build would fail: no Go there
+    assert (done.returncode, done.stdout) == (0, "v0.0.0-cached\n"), done.stderr
+
+
+def test_no_go_is_one_clear_error(tmp_path: Path) -> None:
+    done = run(cache=tmp_path, GO="/nonexistent/go")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: no Go toolchain")
+    assert len(done.stderr.splitlines()) == 1
