@@ -53,6 +53,7 @@ from components.args import (
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
+from components.tag_characters import character_problem
 
 NAMESPACE = "private-api"
 T = TypeVar("T")
@@ -299,7 +300,16 @@ def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: _
     except json.JSONDecodeError:
         return  # the provider's own config: its checks, not ours
     defaults = decoded.get("tags") if isinstance(decoded, dict) else None
-    if not isinstance(defaults, dict) or len(tags) > MAX_TAGS:
+    if not isinstance(defaults, dict):
+        return
+    for key, value in defaults.items():
+        for what, part in (("key", key), ("value", value)):
+            problem = character_problem(what, str(part))
+            if problem is not None:
+                problems.add(
+                    "tags", f"the provider's default tag '{key}' (aws:defaultTags): {problem}"
+                )
+    if len(tags) > MAX_TAGS:
         return
     combined = {**defaults, **tags}
     if len(combined) > MAX_TAGS:
