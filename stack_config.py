@@ -217,6 +217,7 @@ def parse(
     """
     problems = _Problems()
     raw = _decode(values, problems)
+    _backend_stack_name_problems(raw["backendStack"], problems)
     if raw["backendStack"] and stack_outputs is not None and not problems.items:
         # Only once every key decoded: the StackReference is read, not guessed.
         _use_backend_stack(raw, stack_outputs, problems)
@@ -383,6 +384,35 @@ def from_runtime(
 
 #: The output of an examples/backend stack that holds its NLB's ARN.
 BACKEND_ARN_OUTPUT = "loadBalancerArn"
+
+
+#: One part of a stack reference: Pulumi's stack (and project) names are letters, digits, `-`,
+#: `_` and `.` (pulumi/pulumi `sdk/go/common/tokens`, `ValidateStackName`: "stack names may only
+#: contain alphanumerics, hyphens, underscores, or periods", at most 100 characters; quoted from
+#: memory of the CLI's message, the index here did not hold that file).
+STACK_NAME_PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
+def _backend_stack_name_problems(name: Any, problems: _Problems) -> None:
+    """A `backendStack` that cannot name a stack: the mocks answer any name, the CLI would not."""
+    if not isinstance(name, str) or not name:
+        return
+    parts = name.split("/")
+    if len(parts) <= 3 and all(STACK_NAME_PART.match(part) for part in parts):
+        return
+    if len(parts) > 3:
+        why = f"has {len(parts)} parts"
+    elif any(not part for part in parts):
+        why = "has an empty part (a leading, trailing or doubled '/')"
+    else:
+        bad = sorted({c for part in parts for c in part if not re.match(r"[A-Za-z0-9_.-]", c)})
+        why = "has " + ", ".join(repr(c) for c in bad) if bad else "has a part over 100 characters"
+    problems.add(
+        "backendStack",
+        f"'{name}' {why}, so it names no stack: write organization/project/stack (or "
+        "project/stack, or stack), each part letters, digits, '-', '_' or '.', such as "
+        "acme/private-api-backend/demo (`pulumi stack ls --cwd examples/backend` lists them).",
+    )
 
 
 def _use_backend_stack(

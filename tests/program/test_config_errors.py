@@ -326,6 +326,22 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
     # CloudWatch Logs' TagValue/TagKey pattern (botocore `logs`): an access-logging stack tags its
     # log group, so `pulumi up` would fail there; checked for every stack (components/
     # tag_characters.py).
+    # The mock answers any stack name; the CLI's StackReference would not (stack_config.py).
+    "backendStack with a space": (
+        {"backendStack": "acme/private-api-backend/demo stack"},
+        "private-api:backendStack:",
+        "has ' ', so it names no stack",
+    ),
+    "backendStack of four parts": (
+        {"backendStack": "acme/team/private-api-backend/demo"},
+        "private-api:backendStack:",
+        "has 4 parts, so it names no stack",
+    ),
+    "backendStack ending in a slash": (
+        {"backendStack": "acme/private-api-backend/"},
+        "private-api:backendStack:",
+        "has an empty part (a leading, trailing or doubled '/')",
+    ),
     "tag value with an ampersand": (
         {"tags": {"team": "orders & payments"}},
         "private-api:tags.team:",
