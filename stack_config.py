@@ -50,6 +50,7 @@ from components.args import (
     quota_warnings,
     resource_policy_warning,
 )
+from components.backend_tls import insecure_tls_warning
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
@@ -108,6 +109,7 @@ KEYS: dict[str, Key] = {
         Key("clearImportedRoutes", "boolean", False),
         Key("ipAddressType", "string", ""),
         Key("responseTransferMode", "string", ""),
+        Key("insecureSkipVerification", "boolean", False),
     )
 }
 
@@ -133,6 +135,7 @@ _ARG_FIELD_TO_KEY = {
     "clear_imported_routes": "clearImportedRoutes",
     "ip_address_type": "ipAddressType",
     "response_transfer_mode": "responseTransferMode",
+    "insecure_skip_verification": "insecureSkipVerification",
 }
 
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
@@ -268,6 +271,7 @@ def parse(
             clear_imported_routes=raw["clearImportedRoutes"],
             ip_address_type=raw["ipAddressType"],
             response_transfer_mode=raw["responseTransferMode"],
+            insecure_skip_verification=raw["insecureSkipVerification"],
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)
@@ -325,6 +329,9 @@ def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: _
 def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
     """Adjustable quotas the stack exceeds: `pulumi up` fails unless AWS raised them first."""
     found = [(_config_path(where), message) for where, message in quota_warnings(args)]
+    tls = insecure_tls_warning(args.integration_uri, args.insecure_skip_verification)
+    if tls is not None:
+        found.append(("insecureSkipVerification", tls))
     if args.endpoint_type == "PRIVATE":
         # The policy text is the component's; its length is what API Gateway's quota counts.
         warning = resource_policy_warning(private_api_policy(args.vpc_endpoint_ids))

@@ -925,6 +925,10 @@ class PrivateRestApiArgs:
     #: "BUFFERED" or "STREAM" (responses streamed as they arrive; timeouts up to 900000 ms) on
     #: every integration. Default: None (API Gateway's default, BUFFERED; not set).
     response_transfer_mode: ResponseTransferMode | None = None
+    #: Skip API Gateway's check that an HTTPS backend's certificate comes from a publicly trusted
+    #: CA (`tlsConfig.insecureSkipVerification`; its name must still match the URI's host): for
+    #: private-CA or self-signed certificates only (components/backend_tls.py). Default: False.
+    insecure_skip_verification: bool = False
 
     def __post_init__(self) -> None:
         problems = self.problems()

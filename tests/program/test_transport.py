@@ -92,6 +92,49 @@ def test_timeouts_follow_the_transfer_mode(overrides: dict[str, Any], words: str
     assert words in message
 
 
+def captured_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+
+    def warn(message: str, *_args: object, **_kwargs: object) -> None:
+        seen.append(message)
+
+    monkeypatch.setattr("pulumi.log.warn", warn)
+    return seen
+
+
+def test_insecure_skip_verification_reaches_every_https_integration(
+    run_stack: RunStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An explicit, warned opt-in (components/backend_tls.py), in both modes; off by default."""
+    seen = captured_warnings(monkeypatch)
+    default = integrations(run_stack("prod")).values()
+    assert {str(spec["tlsConfig"]) for spec in default} == {
+        str({"insecureSkipVerification": False})
+    }
+    assert not [w for w in seen if "insecureSkipVerification" in w]
+    found = integrations(run_stack("prod", {"insecureSkipVerification": True})).values()
+    assert {str(spec["tlsConfig"]) for spec in found} == {str({"insecureSkipVerification": True})}
+    [warning] = [w for w in seen if w.startswith("private-api:insecureSkipVerification:")]
+    assert "publicly trusted certificate authority" in warning
+
+
+def test_insecure_skip_verification_on_http_is_warned_as_doing_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = captured_warnings(monkeypatch)
+    in_mode("openapi")(
+        "prod", {"insecureSkipVerification": True, "integrationUri": "http://orders.internal"}
+    )
+    assert [w for w in seen if "insecureSkipVerification: has no effect" in w]
+
+
+def test_insecure_skip_verification_redeploys() -> None:
+    config = stackfiles.load(PROJECT_DIR, "prod", None)
+    before = api_shape(parse(config.values, stack="prod"))
+    values = {**config.values, "private-api:insecureSkipVerification": "true"}
+    assert api_shape(parse(values, stack="prod")) != before
+
+
 def test_a_stack_without_the_new_keys_keeps_its_deployment_digest() -> None:
     """No new key in the shape unless set: upgrading the program must not redeploy a stack."""
     config = stackfiles.load(PROJECT_DIR, "dev", None)
