@@ -369,6 +369,20 @@ def test_deployer_may_tag_a_new_vpc_link_v2_and_retag_it() -> None:
     )
 
 
+def test_deployer_manages_the_execution_log_groups() -> None:
+    """The program creates API Gateway's execution-log groups (components/stage.py), names it
+    cannot prefix: the logs statement must reach them, and only log groups."""
+    from components.stage import execution_log_group_names  # noqa: PLC0415
+
+    document = load(PERMISSION_POLICIES["deployer"])
+    region, account = SAMPLE["AWS_REGION"], SAMPLE["AWS_ACCOUNT_ID"]
+    for name in execution_log_group_names("a1b2c3d4e5", "prod"):
+        arn = f"arn:aws:logs:{region}:{account}:log-group:{name}"
+        for action in ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteLogGroup"):
+            assert statements_granting(document, action, arn), f"{action} on {arn}"
+            assert statements_granting(document, action, f"{arn}:*"), f"{action} on {arn}:*"
+
+
 #: Authorizer functions the tests register (EVERYTHING below) besides those the stack files name.
 TEST_AUTHORIZER_FUNCTIONS = [
     "arn:aws:lambda:us-east-1:123456789012:function:orders-authorizer",
