@@ -110,6 +110,8 @@ KEYS: dict[str, Key] = {
         Key("ipAddressType", "string", ""),
         Key("responseTransferMode", "string", ""),
         Key("insecureSkipVerification", "boolean", False),
+        Key("clientCertificateRotation", "string", ""),
+        Key("clientCertificateNext", "string", ""),
     )
 }
 
@@ -136,6 +138,8 @@ _ARG_FIELD_TO_KEY = {
     "ip_address_type": "ipAddressType",
     "response_transfer_mode": "responseTransferMode",
     "insecure_skip_verification": "insecureSkipVerification",
+    "client_certificate_rotation": "clientCertificateRotation",
+    "client_certificate_next": "clientCertificateNext",
 }
 
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
@@ -272,6 +276,8 @@ def parse(
             ip_address_type=raw["ipAddressType"],
             response_transfer_mode=raw["responseTransferMode"],
             insecure_skip_verification=raw["insecureSkipVerification"],
+            client_certificate_rotation=raw["clientCertificateRotation"],
+            client_certificate_next=raw["clientCertificateNext"],
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)

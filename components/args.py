@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from components.client_certificate_labels import label_problems
 from components.regions import PARTITION_OF_REGION
 from components.tag_characters import character_problem
 
@@ -929,6 +930,12 @@ class PrivateRestApiArgs:
     #: CA (`tlsConfig.insecureSkipVerification`; its name must still match the URI's host): for
     #: private-CA or self-signed certificates only (components/backend_tls.py). Default: False.
     insecure_skip_verification: bool = False
+    #: Label of the client certificate the stage presents ("": the first one); a new label
+    #: replaces it (components/client_certificate.py). Default: "".
+    client_certificate_rotation: str = ""
+    #: Label of the next client certificate, created ahead and not yet presented, so the backend
+    #: can trust it before the stage switches. Default: "" (none).
+    client_certificate_next: str = ""
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -1034,6 +1041,13 @@ class PrivateRestApiArgs:
                 )
             )
         found.extend(self._web_acl_problems())
+        found.extend(
+            label_problems(
+                self.client_certificate,
+                self.client_certificate_rotation,
+                self.client_certificate_next,
+            )
+        )
         return found
 
     def _transport_problems(self) -> list[tuple[str, str]]:

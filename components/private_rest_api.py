@@ -170,7 +170,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             if args.canary_deploys
             else None
         )
-        self.stage = stage.stage(
+        self.stage, certificates = stage.stage(
             name,
             args,
             self.rest_api,
@@ -186,8 +186,31 @@ class PrivateRestApi(pulumi.ComponentResource):
         self.invoke_url = self.stage.invoke_url
         self.rest_api_id = self.rest_api.id
         self.stage_name = self.stage.stage_name
+        #: The certificate the stage presents: its expiry (RFC 3339) and PEM, for the backend's
+        #: trust and the expiry warnings (tools/cert_expiry.py); the next one during a rotation.
+        #: None without `client_certificate`.
+        self.client_certificate_expiry = (
+            certificates.current.expiration_date if certificates else None
+        )
+        self.client_certificate_pem = (
+            certificates.current.pem_encoded_certificate if certificates else None
+        )
+        self.next_client_certificate_pem = (
+            certificates.upcoming.pem_encoded_certificate
+            if certificates and certificates.upcoming
+            else None
+        )
+        self.next_client_certificate_expiry = (
+            certificates.upcoming.expiration_date
+            if certificates and certificates.upcoming
+            else None
+        )
         self.register_outputs(
             {
+                "clientCertificateExpiry": self.client_certificate_expiry,
+                "clientCertificatePem": self.client_certificate_pem,
+                "nextClientCertificateExpiry": self.next_client_certificate_expiry,
+                "nextClientCertificatePem": self.next_client_certificate_pem,
                 "invokeUrl": self.invoke_url,
                 "restApiId": self.rest_api_id,
                 "stageName": self.stage_name,

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.args import PrivateRestApiArgs
+from components.client_certificate import ClientCertificates, client_certificates
 
 
 def access_log_format() -> str:
@@ -94,13 +95,24 @@ def stage(
     *,
     opts: pulumi.ResourceOptions,
     canary_snapshot: aws.apigateway.Deployment | None = None,
-) -> aws.apigateway.Stage:
-    """The stage, its canary, logs, metrics, client certificate and web ACL.
+) -> tuple[aws.apigateway.Stage, ClientCertificates | None]:
+    """The stage, its canary, logs, metrics, client certificate(s) and web ACL.
 
     The canary serves the stage's own deployment with the variable overridden, unless it has a
     deployment of its own (`canary_snapshot`: its link needs other integrations)."""
     tags = dict(args.tags)
     api_id = rest_api.id
+    certificates = (
+        client_certificates(
+            name,
+            args.client_certificate_rotation,
+            args.client_certificate_next,
+            tags,
+            opts,
+        )
+        if args.client_certificate
+        else None
+    )
     created = aws.apigateway.Stage(
         f"{name}-stage",
         rest_api=api_id,
@@ -119,16 +131,7 @@ def stage(
         ),
         xray_tracing_enabled=args.tracing_enabled,
         access_log_settings=_access_log_settings(name, args, tags, opts),
-        client_certificate_id=(
-            aws.apigateway.ClientCertificate(
-                f"{name}-client-certificate",
-                description=f"{name}: presented to the backend behind the VPC link",
-                tags=tags,
-                opts=opts,
-            ).id
-            if args.client_certificate
-            else None
-        ),
+        client_certificate_id=certificates.current.id if certificates else None,
         tags=tags,
         opts=opts,
     )
@@ -157,7 +160,7 @@ def stage(
             web_acl_arn=args.web_acl_arn,
             opts=opts,
         )
-    return created
+    return created, certificates
 
 
 def execution_log_group_names(api_id: str, stage_name: str) -> list[str]:
@@ -185,14 +188,16 @@ def execution_log_groups(
     retention and tags and go with `pulumi destroy`. The canary's exists whether or not a canary
     is set: removing a canary must not delete its logs. A stack that logged before this existed
     imports its groups once (docs/operations.md, 'Execution-log groups')."""
+
+    def log_group_name(index: int) -> pulumi.Output[str]:
+        return api_id.apply(lambda api: execution_log_group_names(api, args.stage_name)[index])
+
     groups = []
     for index, suffix in enumerate(("execution-logs", "canary-execution-logs")):
         groups.append(
             aws.cloudwatch.LogGroup(
                 f"{name}-{suffix}",
-                name=api_id.apply(
-                    lambda api, i=index: execution_log_group_names(api, args.stage_name)[i]
-                ),
+                name=log_group_name(index),
                 retention_in_days=args.log_retention_days,
                 tags=dict(tags),
                 opts=opts,
