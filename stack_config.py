@@ -612,6 +612,10 @@ def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpe
         groups = _string_list(
             fields.get("securityGroupIds", []), f"{where}.securityGroupIds", problems
         )
+        if len(problems.items) > before:
+            # A value of the wrong type stands in as empty or v1: judging the link by it would
+            # add a false second problem (no subnets; an ALB for a V1 link).
+            continue
         if kind not in VPC_LINK_KINDS:
             problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1' or 'v2'.")
         elif kind == "v2":

@@ -475,6 +475,34 @@ def test_config_error_is_a_run_error() -> None:
     assert issubclass(ConfigError, pulumi.RunError)
 
 
+ALB_V2 = {
+    "kind": "v2",
+    "targetArn": ALB,
+    "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+    "securityGroupIds": ["sg-0c3d4e5f60718293a"],
+}
+
+
+@pytest.mark.parametrize(
+    ("link", "where", "words"),
+    [
+        (
+            {**ALB_V2, "subnetIds": "subnet-0a1b2c3d4e5f60718"},
+            "vpcLinks.blue.subnetIds",
+            'must be a list of strings, not "subnet-0a1b2c3d4e5f60718"',
+        ),
+        ({**ALB_V2, "kind": 2}, "vpcLinks.blue.kind", "must be a string, not 2"),
+    ],
+    ids=["subnetIds as a string", "kind as a number"],
+)
+def test_a_link_value_of_the_wrong_type_is_its_only_problem(
+    link: dict[str, Any], where: str, words: str
+) -> None:
+    """The stand-in for a wrong-typed value (no subnets, kind v1) must not be judged too."""
+    message = config_error({"vpcLinks": {"blue": link}, "activeVpcLink": "blue"})
+    assert message == f"Invalid stack configuration: private-api:{where}: {words}."
+
+
 def test_every_problem_is_reported_at_once() -> None:
     message = config_error({"activeVpcLink": "purple", "timeoutMs": 5, "stageVariable": "a-b"})
     assert "3 problems" in message
