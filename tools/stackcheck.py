@@ -498,6 +498,7 @@ def check(
                     *route_notes.removal_notes(before, evaluation),
                     *route_notes.endpoint_notes(before, evaluation),
                     *route_notes.canary_notes(before, evaluation),
+                    *route_notes.transfer_mode_notes(before, evaluation),
                 ]
                 for resource in evaluation.run.resources:
                     session.analyze(resource)
