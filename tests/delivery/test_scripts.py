@@ -238,7 +238,30 @@ def test_demo_needs_a_region(project: Project) -> None:
 def test_demo_names_its_commands(project: Project) -> None:
     result = project.run("scripts/demo.sh", "deploy")
     assert result.returncode == 1
-    assert "usage: scripts/demo.sh up|destroy" in result.stderr
+    assert "usage: scripts/demo.sh up|destroy|check" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["demo", "demo-destroy"])
+def test_make_demo_checks_the_cli_before_building_the_virtual_environments(
+    project: Project, tmp_path: Path, target: str
+) -> None:
+    """Both venvs take a minute and a half to build; a missing CLI must be said first."""
+    shutil.copy(ROOT / "Makefile", project.root / "Makefile")
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    env = {**project.env, "PATH": "/usr/bin:/bin"}  # no pulumi
+    result = subprocess.run(
+        [make, target, "VENV=" + str(tmp_path / "fresh-venv"), "PYTHON=false"],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "the pulumi CLI is not installed" in result.stderr
+    assert "-m venv" not in result.stdout + result.stderr  # nothing was built
 
 
 def test_make_targets_run_the_scripts() -> None:
