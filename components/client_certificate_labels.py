@@ -10,8 +10,6 @@ import re
 
 #: A label becomes part of a resource name: short, plain characters.
 LABEL = re.compile(r"^[A-Za-z0-9-]{1,32}$")
-#: Days before expiry the smoke and drift checks start to warn (tools/cert_expiry.py).
-WARN_DAYS = 30
 
 
 def label_problems(enabled: bool, current: str, upcoming: str) -> list[tuple[str, str]]:

@@ -12,9 +12,11 @@ import shutil
 import subprocess
 from datetime import UTC, datetime
 
-from components.client_certificate_labels import WARN_DAYS
-
+#: The stack output that holds the expiry (__main__.py).
 OUTPUT = "clientCertificateExpiry"
+#: Days before expiry the smoke check starts to warn. tools/ stands alone (the smoke check runs
+#: from a checkout without the program's modules), so the figure lives here.
+WARN_DAYS = 30
 
 
 def parse_time(text: str) -> datetime | None:

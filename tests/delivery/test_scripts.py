@@ -194,7 +194,9 @@ def test_demo_deploys_the_backend_then_dev_against_it_then_smoke_checks(
         "up --stack dev --yes --policy-pack policy --policy-pack-config policy/config/default.json",
         "stack output invokeUrl --stack dev",
         "config get --path canary.percent --stack dev",
+        "stack output clientCertificateExpiry --stack dev",  # dev has none: no warning
     ]
+    assert "warning" not in result.stdout
     assert private_api == ["/dev/"], "the smoke check sends GET / through the invoke URL"
     assert "make demo-destroy" in result.stdout
 
