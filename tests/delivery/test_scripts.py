@@ -276,3 +276,43 @@ def test_make_targets_run_the_scripts() -> None:
     ):
         block = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
         assert recipe in block, target
+
+
+def test_a_plan_comment_over_githubs_limit_is_posted_truncated(tmp_path: Path) -> None:
+    """GitHub refuses a comment over 65,536 characters (scripts/pr-comment.sh): the script cuts it
+    at a line end, keeps the marker first, and says so, instead of failing the job."""
+    from tools import prplan  # noqa: PLC0415
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    posted = tmp_path / "posted.md"
+    (bin_dir / "gh").write_text(
+        "#!/usr/bin/env bash\n"
+        'for arg in "$@"; do [[ "$arg" == body=@* ]] && cp "${arg#body=@}" "$POSTED"; done\n'
+        "exit 0\n"
+    )
+    (bin_dir / "gh").chmod(0o755)
+    plan = tmp_path / "plan.md"
+    plan.write_text(prplan.MARKER + "\n" + "| `GET /ä` | 29000 => 20000 |\n" * 3000)
+    assert len(plan.read_text()) > 65536
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "pr-comment.sh"), str(plan)],
+        env={
+            "PATH": f"{bin_dir}:/usr/bin:/bin",
+            "POSTED": str(posted),
+            "REPOSITORY": "acme/api",
+            "PULL_REQUEST": "7",
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    body = posted.read_text()
+    assert len(body) <= 65536
+    assert body.startswith(prplan.MARKER + "\n")
+    assert body.rstrip().endswith("(its job summary and log).")
+    assert "**Truncated:**" in body
+    assert "more than GitHub's 65536: posting it truncated" in result.stderr
+    assert plan.read_text().count("\n") == 3001  # the file itself is left as it was
