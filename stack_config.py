@@ -112,6 +112,7 @@ KEYS: dict[str, Key] = {
         Key("insecureSkipVerification", "boolean", False),
         Key("clientCertificateRotation", "string", ""),
         Key("clientCertificateNext", "string", ""),
+        Key("binaryMediaTypes", "array", []),
     )
 }
 
@@ -140,6 +141,7 @@ _ARG_FIELD_TO_KEY = {
     "insecure_skip_verification": "insecureSkipVerification",
     "client_certificate_rotation": "clientCertificateRotation",
     "client_certificate_next": "clientCertificateNext",
+    "binary_media_types": "binaryMediaTypes",
 }
 
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
@@ -278,6 +280,7 @@ def parse(
             insecure_skip_verification=raw["insecureSkipVerification"],
             client_certificate_rotation=raw["clientCertificateRotation"],
             client_certificate_next=raw["clientCertificateNext"],
+            binary_media_types=_string_list(raw["binaryMediaTypes"], "binaryMediaTypes", problems),
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)

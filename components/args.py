@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from components.binary_media import media_type_problems
 from components.client_certificate_labels import label_problems
 from components.regions import PARTITION_OF_REGION
 from components.tag_characters import character_problem
@@ -936,6 +937,10 @@ class PrivateRestApiArgs:
     #: Label of the next client certificate, created ahead and not yet presented, so the backend
     #: can trust it before the stage switches. Default: "" (none).
     client_certificate_next: str = ""
+    #: Media types API Gateway passes through as binary (`binaryMediaTypes` on the RestApi, both
+    #: modes), for greedy proxies that carry images, PDFs or gzip (components/binary_media.py).
+    #: Default: [] (UTF-8 text only).
+    binary_media_types: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -1041,6 +1046,7 @@ class PrivateRestApiArgs:
                 )
             )
         found.extend(self._web_acl_problems())
+        found.extend(media_type_problems(self.binary_media_types))
         found.extend(
             label_problems(
                 self.client_certificate,

@@ -14,6 +14,7 @@ import pulumi_aws as aws
 
 from components import links, openapi, routes, stage
 from components.args import InvalidArgsError, PrivateRestApiArgs
+from components.binary_media import with_binary_media_types
 from components.integration import authorizer_permission, private_api_policy
 
 TYPE_TOKEN = "private-api:index:PrivateRestApi"  # noqa: S105 (a type token, not a secret)
@@ -112,6 +113,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             # Overwrite, not merge: a route left out of the document is deleted by the same
             # PutRestApi call, before the deployment that depends on this RestApi is taken.
             put_rest_api_mode="overwrite" if body is not None else None,
+            binary_media_types=list(args.binary_media_types) or None,
             tags=tags,
             opts=child,
         )
@@ -120,7 +122,9 @@ class PrivateRestApi(pulumi.ComponentResource):
             assert body is not None
             self._authorizer_permissions(name, args, child)
             api_parts = [self.rest_api]
-            trigger = openapi.body_trigger(body, policy)
+            trigger = with_binary_media_types(
+                openapi.body_trigger(body, policy), args.binary_media_types
+            )
         else:
             route_opts = pulumi.ResourceOptions(
                 parent=self, retain_on_delete=True if args.retain_route_resources else None

@@ -58,6 +58,8 @@ def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
         shape["responseTransferMode"] = args.response_transfer_mode
     if args.insecure_skip_verification:
         shape["insecureSkipVerification"] = True
+    if args.binary_media_types:
+        shape["binaryMediaTypes"] = list(args.binary_media_types)
     return shape
 
 

@@ -140,3 +140,23 @@ def test_a_stack_without_the_new_keys_keeps_its_deployment_digest() -> None:
     config = stackfiles.load(PROJECT_DIR, "dev", None)
     shape = api_shape(parse(config.values, stack="dev"))
     assert not {"integrationTarget", "responseTransferMode"} & set(shape)
+
+
+# --- binaryMediaTypes (issue 20, item 8) ------------------------------------------------------
+
+
+def test_binary_media_types_reach_the_rest_api_and_redeploy(run_stack: RunStack) -> None:
+    plain = run_stack("prod")
+    assert plain.one(REST_API).inputs.get("binaryMediaTypes") is None
+    binary = run_stack("prod", {"binaryMediaTypes": ["image/png", "*/*"]})
+    assert binary.one(REST_API).inputs["binaryMediaTypes"] == ["image/png", "*/*"]
+    deployment = "aws:apigateway/deployment:Deployment"
+    assert (
+        binary.by_type(deployment)[0].inputs["triggers"]
+        != plain.by_type(deployment)[0].inputs["triggers"]
+    )
+
+
+def test_a_bad_binary_media_type_is_refused_naming_its_place() -> None:
+    message = config_error({"binaryMediaTypes": ["image/png", "png"]})
+    assert "private-api:binaryMediaTypes[1]: 'png' is not a media type" in message
