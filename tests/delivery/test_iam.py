@@ -588,6 +588,7 @@ AWS_DEMO_ACTIONS = {
         "DescribeImages",
         "DescribeInstanceAttribute",
         "DescribeInstanceCreditSpecifications",
+        "DescribeInstanceTypeOfferings",
         "DescribeInstanceTypes",
         "DescribeInstances",
         "DescribeNetworkAcls",
@@ -682,6 +683,10 @@ DEMO_NEEDS = {
         "elasticloadbalancing:DescribeListeners",
     },
     "aws:index/getAvailabilityZones:getAvailabilityZones": {"ec2:DescribeAvailabilityZones"},
+    # The zone for the instance is one that offers its type (examples/backend/__main__.py).
+    "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+        "ec2:DescribeInstanceTypeOfferings"
+    },
 }
 
 
