@@ -62,10 +62,16 @@ up: venv policy-venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI
 preview: venv policy-venv  ## Preview a stack with the policy pack: make preview STACK=prod.
 	@./scripts/up.sh --preview "$(STACK)"
 
-demo: venv policy-venv  ## Try it with no NLB of your own: backend, then dev on it, then the smoke check (~$0.03/h).
+# The prerequisites first: building both virtual environments takes a minute and a half, too long
+# to learn only afterwards that the Pulumi CLI or the credentials are missing.
+demo:  ## Try it with no NLB of your own: backend, then dev on it, then the smoke check (~$0.03/h).
+	@./scripts/demo.sh check
+	@$(MAKE) --no-print-directory venv policy-venv
 	@./scripts/demo.sh up
 
-demo-destroy: venv  ## Remove what make demo created: dev first, then the backend.
+demo-destroy:  ## Remove what make demo created: dev first, then the backend.
+	@./scripts/demo.sh check
+	@$(MAKE) --no-print-directory venv
 	@./scripts/demo.sh destroy
 
 # Each stack with the pack config `make up` and CI use for it (scripts/policy-config.sh).

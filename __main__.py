@@ -20,3 +20,11 @@ pulumi.export("stageName", api.stage_name)
 pulumi.export("vpcLinkIds", api.vpc_link_ids)
 pulumi.export("activeVpcLink", api.active_vpc_link)
 pulumi.export("activeVpcLinkId", api.active_vpc_link_id)
+for output, value in {
+    "clientCertificateExpiry": api.client_certificate_expiry,
+    "clientCertificatePem": api.client_certificate_pem,
+    "nextClientCertificateExpiry": api.next_client_certificate_expiry,
+    "nextClientCertificatePem": api.next_client_certificate_pem,
+}.items():
+    if value is not None:  # only with clientCertificate (and a rotation under way)
+        pulumi.export(output, value)

@@ -50,9 +50,11 @@ from components.args import (
     quota_warnings,
     resource_policy_warning,
 )
+from components.backend_tls import insecure_tls_warning
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
+from components.tag_characters import character_problem
 
 NAMESPACE = "private-api"
 T = TypeVar("T")
@@ -107,6 +109,10 @@ KEYS: dict[str, Key] = {
         Key("clearImportedRoutes", "boolean", False),
         Key("ipAddressType", "string", ""),
         Key("responseTransferMode", "string", ""),
+        Key("insecureSkipVerification", "boolean", False),
+        Key("clientCertificateRotation", "string", ""),
+        Key("clientCertificateNext", "string", ""),
+        Key("binaryMediaTypes", "array", []),
     )
 }
 
@@ -132,6 +138,10 @@ _ARG_FIELD_TO_KEY = {
     "clear_imported_routes": "clearImportedRoutes",
     "ip_address_type": "ipAddressType",
     "response_transfer_mode": "responseTransferMode",
+    "insecure_skip_verification": "insecureSkipVerification",
+    "client_certificate_rotation": "clientCertificateRotation",
+    "client_certificate_next": "clientCertificateNext",
+    "binary_media_types": "binaryMediaTypes",
 }
 
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
@@ -216,6 +226,7 @@ def parse(
     """
     problems = _Problems()
     raw = _decode(values, problems)
+    _backend_stack_name_problems(raw["backendStack"], problems)
     if raw["backendStack"] and stack_outputs is not None and not problems.items:
         # Only once every key decoded: the StackReference is read, not guessed.
         _use_backend_stack(raw, stack_outputs, problems)
@@ -266,6 +277,10 @@ def parse(
             clear_imported_routes=raw["clearImportedRoutes"],
             ip_address_type=raw["ipAddressType"],
             response_transfer_mode=raw["responseTransferMode"],
+            insecure_skip_verification=raw["insecureSkipVerification"],
+            client_certificate_rotation=raw["clientCertificateRotation"],
+            client_certificate_next=raw["clientCertificateNext"],
+            binary_media_types=_string_list(raw["binaryMediaTypes"], "binaryMediaTypes", problems),
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)
@@ -299,7 +314,16 @@ def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: _
     except json.JSONDecodeError:
         return  # the provider's own config: its checks, not ours
     defaults = decoded.get("tags") if isinstance(decoded, dict) else None
-    if not isinstance(defaults, dict) or len(tags) > MAX_TAGS:
+    if not isinstance(defaults, dict):
+        return
+    for key, value in defaults.items():
+        for what, part in (("key", key), ("value", value)):
+            problem = character_problem(what, str(part))
+            if problem is not None:
+                problems.add(
+                    "tags", f"the provider's default tag '{key}' (aws:defaultTags): {problem}"
+                )
+    if len(tags) > MAX_TAGS:
         return
     combined = {**defaults, **tags}
     if len(combined) > MAX_TAGS:
@@ -314,6 +338,9 @@ def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: _
 def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
     """Adjustable quotas the stack exceeds: `pulumi up` fails unless AWS raised them first."""
     found = [(_config_path(where), message) for where, message in quota_warnings(args)]
+    tls = insecure_tls_warning(args.integration_uri, args.insecure_skip_verification)
+    if tls is not None:
+        found.append(("insecureSkipVerification", tls))
     if args.endpoint_type == "PRIVATE":
         # The policy text is the component's; its length is what API Gateway's quota counts.
         warning = resource_policy_warning(private_api_policy(args.vpc_endpoint_ids))
@@ -373,6 +400,35 @@ def from_runtime(
 
 #: The output of an examples/backend stack that holds its NLB's ARN.
 BACKEND_ARN_OUTPUT = "loadBalancerArn"
+
+
+#: One part of a stack reference: Pulumi's stack (and project) names are letters, digits, `-`,
+#: `_` and `.` (pulumi/pulumi `sdk/go/common/tokens`, `ValidateStackName`: "stack names may only
+#: contain alphanumerics, hyphens, underscores, or periods", at most 100 characters; quoted from
+#: memory of the CLI's message, the index here did not hold that file).
+STACK_NAME_PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
+def _backend_stack_name_problems(name: Any, problems: _Problems) -> None:
+    """A `backendStack` that cannot name a stack: the mocks answer any name, the CLI would not."""
+    if not isinstance(name, str) or not name:
+        return
+    parts = name.split("/")
+    if len(parts) <= 3 and all(STACK_NAME_PART.match(part) for part in parts):
+        return
+    if len(parts) > 3:
+        why = f"has {len(parts)} parts"
+    elif any(not part for part in parts):
+        why = "has an empty part (a leading, trailing or doubled '/')"
+    else:
+        bad = sorted({c for part in parts for c in part if not re.match(r"[A-Za-z0-9_.-]", c)})
+        why = "has " + ", ".join(repr(c) for c in bad) if bad else "has a part over 100 characters"
+    problems.add(
+        "backendStack",
+        f"'{name}' {why}, so it names no stack: write organization/project/stack (or "
+        "project/stack, or stack), each part letters, digits, '-', '_' or '.', such as "
+        "acme/private-api-backend/demo (`pulumi stack ls --cwd examples/backend` lists them).",
+    )
 
 
 def _use_backend_stack(
@@ -559,6 +615,10 @@ def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpe
         groups = _string_list(
             fields.get("securityGroupIds", []), f"{where}.securityGroupIds", problems
         )
+        if len(problems.items) > before:
+            # A value of the wrong type stands in as empty or v1: judging the link by it would
+            # add a false second problem (no subnets; an ALB for a V1 link).
+            continue
         if kind not in VPC_LINK_KINDS:
             problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1' or 'v2'.")
         elif kind == "v2":

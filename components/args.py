@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from components.binary_media import media_type_problems
+from components.client_certificate_labels import label_problems
 from components.regions import PARTITION_OF_REGION
+from components.tag_characters import character_problem
 
 EndpointType = Literal["REGIONAL", "EDGE", "PRIVATE"]
 Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
@@ -73,6 +76,11 @@ MAX_STAGE_VARIABLE_NAME = 64
 #: program warns and goes on. (name of the quota as Service Quotas shows it, default value)
 QUOTA_AUTHORIZERS = ("Authorizers per API", 10)
 QUOTA_VPC_LINKS = ("VPC links per account per Region", 20)
+#: VPC links V2 have quotas of their own, both adjustable: "Quotas for configuring and running an
+#: HTTP API in API Gateway" (docs.aws.amazon.com/apigateway/latest/developerguide/
+#: http-api-quotas.html): "VPC links per account per Region | 10" and "Subnets per VPC link | 10".
+QUOTA_VPC_LINKS_V2 = ("VPC links per account per Region", 10)
+QUOTA_SUBNETS_PER_VPC_LINK_V2 = ("Subnets per VPC link", 10)
 QUOTA_RESOURCES = ("Resources per API", 300)
 QUOTA_RESOURCE_POLICY = ("Length, in characters, of API Gateway resource policy", 8192)
 
@@ -497,6 +505,11 @@ def check_tags(tags: Mapping[str, str]) -> list[tuple[str, str]]:
                     f"the value is {len(value)} characters; tag values are up to {MAX_TAG_VALUE}.",
                 )
             )
+        found.extend(
+            (key, problem)
+            for what, text in (("key", key), ("value", value))
+            if (problem := character_problem(what, text)) is not None
+        )
     return found
 
 
@@ -514,8 +527,7 @@ def quota_warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
             )
         )
     quota, limit = QUOTA_VPC_LINKS
-    # V1 links only: the quota page's figure is for V1 links; V2 links' own quota was not
-    # verified here, so they are not counted against it.
+    # V1 links here; V2 links count against the HTTP API quotas (vpc_link_v2_quota_warnings).
     created = sum(1 for link in args.vpc_links.values() if link.kind == "v1" and link.creates)
     if created > limit:
         found.append(
@@ -526,7 +538,36 @@ def quota_warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
                 "region); raise it in Service Quotas before `pulumi up`.",
             )
         )
+    found.extend(vpc_link_v2_quota_warnings(args.vpc_links))
     # Resources per API: the component warns, since only it counts an openApiFile's paths.
+    return found
+
+
+def vpc_link_v2_quota_warnings(links: Mapping[str, VpcLinkSpec]) -> list[tuple[str, str]]:
+    """The V2 links' own quotas: links per account and Region, subnets per link."""
+    found: list[tuple[str, str]] = []
+    quota, limit = QUOTA_VPC_LINKS_V2
+    created = sum(1 for link in links.values() if link.kind == "v2" and link.creates)
+    if created > limit:
+        found.append(
+            (
+                "vpc_links",
+                f"this stack creates {created} VPC links V2, more than the quota '{quota}' of "
+                f"VPC links V2 ({limit} by default, shared with every other V2 link of the "
+                "account in the region); raise it in Service Quotas before `pulumi up`.",
+            )
+        )
+    quota, limit = QUOTA_SUBNETS_PER_VPC_LINK_V2
+    for name, link in links.items():
+        if link.kind == "v2" and len(link.subnet_ids) > limit:
+            found.append(
+                (
+                    f"vpc_links.{name}.subnet_ids",
+                    f"the VPC link V2 has {len(link.subnet_ids)} subnets, more than the quota "
+                    f"'{quota}' ({limit} by default); raise it in Service Quotas before `pulumi "
+                    "up`, or use fewer subnets (one per Availability Zone is enough).",
+                )
+            )
     return found
 
 
@@ -886,6 +927,20 @@ class PrivateRestApiArgs:
     #: "BUFFERED" or "STREAM" (responses streamed as they arrive; timeouts up to 900000 ms) on
     #: every integration. Default: None (API Gateway's default, BUFFERED; not set).
     response_transfer_mode: ResponseTransferMode | None = None
+    #: Skip API Gateway's check that an HTTPS backend's certificate comes from a publicly trusted
+    #: CA (`tlsConfig.insecureSkipVerification`; its name must still match the URI's host): for
+    #: private-CA or self-signed certificates only (components/backend_tls.py). Default: False.
+    insecure_skip_verification: bool = False
+    #: Label of the client certificate the stage presents ("": the first one); a new label
+    #: replaces it (components/client_certificate.py). Default: "".
+    client_certificate_rotation: str = ""
+    #: Label of the next client certificate, created ahead and not yet presented, so the backend
+    #: can trust it before the stage switches. Default: "" (none).
+    client_certificate_next: str = ""
+    #: Media types API Gateway passes through as binary (`binaryMediaTypes` on the RestApi, both
+    #: modes), for greedy proxies that carry images, PDFs or gzip (components/binary_media.py).
+    #: Default: [] (UTF-8 text only).
+    binary_media_types: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -991,6 +1046,14 @@ class PrivateRestApiArgs:
                 )
             )
         found.extend(self._web_acl_problems())
+        found.extend(media_type_problems(self.binary_media_types))
+        found.extend(
+            label_problems(
+                self.client_certificate,
+                self.client_certificate_rotation,
+                self.client_certificate_next,
+            )
+        )
         return found
 
     def _transport_problems(self) -> list[tuple[str, str]]:

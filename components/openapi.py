@@ -87,7 +87,7 @@ def private_integration(args: PrivateRestApiArgs, path: str, backend_method: str
             f"integration.request.path.{name}": f"method.request.path.{name}" for name in names
         }
     if uri.startswith("https://"):
-        integration["tlsConfig"] = {"insecureSkipVerification": False}
+        integration["tlsConfig"] = {"insecureSkipVerification": args.insecure_skip_verification}
     return integration
 
 

@@ -14,6 +14,7 @@ import pulumi_aws as aws
 
 from components import links, openapi, routes, stage
 from components.args import InvalidArgsError, PrivateRestApiArgs
+from components.binary_media import with_binary_media_types
 from components.integration import authorizer_permission, private_api_policy
 
 TYPE_TOKEN = "private-api:index:PrivateRestApi"  # noqa: S105 (a type token, not a secret)
@@ -112,6 +113,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             # Overwrite, not merge: a route left out of the document is deleted by the same
             # PutRestApi call, before the deployment that depends on this RestApi is taken.
             put_rest_api_mode="overwrite" if body is not None else None,
+            binary_media_types=list(args.binary_media_types) or None,
             tags=tags,
             opts=child,
         )
@@ -120,7 +122,9 @@ class PrivateRestApi(pulumi.ComponentResource):
             assert body is not None
             self._authorizer_permissions(name, args, child)
             api_parts = [self.rest_api]
-            trigger = openapi.body_trigger(body, policy)
+            trigger = with_binary_media_types(
+                openapi.body_trigger(body, policy), args.binary_media_types
+            )
         else:
             route_opts = pulumi.ResourceOptions(
                 parent=self, retain_on_delete=True if args.retain_route_resources else None
@@ -170,7 +174,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             if args.canary_deploys
             else None
         )
-        self.stage = stage.stage(
+        self.stage, certificates = stage.stage(
             name,
             args,
             self.rest_api,
@@ -186,8 +190,31 @@ class PrivateRestApi(pulumi.ComponentResource):
         self.invoke_url = self.stage.invoke_url
         self.rest_api_id = self.rest_api.id
         self.stage_name = self.stage.stage_name
+        #: The certificate the stage presents: its expiry (RFC 3339) and PEM, for the backend's
+        #: trust and the expiry warnings (tools/cert_expiry.py); the next one during a rotation.
+        #: None without `client_certificate`.
+        self.client_certificate_expiry = (
+            certificates.current.expiration_date if certificates else None
+        )
+        self.client_certificate_pem = (
+            certificates.current.pem_encoded_certificate if certificates else None
+        )
+        self.next_client_certificate_pem = (
+            certificates.upcoming.pem_encoded_certificate
+            if certificates and certificates.upcoming
+            else None
+        )
+        self.next_client_certificate_expiry = (
+            certificates.upcoming.expiration_date
+            if certificates and certificates.upcoming
+            else None
+        )
         self.register_outputs(
             {
+                "clientCertificateExpiry": self.client_certificate_expiry,
+                "clientCertificatePem": self.client_certificate_pem,
+                "nextClientCertificateExpiry": self.next_client_certificate_expiry,
+                "nextClientCertificatePem": self.next_client_certificate_pem,
                 "invokeUrl": self.invoke_url,
                 "restApiId": self.rest_api_id,
                 "stageName": self.stage_name,

@@ -56,6 +56,10 @@ def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
         shape["integrationTarget"] = args.integration_target
     if args.response_transfer_mode is not None:
         shape["responseTransferMode"] = args.response_transfer_mode
+    if args.insecure_skip_verification:
+        shape["insecureSkipVerification"] = True
+    if args.binary_media_types:
+        shape["binaryMediaTypes"] = list(args.binary_media_types)
     return shape
 
 
@@ -123,7 +127,9 @@ def build_routes(
             }
             or None,
             tls_config=(
-                aws.apigateway.IntegrationTlsConfigArgs(insecure_skip_verification=False)
+                aws.apigateway.IntegrationTlsConfigArgs(
+                    insecure_skip_verification=args.insecure_skip_verification
+                )
                 if uri.startswith("https://")
                 else None
             ),

@@ -3,6 +3,7 @@
 #   scripts/demo.sh up       deploy examples/backend (stack `demo`), then `dev` against its NLB,
 #                            then the smoke check through dev's invoke URL
 #   scripts/demo.sh destroy  destroy `dev` first (its VPC link holds the NLB), then the backend
+#   scripts/demo.sh check    only the prerequisites (the CLI, credentials, a region)
 # Both stacks deploy to your AWS environment's region (AWS_REGION, or the profile's). Costs about
 # $0.03 an hour while it exists (README.md, 'Start').
 set -euo pipefail
@@ -13,7 +14,7 @@ BACKEND_DIR=examples/backend
 BACKEND_STACK=demo
 STACK=dev
 
-usage() { die "usage: scripts/demo.sh up|destroy"; }
+usage() { die "usage: scripts/demo.sh up|destroy|check"; }
 
 require_region() {
   local region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
@@ -76,7 +77,15 @@ demo_destroy() {
   echo "The demo is gone: both stacks destroyed and removed."
 }
 
+# What `make demo` checks before it builds the virtual environments.
+demo_check() {
+  require_pulumi
+  require_aws_credentials
+  require_region
+}
+
 case "${1:-}" in
+  check) demo_check ;;
   up) demo_up ;;
   destroy) demo_destroy ;;
   *) usage ;;

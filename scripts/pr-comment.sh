@@ -18,6 +18,30 @@ if ! [[ "${PULL_REQUEST}" =~ ^[0-9]+$ && "${REPOSITORY}" =~ ^[A-Za-z0-9_.-]+/[A-
   echo "error: PULL_REQUEST must be a number and REPOSITORY owner/name" >&2
   exit 2
 fi
+# GitHub refuses a comment body over 65,536 characters (422 "Body is too long (maximum is 65536
+# characters)"); tools/prplan.py keeps its markdown under 60,000, but any FILE is cut here at a line
+# end, with a note, rather than failing the job.
+limit=65536
+chars="$(LC_ALL=C.UTF-8 wc -m < "${file}")"
+if (( chars > limit )); then
+  body="$(mktemp)"
+  trap 'rm -f "${body}"' EXIT
+  python3 - "${file}" "${body}" "${limit}" <<'PY'
+import sys
+
+source, target, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+text = open(source, encoding="utf-8").read()
+note = (
+    "\n\n**Truncated:** GitHub keeps at most 65,536 characters in a comment; the whole plan is "
+    "in the workflow run (its job summary and log).\n"
+)
+cut = text[: limit - len(note)]
+cut = cut[: cut.rfind("\n") + 1] or cut
+open(target, "w", encoding="utf-8").write(cut + note)
+PY
+  echo "warning: ${file} has ${chars} characters, more than GitHub's ${limit}: posting it truncated" >&2
+  file="${body}"
+fi
 # --jq runs on each page; the first match wins.
 found="$(gh api --paginate "repos/${REPOSITORY}/issues/${PULL_REQUEST}/comments?per_page=100" \
   --jq ".[] | select(.user.login == \"${author}\" and (.body | startswith(\"${marker}\"))) | .id")"

@@ -27,6 +27,7 @@ CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
 REGION = "aws:index/getRegion:getRegion"
 LOAD_BALANCER = "aws:lb/getLoadBalancer:getLoadBalancer"
 ZONES = "aws:index/getAvailabilityZones:getAvailabilityZones"
+OFFERINGS = "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"
 VPC_LINK = "aws:apigateway/getVpcLink:getVpcLink"
 #: The name an existing link has in the mocked cloud: `VpcLink.get` reads it, `get_vpc_link` (which
 #: finds links by name only) is given it back.
@@ -137,6 +138,9 @@ def answer(token: str, args: Mapping[str, Any], *, region: str, account_id: str)
     if token == ZONES:  # examples/backend: two zones, as every commercial region has at least
         names = [f"{region}a", f"{region}b", f"{region}c"]
         return {"names": names, "id": region}
+    if token == OFFERINGS:  # the first zone offers no instance type: the backend must look
+        zones = [f"{region}b", f"{region}c"]
+        return {"locations": zones, "instanceTypes": ["t4g.nano"] * 2, "id": region}
     if token == VPC_LINK:
         return _vpc_link(str(args.get("name") or ""), world)
     return {}

@@ -327,7 +327,24 @@ def summary_line(plan_: Plan) -> str:
     return ", ".join(parts) or "no changes"
 
 
+def _json_object(value: Any) -> dict[str, Any] | None:
+    """A string holding a JSON object (an OpenAPI body, a policy), parsed; else None."""
+    if not isinstance(value, str) or not value.lstrip().startswith("{"):
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
 def _value_diff(key: str, old: Any, new: Any, indent: str) -> list[str]:
+    old_doc, new_doc = _json_object(old), _json_object(new)
+    if old_doc is not None and new_doc is not None:
+        # A JSON document in a string (openapi mode's `body`: 156 KB at 351 paths) shown as one
+        # string on each side hides what changed; its changed members are what the reader needs
+        # (`paths./orders/{id}.get...timeoutInMillis: 29000 => 20000`).
+        return _value_diff(f"{key} (JSON)", old_doc, new_doc, indent)
     if old is None or old is _MISSING:
         return _block("+", key, new, indent)
     if new is None or new is _MISSING:

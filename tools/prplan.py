@@ -97,8 +97,21 @@ def resolve(project_dir: Path, ref: str) -> tuple[Base, Path]:
         raise CheckError(f"--base needs a git repository, and {project_dir} is not in one")
     if not ref or ref.startswith("-"):
         raise CheckError(f"'{ref}' is not a git ref")
+    if any(c.isspace() or ord(c) < 0x20 or c == "\x7f" for c in ref):
+        # git-check-ref-format: no ref holds a space or a control character, so no fetch helps.
+        raise CheckError(
+            f"'{ref}' has a space or a control character, which no git ref can hold; name a "
+            "branch, tag or commit (for example origin/main), quoted as one argument"
+        )
     found = _git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if found.returncode != 0:
+        kind = _git(project_dir, "cat-file", "-t", ref)
+        if kind.returncode == 0 and kind.stdout.strip() in {"blob", "tree"}:
+            # It exists, so fetching changes nothing: a file's or directory's object, no commit.
+            raise CheckError(
+                f"'{ref}' names a {kind.stdout.strip()} (a file's or directory's content), not a "
+                "commit; --base takes a branch, tag or commit, such as origin/main or HEAD~1"
+            )
         raise CheckError(
             f"no commit '{ref}' in the git repository at {top.stdout.strip()}: "
             f"fetch it first (git fetch origin {ref}) or name another --base"

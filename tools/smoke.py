@@ -54,6 +54,8 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import TextIO
 
+from tools import cert_expiry
+
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 OUTPUT_NAME = "invokeUrl"
 #: The stack config key holding the canary's share of traffic (Pulumi.yaml: canary.percent).
@@ -599,6 +601,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sign=sign,
         out=sys.stdout,
     )
+    if args.url is None:
+        warning = cert_expiry.check_stack(args.stack)
+        if warning:
+            print(warning, file=sys.stdout)
     if ok and percent > 0:
         ok = check_canary(
             url,

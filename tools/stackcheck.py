@@ -48,6 +48,7 @@ import yaml
 from pulumi.runtime.proto import analyzer_pb2
 
 from tools import mockrun, policy_client, preview, route_notes, stackfiles
+from tools.warn_once import warnings_once
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
@@ -498,6 +499,7 @@ def check(
                     *route_notes.removal_notes(before, evaluation),
                     *route_notes.endpoint_notes(before, evaluation),
                     *route_notes.canary_notes(before, evaluation),
+                    *route_notes.transfer_mode_notes(before, evaluation),
                 ]
                 for resource in evaluation.run.resources:
                     session.analyze(resource)
@@ -687,6 +689,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, project_dir: Path = PROJECT_DIR) -> int:
     """Check a stack of the program in `project_dir` (this project's) with this project's pack."""
+    with warnings_once():  # a comparison evaluates the program more than once
+        return _main(argv, project_dir)
+
+
+def _main(argv: Sequence[str] | None, project_dir: Path) -> int:
     from tools import prplan  # noqa: PLC0415 (prplan imports this module: import it once here)
 
     args = build_parser().parse_args(argv)

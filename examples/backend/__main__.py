@@ -57,8 +57,27 @@ vpc = aws.ec2.Vpc(
 )
 
 # Two private subnets (no internet gateway, no public addresses), one per zone: an NLB's subnets
-# must be in distinct zones, and a VPC link is as available as its NLB's zones.
-zones = aws.get_availability_zones(state="available").names[:2]
+# must be in distinct zones, and a VPC link is as available as its NLB's zones. The instance goes
+# in the first, which must offer its type: not every zone offers every type (t4g.nano is missing
+# from some), so the first is chosen among the zones EC2 lists for it
+# (DescribeInstanceTypeOfferings with location type availability-zone).
+available = aws.get_availability_zones(state="available").names
+offered = set(
+    aws.ec2.get_instance_type_offerings(
+        location_type="availability-zone",
+        filters=[
+            aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="instance-type", values=[instance_type])
+        ],
+    ).locations
+)
+first = next((zone for zone in available if zone in offered), None)
+if first is None:
+    raise pulumi.RunError(
+        f"no available zone of this region offers the instance type {instance_type}; choose one "
+        "that does (`pulumi config set instanceType t3.nano --cwd examples/backend`), or another "
+        "region."
+    )
+zones = [first, *[zone for zone in available if zone != first][:1]]
 halves = list(ipaddress.ip_network(vpc_cidr).subnets(prefixlen_diff=1))
 subnets = [
     aws.ec2.Subnet(

@@ -194,7 +194,9 @@ def test_demo_deploys_the_backend_then_dev_against_it_then_smoke_checks(
         "up --stack dev --yes --policy-pack policy --policy-pack-config policy/config/default.json",
         "stack output invokeUrl --stack dev",
         "config get --path canary.percent --stack dev",
+        "stack output clientCertificateExpiry --stack dev",  # dev has none: no warning
     ]
+    assert "warning" not in result.stdout
     assert private_api == ["/dev/"], "the smoke check sends GET / through the invoke URL"
     assert "make demo-destroy" in result.stdout
 
@@ -238,7 +240,30 @@ def test_demo_needs_a_region(project: Project) -> None:
 def test_demo_names_its_commands(project: Project) -> None:
     result = project.run("scripts/demo.sh", "deploy")
     assert result.returncode == 1
-    assert "usage: scripts/demo.sh up|destroy" in result.stderr
+    assert "usage: scripts/demo.sh up|destroy|check" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["demo", "demo-destroy"])
+def test_make_demo_checks_the_cli_before_building_the_virtual_environments(
+    project: Project, tmp_path: Path, target: str
+) -> None:
+    """Both venvs take a minute and a half to build; a missing CLI must be said first."""
+    shutil.copy(ROOT / "Makefile", project.root / "Makefile")
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    env = {**project.env, "PATH": "/usr/bin:/bin"}  # no pulumi
+    result = subprocess.run(
+        [make, target, "VENV=" + str(tmp_path / "fresh-venv"), "PYTHON=false"],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "the pulumi CLI is not installed" in result.stderr
+    assert "-m venv" not in result.stdout + result.stderr  # nothing was built
 
 
 def test_make_targets_run_the_scripts() -> None:
@@ -252,3 +277,43 @@ def test_make_targets_run_the_scripts() -> None:
     ):
         block = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
         assert recipe in block, target
+
+
+def test_a_plan_comment_over_githubs_limit_is_posted_truncated(tmp_path: Path) -> None:
+    """GitHub refuses a comment over 65,536 characters (scripts/pr-comment.sh): the script cuts it
+    at a line end, keeps the marker first, and says so, instead of failing the job."""
+    from tools import prplan  # noqa: PLC0415
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    posted = tmp_path / "posted.md"
+    (bin_dir / "gh").write_text(
+        "#!/usr/bin/env bash\n"
+        'for arg in "$@"; do [[ "$arg" == body=@* ]] && cp "${arg#body=@}" "$POSTED"; done\n'
+        "exit 0\n"
+    )
+    (bin_dir / "gh").chmod(0o755)
+    plan = tmp_path / "plan.md"
+    plan.write_text(prplan.MARKER + "\n" + "| `GET /ä` | 29000 => 20000 |\n" * 3000)
+    assert len(plan.read_text()) > 65536
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "pr-comment.sh"), str(plan)],
+        env={
+            "PATH": f"{bin_dir}:/usr/bin:/bin",
+            "POSTED": str(posted),
+            "REPOSITORY": "acme/api",
+            "PULL_REQUEST": "7",
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    body = posted.read_text()
+    assert len(body) <= 65536
+    assert body.startswith(prplan.MARKER + "\n")
+    assert body.rstrip().endswith("(its job summary and log).")
+    assert "**Truncated:**" in body
+    assert "more than GitHub's 65536: posting it truncated" in result.stderr
+    assert plan.read_text().count("\n") == 3001  # the file itself is left as it was

@@ -312,7 +312,11 @@ def test_reads_invoke_url_from_the_stack_output(
     assert (tmp_path / "args.txt").read_text().splitlines() == [
         "stack output invokeUrl --stack dev",
         "config get --path canary.percent --stack dev",
+        # The client certificate's expiry (tools/cert_expiry.py): this fake answers the URL,
+        # which is not a time, so the check says so rather than staying silent.
+        "stack output clientCertificateExpiry --stack dev",
     ]
+    assert "clientCertificateExpiry is" in out
     assert "canary" not in out  # no canary configured: one good answer is enough
     assert f"GET {server.url}/ " in out
 
@@ -608,3 +612,59 @@ def test_neither_stack_nor_url_is_an_error(capsys: pytest.CaptureFixture[str]) -
     err = capsys.readouterr().err
     assert code == smoke.EXIT_ERROR
     assert "name a stack (its invokeUrl output is checked) or pass --url" in err
+
+
+# --- The client certificate's expiry (issue 20, item 4) ---------------------------------------
+
+
+def expiry_pulumi(url: str, expiry: str | None) -> str:
+    """A fake CLI: the invoke URL, no canary, and `expiry` as clientCertificateExpiry (None: the
+    stack has no such output, as without clientCertificate)."""
+    answer = (
+        f"    print({expiry!r})"
+        if expiry is not None
+        else "    sys.stderr.write('error: current stack does not have output property')\n"
+        "    sys.exit(255)"
+    )
+    return (
+        NO_CANARY
+        + "if sys.argv[1:3] == ['stack', 'output'] and sys.argv[3] == 'clientCertificateExpiry':\n"
+        + answer
+        + f"\nelse:\n    print({url!r})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("days_left", "warned"),
+    [(400, False), (31, False), (29, True), (-1, True)],
+)
+def test_the_client_certificate_is_warned_from_30_days_before_expiry(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    days_left: int,
+    warned: bool,
+) -> None:
+    from datetime import UTC, datetime, timedelta  # noqa: PLC0415
+
+    expiry = (datetime.now(UTC) + timedelta(days=days_left, hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with local_server(lambda _n: Reply()) as server:
+        fake_pulumi(tmp_path, expiry_pulumi(server.url, expiry))
+        monkeypatch.setenv("PATH", str(tmp_path))
+        code, out, _, _ = run_smoke(capsys, "--deadline", "5", *FAST)
+    assert code == smoke.EXIT_OK  # a warning, not a failed deploy
+    assert ("warning: stack dev's client certificate" in out) is warned
+    if warned:
+        assert "Rotating the client certificate" in out
+        assert ("expired" in out) is (days_left < 0)
+
+
+def test_a_stack_without_a_client_certificate_gets_no_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with local_server(lambda _n: Reply()) as server:
+        fake_pulumi(tmp_path, expiry_pulumi(server.url, None))
+        monkeypatch.setenv("PATH", str(tmp_path))
+        code, out, _, _ = run_smoke(capsys, "--deadline", "5", *FAST)
+    assert code == smoke.EXIT_OK
+    assert "warning" not in out

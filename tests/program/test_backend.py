@@ -50,6 +50,10 @@ def test_the_backend_registers_what_the_walkthrough_assumes(backend: mockrun.Pro
     subnets = backend.by_type("aws:ec2/subnet:Subnet")
     assert len(subnets) == 2
     assert len({s.inputs["availabilityZone"] for s in subnets}) == 2, "an NLB needs two zones"
+    # The instance's subnet is in a zone that offers its type (tools/mockcloud.py: not zone a).
+    instance = backend.one("aws:ec2/instance:Instance")
+    [home] = [s for s in subnets if s.urn in instance.dependencies]
+    assert home.inputs["availabilityZone"].endswith("b")
     network = ipaddress.IPv4Network(vpc.inputs["cidrBlock"])
     for subnet in subnets:
         assert ipaddress.IPv4Network(subnet.inputs["cidrBlock"]).subnet_of(network)

@@ -323,6 +323,40 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
         "private-api:tags.",
         "tag values are up to 256",
     ),
+    # CloudWatch Logs' TagValue/TagKey pattern (botocore `logs`): an access-logging stack tags its
+    # log group, so `pulumi up` would fail there; checked for every stack (components/
+    # tag_characters.py).
+    # The mock answers any stack name; the CLI's StackReference would not (stack_config.py).
+    "backendStack with a space": (
+        {"backendStack": "acme/private-api-backend/demo stack"},
+        "private-api:backendStack:",
+        "has ' ', so it names no stack",
+    ),
+    "backendStack of four parts": (
+        {"backendStack": "acme/team/private-api-backend/demo"},
+        "private-api:backendStack:",
+        "has 4 parts, so it names no stack",
+    ),
+    "backendStack ending in a slash": (
+        {"backendStack": "acme/private-api-backend/"},
+        "private-api:backendStack:",
+        "has an empty part (a leading, trailing or doubled '/')",
+    ),
+    "tag value with an ampersand": (
+        {"tags": {"team": "orders & payments"}},
+        "private-api:tags.team:",
+        "the tag value has '&', which CloudWatch Logs and API Gateway refuse",
+    ),
+    "tag key with a hash and a comma": (
+        {"tags": {"cost#center,eu": "42"}},
+        "private-api:tags.cost#center,eu:",
+        "the tag key has '#', ',', which CloudWatch Logs and API Gateway refuse",
+    ),
+    "provider default tag with a character logs refuse": (
+        {"aws:defaultTags": {"tags": {"owner": "ops!"}}},
+        "private-api:tags:",
+        "the provider's default tag 'owner' (aws:defaultTags): the tag value has '!'",
+    ),
     "integration URI with a space": (
         {"integrationUri": URI + "/v1 beta"},
         "private-api:integrationUri:",
@@ -439,6 +473,34 @@ def test_bad_api_definition_is_a_config_error(
 def test_config_error_is_a_run_error() -> None:
     """Pulumi's Python host prints a RunError's message alone, without a traceback."""
     assert issubclass(ConfigError, pulumi.RunError)
+
+
+ALB_V2 = {
+    "kind": "v2",
+    "targetArn": ALB,
+    "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+    "securityGroupIds": ["sg-0c3d4e5f60718293a"],
+}
+
+
+@pytest.mark.parametrize(
+    ("link", "where", "words"),
+    [
+        (
+            {**ALB_V2, "subnetIds": "subnet-0a1b2c3d4e5f60718"},
+            "vpcLinks.blue.subnetIds",
+            'must be a list of strings, not "subnet-0a1b2c3d4e5f60718"',
+        ),
+        ({**ALB_V2, "kind": 2}, "vpcLinks.blue.kind", "must be a string, not 2"),
+    ],
+    ids=["subnetIds as a string", "kind as a number"],
+)
+def test_a_link_value_of_the_wrong_type_is_its_only_problem(
+    link: dict[str, Any], where: str, words: str
+) -> None:
+    """The stand-in for a wrong-typed value (no subnets, kind v1) must not be judged too."""
+    message = config_error({"vpcLinks": {"blue": link}, "activeVpcLink": "blue"})
+    assert message == f"Invalid stack configuration: private-api:{where}: {words}."
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -560,6 +622,9 @@ ACCEPTED = {
     },
     "tag key of 128 characters": tags(1, key_length=128),
     "tag value of 256 characters": tags(1, value_length=256),
+    "tags of every character class logs allow": {
+        "tags": {"Équipe coût": "Zahlungen 2026_a.b:c/d=e+f-g@h", "注文": "١٢٣"}
+    },
     "stage variable name of 64 characters": {"stageVariable": "v" * 64},
     "integration URI with port 65535": {"integrationUri": URI + ":65535"},
     "integration URI with port 1": {"integrationUri": URI + ":1"},
@@ -645,9 +710,34 @@ def links(count: int) -> dict[str, Any]:
     }
 
 
+def subnets(count: int) -> list[str]:
+    return [f"subnet-{i:017x}" for i in range(count)]
+
+
+def links_v2(count: int, subnet_count: int = 2) -> dict[str, Any]:
+    """`count` new V2 links on one ALB (V2 links may share a load balancer)."""
+    link = {
+        "kind": "v2",
+        "targetArn": ALB,
+        "subnetIds": subnets(subnet_count),
+        "securityGroupIds": ["sg-0c3d4e5f60718293a"],
+    }
+    return {"vpcLinks": {f"l{i}": link for i in range(count)}, "activeVpcLink": "l0"}
+
+
 QUOTAS = {
     "authorizers per API": (authorizers(10), authorizers(11), "'Authorizers per API' (10"),
     "VPC links per region": (links(20), links(21), "'VPC links per account per Region' (20"),
+    "VPC links V2 per region": (
+        links_v2(10),
+        links_v2(11),
+        "'VPC links per account per Region' of VPC links V2 (10",
+    ),
+    "subnets per VPC link V2": (
+        links_v2(1, subnet_count=10),
+        links_v2(1, subnet_count=11),
+        "'Subnets per VPC link' (10",
+    ),
 }
 # Resources per API (300) is warned by the component, which alone counts an openApiFile's paths:
 # tests/program/test_openapi.py tries it at its edge in both modes.

@@ -92,8 +92,71 @@ def test_timeouts_follow_the_transfer_mode(overrides: dict[str, Any], words: str
     assert words in message
 
 
+def captured_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+
+    def warn(message: str, *_args: object, **_kwargs: object) -> None:
+        seen.append(message)
+
+    monkeypatch.setattr("pulumi.log.warn", warn)
+    return seen
+
+
+def test_insecure_skip_verification_reaches_every_https_integration(
+    run_stack: RunStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An explicit, warned opt-in (components/backend_tls.py), in both modes; off by default."""
+    seen = captured_warnings(monkeypatch)
+    default = integrations(run_stack("prod")).values()
+    assert {str(spec["tlsConfig"]) for spec in default} == {
+        str({"insecureSkipVerification": False})
+    }
+    assert not [w for w in seen if "insecureSkipVerification" in w]
+    found = integrations(run_stack("prod", {"insecureSkipVerification": True})).values()
+    assert {str(spec["tlsConfig"]) for spec in found} == {str({"insecureSkipVerification": True})}
+    [warning] = [w for w in seen if w.startswith("private-api:insecureSkipVerification:")]
+    assert "publicly trusted certificate authority" in warning
+
+
+def test_insecure_skip_verification_on_http_is_warned_as_doing_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = captured_warnings(monkeypatch)
+    in_mode("openapi")(
+        "prod", {"insecureSkipVerification": True, "integrationUri": "http://orders.internal"}
+    )
+    assert [w for w in seen if "insecureSkipVerification: has no effect" in w]
+
+
+def test_insecure_skip_verification_redeploys() -> None:
+    config = stackfiles.load(PROJECT_DIR, "prod", None)
+    before = api_shape(parse(config.values, stack="prod"))
+    values = {**config.values, "private-api:insecureSkipVerification": "true"}
+    assert api_shape(parse(values, stack="prod")) != before
+
+
 def test_a_stack_without_the_new_keys_keeps_its_deployment_digest() -> None:
     """No new key in the shape unless set: upgrading the program must not redeploy a stack."""
     config = stackfiles.load(PROJECT_DIR, "dev", None)
     shape = api_shape(parse(config.values, stack="dev"))
     assert not {"integrationTarget", "responseTransferMode"} & set(shape)
+
+
+# --- binaryMediaTypes (issue 20, item 8) ------------------------------------------------------
+
+
+def test_binary_media_types_reach_the_rest_api_and_redeploy(run_stack: RunStack) -> None:
+    plain = run_stack("prod")
+    assert plain.one(REST_API).inputs.get("binaryMediaTypes") is None
+    binary = run_stack("prod", {"binaryMediaTypes": ["image/png", "*/*"]})
+    assert binary.one(REST_API).inputs["binaryMediaTypes"] == ["image/png", "*/*"]
+    deployment = "aws:apigateway/deployment:Deployment"
+    assert (
+        binary.by_type(deployment)[0].inputs["triggers"]
+        != plain.by_type(deployment)[0].inputs["triggers"]
+    )
+
+
+def test_a_bad_binary_media_type_is_refused_naming_its_place() -> None:
+    message = config_error({"binaryMediaTypes": ["image/png", "png"]})
+    assert "private-api:binaryMediaTypes[1]: 'png' is not a media type" in message

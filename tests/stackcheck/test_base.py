@@ -204,6 +204,24 @@ def test_a_base_that_does_not_exist_exits_2_with_one_line(repo: Path, ref: str) 
     assert line.startswith(f"error: no commit '{ref}' in the git repository at ")
 
 
+def test_a_base_that_is_no_commit_says_why_without_a_useless_fetch(repo: Path) -> None:
+    """A blob, a tree or a ref with a space: "fetch it first" named a command that cannot work."""
+    blob = git(repo, "rev-parse", "HEAD:Pulumi.yaml").strip()
+    tree = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    cases = {
+        blob: "names a blob (a file's or directory's content), not a commit",
+        tree: "names a tree (a file's or directory's content), not a commit",
+        "HEAD:Pulumi.yaml": "names a blob",
+        "my branch": "has a space or a control character, which no git ref can hold",
+    }
+    for ref, words in cases.items():
+        result = run_cli("prod", "--base", ref, cwd=repo)
+        assert result.returncode == 2, ref
+        [line] = result.stderr.splitlines()
+        assert words in line, line
+        assert "fetch" not in line, line
+
+
 def test_a_commit_that_breaks_a_stack_exits_2_naming_the_stack_and_the_key(repo: Path) -> None:
     edit(repo / "Pulumi.prod.yaml", "activeVpcLink: blue", "activeVpcLink: purple")
     commit(repo, "a link that does not exist")

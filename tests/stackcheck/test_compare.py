@@ -274,3 +274,27 @@ def test_a_route_added_on_prod_is_created_redeployed_and_staged(
         ("~ ", "aws:apigateway/stage:Stage"),
     ]
     assert "    + 3 to create\n    ~ 1 to update\n    +-1 to replace\n" in out
+
+
+# --- openapi mode's body, and warnings, in a comparison (issue 20, item 14) -------------------
+
+
+def test_an_openapi_body_change_shows_the_operations_and_fields_that_changed() -> None:
+    result = run_cli("prod", "--compare", "timeoutMs=20000")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    body = out.split("~ body (JSON): {", 1)[1].split("\n  +-", 1)[0]
+    assert "~ /{proxy+}: {" in body
+    assert "~ x-amazon-apigateway-any-method: {" in body
+    assert "~ timeoutInMillis: 29000 => 20000" in body
+    assert '\\"paths\\"' not in out  # not the whole document as one string on each side
+    assert len(body.splitlines()) < 30
+
+
+def test_a_program_warning_is_printed_once_in_a_comparison() -> None:
+    result = run_cli(
+        "prod", "--set", "insecureSkipVerification=true", "--compare", "timeoutMs=20000"
+    )
+    assert result.returncode == 0, result.stderr
+    both = result.stdout + result.stderr
+    assert both.count("private-api:insecureSkipVerification: API Gateway will not check") == 1

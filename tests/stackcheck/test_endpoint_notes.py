@@ -77,3 +77,19 @@ def test_private_to_regional_dual_stack_or_unset_is_only_the_refresh_note(
 
 def test_ipv4_on_a_regional_api_says_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     assert notes(capsys, "prod", "--compare", "ipAddressType=ipv4") == []
+
+
+# --- responseTransferMode unset after STREAM (issue 20, item 12) ------------------------------
+
+STREAM = ["--set", "responseTransferMode=STREAM"]
+
+
+def test_unsetting_stream_says_the_provider_keeps_it(capsys: pytest.CaptureFixture[str]) -> None:
+    found = notes(capsys, "prod", *STREAM, "--compare", "responseTransferMode=")
+    assert len(found) == 1
+    assert "the provider keeps STREAM unless told BUFFERED" in found[0]
+    assert "pulumi config set responseTransferMode BUFFERED" in found[0]
+
+
+def test_buffered_spelt_out_after_stream_says_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert notes(capsys, "prod", *STREAM, "--compare", "responseTransferMode=BUFFERED") == []

@@ -190,6 +190,25 @@ def test_set_reads_its_value_as_a_stack_file_would() -> None:
     assert stackcheck.parse_assignment("tags={a: on, b: 010}") == ("tags", {"a": "on", "b": 8})
 
 
+def test_a_tab_inside_a_value_reaches_the_program_not_a_yaml_error(
+    write_project: WriteProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YAML 1.2 (yaml.v3) reads a tab between a scalar's characters as part of it; PyYAML refuses
+    it, which reported a tab in integrationUri as invalid YAML instead of the program's check."""
+    uri = "https://orders.internal\t.example.com"
+    assert stackcheck.parse_assignment(f"integrationUri={uri}") == ("integrationUri", uri)
+    assert stackfiles.load_yaml("a: b\tc\nd:\n- e\tf\n") == {"a": "b\tc", "d": ["e\tf"]}
+    with pytest.raises(yaml.YAMLError):
+        stackfiles.load_yaml("a:\n\tb: c\n")  # an indentation tab is still refused
+    stack = DEV_STACK.replace(
+        "private-api:integrationUri: ", "private-api:integrationUri: https://a\tb.example.com #"
+    )
+    assert stackcheck.main(["test"], project_dir=write_project(stack)) == 2
+    err = capsys.readouterr().err
+    assert "not valid YAML" not in err
+    assert "'\\t' at position 10 must be percent-encoded (as %09)" in err
+
+
 def test_structured_values_reach_the_program_as_go_writes_json(write_project: WriteProject) -> None:
     stack = DEV_STACK.replace(
         "    managed-by: pulumi\n",

@@ -1,0 +1,27 @@
+"""Execution-log groups (issue 20, item 6): the stack owns the groups API Gateway writes to."""
+
+from __future__ import annotations
+
+from tests.program.harness import MODES, evaluate, in_mode
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
+
+
+def test_execution_log_groups_get_retention_tags_and_exist_before_logging() -> None:
+    for mode in MODES:
+        run = in_mode(mode)("prod", {"logRetentionDays": 14, "tags": {"team": "orders"}})
+        api_id = run.one("aws:apigateway/restApi:RestApi").id
+        groups = {r.inputs.get("name"): r for r in run.by_type(LOG_GROUP)}
+        base = f"API-Gateway-Execution-Logs_{api_id}/prod"
+        assert {base, f"{base}/Canary"} <= set(groups)
+        for name in (base, f"{base}/Canary"):
+            assert groups[name].inputs["retentionInDays"] == 14
+            assert groups[name].inputs["tags"] == {"team": "orders"}
+            assert groups[name].urn in run.one(SETTINGS).dependencies
+
+
+def test_no_execution_log_groups_while_logging_is_off() -> None:
+    run = evaluate("prod", {"loggingLevel": "OFF"})
+    names = [str(r.inputs.get("name") or "") for r in run.by_type(LOG_GROUP)]
+    assert not [n for n in names if n.startswith("API-Gateway-Execution-Logs_")]
