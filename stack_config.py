@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 import pulumi
 import pulumi.runtime.config
 
-from components import openapi
+from components import import_rules, openapi
 from components.args import (
     AUTHORIZATIONS,
     AUTHORIZER_TYPES,
@@ -277,11 +277,12 @@ def parse(
             note = ""
             if key == "stageName" and not raw["stageName"]:
                 note = f" The stage is named after the stack '{stack}' unless stageName is set."
-            problems.add(key, message + note)
+            lead = f"'{_openapi_path(raw['openApiFile'])}' " if key == "openApiFile" else ""
+            problems.add(key, lead + message + note)
         problems.raise_if_any()
         raise AssertionError("the args were refused for a value already reported") from error
     document = openapi.document_of(args, title=stack)
-    problem = openapi.body_size_problem(openapi.canonical(document)) if document else None
+    problem = import_rules.body_size_problem(openapi.canonical(document)) if document else None
     if problem is not None:
         problems.add("openApiFile" if raw["openApiFile"] else "routes", problem)
     problems.raise_if_any()
@@ -532,12 +533,12 @@ def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | 
             "openapi`, or remove openApiFile and give routes.",
         )
         return None
+    return problems.attempt("openApiFile", openapi.load_document, path=_openapi_path(name))
+
+
+def _openapi_path(name: str) -> Path:
     path = Path(name)
-    return problems.attempt(
-        "openApiFile",
-        openapi.load_document,
-        path=path if path.is_absolute() else PROJECT_DIR / path,
-    )
+    return path if path.is_absolute() else PROJECT_DIR / path
 
 
 _LINK_FIELDS = {"targetArn", "id", "kind", "description", "subnetIds", "securityGroupIds"}

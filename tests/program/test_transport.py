@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.routes import api_shape
+from components.openapi import api_document, operations
 from stack_config import parse
 from tests.program.harness import MODES, PROJECT_DIR, REST_API, RunStack, in_mode, integrations
 from tests.program.test_config_errors import config_error
@@ -93,7 +93,10 @@ def test_timeouts_follow_the_transfer_mode(overrides: dict[str, Any], words: str
 
 
 def test_a_stack_without_the_new_keys_keeps_its_deployment_digest() -> None:
-    """No new key in the shape unless set: upgrading the program must not redeploy a stack."""
+    """No new field in the document the trigger digests unless set: upgrading the program must
+    not redeploy a stack (the trigger is `openapi.deployment_trigger` of this document)."""
     config = stackfiles.load(PROJECT_DIR, "dev", None)
-    shape = api_shape(parse(config.values, stack="dev"))
-    assert not {"integrationTarget", "responseTransferMode"} & set(shape)
+    document = api_document(parse(config.values, stack="dev"), title="dev")
+    for _, _, operation in operations(document):
+        integration = operation["x-amazon-apigateway-integration"]
+        assert not {"integrationTarget", "responseTransferMode"} & set(integration)
