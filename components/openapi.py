@@ -259,16 +259,33 @@ def canonical(document: Mapping[str, Any]) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
-def deployment_trigger(document: str, policy: str | None) -> str:
-    """The one redeploy trigger, both modes: a digest of the canonical document and of the
-    RestApi settings AWS applies only with a deployment.
+def redeploy_settings(args: PrivateRestApiArgs) -> dict[str, Any]:
+    """The RestApi's own settings this program manages, which AWS applies only with a deployment.
 
-    - The resource policy: "if you update the resource policy after the API is created, you'll
-      need to deploy the API to propagate the changes" (developer guide, "Create and attach an
-      API Gateway resource policy to an API").
-    - A PRIVATE API's VPC endpoint ids live in the document (servers' endpoint configuration).
-    Links, canaries, tags and stage settings live on the stage and are left out. In openapi mode
-    this is the digest the program always took (`{"body", "policy"}`), so such a stack keeps its
-    deployment where its body is unchanged.
+    AWS's "Updates to REST APIs that require redeployment" (developer guide) lists RestApi
+    ("restapi:update ... The update requires redeploying the API. This includes modifying
+    resource policies") and disableExecuteApiEndpoint. Of the RestApi's settings the program
+    sets: the resource policy (always, None when not PRIVATE, as the digest always held it), the
+    endpoint type and the IP address type, the last two only when not API Gateway's default, so
+    a stack that leaves them alone keeps its digest on upgrade. A PRIVATE API's VPC endpoint ids
+    are in the document (servers). A setting added later (binary media types, say) goes here.
     """
-    return hashlib.sha256(canonical({"body": document, "policy": policy}).encode()).hexdigest()
+    settings: dict[str, Any] = {
+        "policy": private_api_policy(args.vpc_endpoint_ids)
+        if args.endpoint_type == "PRIVATE"
+        else None
+    }
+    if args.endpoint_type != "REGIONAL":
+        settings["endpointType"] = args.endpoint_type
+    if args.ip_address_type is not None:
+        settings["ipAddressType"] = args.ip_address_type
+    return settings
+
+
+def deployment_trigger(document: str, settings: Mapping[str, Any]) -> str:
+    """The one redeploy trigger, both modes: a digest of the canonical document and of
+    `redeploy_settings`. Links, canaries, tags and stage settings live on the stage and are left
+    out. With only the policy set this is the digest openapi mode always took (`{"body",
+    "policy"}`), so such a stack keeps its deployment where its body is unchanged.
+    """
+    return hashlib.sha256(canonical({**settings, "body": document}).encode()).hexdigest()

@@ -137,7 +137,9 @@ class PrivateRestApi(pulumi.ComponentResource):
                     )
                 )
         # One trigger for both modes: the same document, the same settings.
-        trigger = openapi.deployment_trigger(openapi.canonical(api_document), policy)
+        trigger = openapi.deployment_trigger(
+            openapi.canonical(api_document), openapi.redeploy_settings(args)
+        )
         if args.canary is not None and args.canary_deploys:
             pulumi.log.warn(
                 f"{name}: the canary's link '{args.canary.vpc_link}' "
