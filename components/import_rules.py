@@ -45,9 +45,17 @@ INTEGRATION_TYPES = ("http", "http_proxy", "aws", "aws_proxy", "mock")
 #: QUOTAS.
 RESOURCES_PER_API = 300
 MAX_BODY_BYTES = 6 * 1024 * 1024
+#: QUOTAS: "Integration timeout: 50 milliseconds - 29 seconds", raisable for Regional and
+#: private APIs.
 MIN_TIMEOUT_MS = 50
 MAX_TIMEOUT_MS = 29_000
+#: The most any quota increase allows: pulumi-aws `apigateway.Integration.timeout_milliseconds`
+#: ("The maximum value is 300,000 when response_transfer_mode is BUFFERED"), as AWS's quotas
+#: page says of the raised quota.
 MAX_LONG_TIMEOUT_MS = 300_000
+#: A STREAM integration's most: "you can configure the integration timeout up to 15 minutes"
+#: without a quota increase (developer guide, "Set up an HTTP proxy integration with payload
+#: response streaming"; pulumi-aws `timeout_milliseconds`: "900,000 when ... STREAM").
 MAX_STREAM_TIMEOUT_MS = 900_000
 #: How many `$ref`s a path item may chain through before it is refused as a loop.
 MAX_REF_HOPS = 32
@@ -131,6 +139,9 @@ def timeout_problem(timeout_ms: int, limits: Limits) -> str | None:
     if timeout_ms < MIN_TIMEOUT_MS:
         return f"{timeout_ms} ms is below API Gateway's minimum of {MIN_TIMEOUT_MS} ms."
     if limits.transfer_mode == "STREAM":
+        # Streaming needs no quota increase to pass 29 seconds ("Exceed API Gateway's 29 second
+        # timeout limit without requesting an integration timeout limit increase", developer
+        # guide, "Stream the integration response"), on every endpoint type the guide names.
         if timeout_ms > MAX_STREAM_TIMEOUT_MS:
             return (
                 f"{timeout_ms} ms is above {MAX_STREAM_TIMEOUT_MS} ms (15 minutes), the most "
