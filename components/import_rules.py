@@ -29,8 +29,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-#: IMPORT: a literal path part.
-LITERAL_PATH_PART = re.compile(r"^[A-Za-z0-9._-]+$")
+#: A literal path part. The import's message lists a-zA-Z0-9._- (IMPORT, as issue 18 quotes it);
+#: ':' is accepted as well: AWS's "important notes" for REST APIs list colons among a path
+#: segment's characters (as aws-amplify/amplify-category-api#2719 quotes them), moto's maintainers
+#: found CreateResource takes it "based on some cursory testing against AWS" (getmoto/moto#6148),
+#: and aws-cdk#22477 reports `events:batch` working in the console. Not verified by a deploy here.
+LITERAL_PATH_PART = re.compile(r"^[A-Za-z0-9._:-]+$")
 #: IMPORT (curly braces around the whole part); names as `method.request.path.<name>` takes them.
 PARAM_PATH_PART = re.compile(r"^\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<greedy>\+?)\}$")
 #: Path item keys the import turns into methods: OpenAPI's operations without `trace` (API
@@ -100,7 +104,7 @@ def path_problem(path: str) -> str | None:
                 return (
                     f"'{path}' has the path part '{part}', which API Gateway rejects (\"only "
                     'allow a-zA-Z0-9._- and curly braces at the beginning and the end"); use '
-                    "letters, digits, '.', '_', '-', or a parameter such as '{id}' or "
+                    "letters, digits, '.', '_', ':', '-', or a parameter such as '{id}' or "
                     "'{proxy+}' (no spaces, no percent-encoding)."
                 )
             continue
