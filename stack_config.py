@@ -529,7 +529,9 @@ def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | 
     if raw["apiDefinition"] == "resources":
         problems.add(
             "openApiFile",
-            "is imported only with apiDefinition openapi; run `pulumi config set apiDefinition "
+            "is imported only with apiDefinition openapi (resources mode builds a Method and "
+            "an Integration per route from routes, and a team's document may carry "
+            "integrations of any type it does not build); run `pulumi config set apiDefinition "
             "openapi`, or remove openApiFile and give routes.",
         )
         return None

@@ -161,7 +161,14 @@ def completed_document(args: PrivateRestApiArgs, document: Mapping[str, Any]) ->
     policy pack judges them.
     """
     completed = copy.deepcopy(dict(document))
-    for path, item in completed.get("paths", {}).items():
+    paths = completed.get("paths", {})
+    for path, given in list(paths.items()):
+        item = given
+        if isinstance(given, dict) and "$ref" in given:
+            # A path item given as a local `$ref` is written out, from the team's document as
+            # given, so its operations get the integration of this path, not of the target's.
+            target, _ = import_rules.resolve(document, given)
+            item = paths[path] = copy.deepcopy(target)
         if not isinstance(item, dict):
             continue
         for key in OPERATION_KEYS:

@@ -219,3 +219,17 @@ def test_a_colon_passes_through_routes_and_a_file_as_it_did(tmp_path: Path) -> N
     evaluate("dev", {"routes": [{"path": "/events:batch", "method": "POST"}]})
     file = write_document(tmp_path, {"/events:batch": operation_for("/events:batch")})
     evaluate("orders", {"openApiFile": str(file)})
+
+
+def test_a_path_item_given_as_a_local_ref_gets_its_own_private_integration(tmp_path: Path) -> None:
+    """A `$ref` path item is written out and completed for its own path (the target's path would
+    send its requests to the wrong backend URL)."""
+    from tests.program.harness import integrations  # noqa: PLC0415
+
+    paths = {
+        "/orders": operation_for("/orders"),
+        "/orders-v1": {"$ref": "#/paths/~1orders"},
+    }
+    found = integrations(evaluate("orders", {"openApiFile": str(write_document(tmp_path, paths))}))
+    assert found["GET /orders-v1"]["uri"] == "https://orders.team.internal.example.com/orders-v1"
+    assert found["GET /orders"]["uri"] == "https://orders.team.internal.example.com/orders"

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.program.harness import MODES
-from tests.program.test_import_rules import BAD_FILES, BAD_PATHS, NO_METHOD, operation_for
+from tests.program.test_import_rules import (
+    BAD_FILES,
+    BAD_PATHS,
+    NO_METHOD,
+    OWN_INTEGRATIONS,
+    RESPONSES,
+    operation_for,
+)
 from tests.stackcheck.test_errors import check_fails
 
 
@@ -63,3 +70,16 @@ def test_a_bad_file_exits_2_at_once_in_one_line(
     assert f"private-api:openApiFile: '{file}' " in err
     assert words in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("integration", "words"), OWN_INTEGRATIONS.values(), ids=OWN_INTEGRATIONS)
+def test_an_operations_own_integration_the_import_or_the_stack_refuses_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, integration: dict[str, object], words: str
+) -> None:
+    operation = {"responses": RESPONSES, "x-amazon-apigateway-integration": integration}
+    file = tmp_path / "team.json"
+    document = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}}
+    file.write_text(json.dumps({**document, "paths": {"/": {"get": operation}}}))
+    err = check_fails(capsys, "orders", "--set", f"openApiFile={file}")
+    assert f"private-api:openApiFile: '{file}' at /paths/~1/get" in err
+    assert words in err
