@@ -178,6 +178,8 @@ _READS: dict[str, frozenset[str]] = {
     "routes": frozenset({"authorizers"}),
     "vpcEndpointIds": frozenset({"endpointType"}),
     "timeoutMs": frozenset({"allowLongTimeout", "endpointType", "responseTransferMode"}),
+    # An operation's own timeoutInMillis is held to timeoutMs's limits.
+    "openApiFile": frozenset({"allowLongTimeout", "endpointType", "responseTransferMode"}),
     "ipAddressType": frozenset({"endpointType"}),
     "webAclArn": frozenset({"endpointType", "vpcLinks"}),
 }

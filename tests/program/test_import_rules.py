@@ -233,3 +233,19 @@ def test_a_path_item_given_as_a_local_ref_gets_its_own_private_integration(tmp_p
     found = integrations(evaluate("orders", {"openApiFile": str(write_document(tmp_path, paths))}))
     assert found["GET /orders-v1"]["uri"] == "https://orders.team.internal.example.com/orders-v1"
     assert found["GET /orders"]["uri"] == "https://orders.team.internal.example.com/orders"
+
+
+def test_an_operations_timeout_is_not_judged_against_a_stand_in_transfer_mode(
+    tmp_path: Path,
+) -> None:
+    """A wrong responseTransferMode is reported once, not again through the file's timeout."""
+    operation = {
+        "responses": RESPONSES,
+        "x-amazon-apigateway-integration": {"type": "mock", "timeoutInMillis": 60000},
+    }
+    file = write_document(tmp_path, {"/": {"get": operation}})
+    message = config_error(
+        {"openApiFile": str(file), "responseTransferMode": "chunked"}, stack="orders"
+    )
+    assert "private-api:responseTransferMode:" in message
+    assert "private-api:openApiFile:" not in message
