@@ -100,6 +100,13 @@ def path_problem(path: str) -> str | None:
     for index, part in enumerate(parts):
         param = PARAM_PATH_PART.match(part)
         if param is None:
+            if part.startswith("{") and part.endswith("}") and "{" not in part[1:-1]:
+                return (
+                    f"'{path}' has the parameter '{part}', whose name this program cannot map "
+                    "(it becomes method.request.path.<name> and the backend URL's {name}): "
+                    "use letters, digits and '_', starting with a letter or '_', such as "
+                    "'{orderId}'."
+                )
             if LITERAL_PATH_PART.match(part) is None:
                 return (
                     f"'{path}' has the path part '{part}', which API Gateway rejects (\"only "

@@ -33,6 +33,7 @@ BAD_PATHS = {
     "an asterisk": (["/a*b"], "which API Gateway rejects"),
     "a greedy part not last": (["/{proxy+}/x"], "it must be last"),
     "a repeated parameter": (["/{id}/x/{id}"], "twice; rename one"),
+    "a parameter name with a hyphen": (["/{order-id}"], "whose name this program cannot map"),
     "siblings of two names": (["/a/{id}", "/a/{name}"], "only one is allowed"),
 }
 
