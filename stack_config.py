@@ -50,6 +50,7 @@ from components.args import (
     quota_warnings,
     resource_policy_warning,
 )
+from components.document import load_document
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
@@ -537,7 +538,7 @@ def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | 
             "openapi`, or remove openApiFile and give routes.",
         )
         return None
-    return problems.attempt("openApiFile", openapi.load_document, path=_openapi_path(name))
+    return problems.attempt("openApiFile", load_document, path=_openapi_path(name))
 
 
 def _openapi_path(name: str) -> Path:

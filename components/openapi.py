@@ -18,7 +18,6 @@ from typing import Any
 
 from components import import_rules
 from components.args import AuthorizerSpec, PrivateRestApiArgs, RouteSpec, path_parameters
-from components.document import DocumentError, load_document, validation_problems
 from components.integration import (
     VALIDATOR_NAME,
     authorizer_invoke_uri,
@@ -34,8 +33,6 @@ OPERATION_KEYS = import_rules.OPERATION_KEYS
 #: The security scheme of AWS_IAM routes (API Gateway's "awsSigv4" auth type).
 SIGV4 = "sigv4"
 ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
-#: Kept importable from here: reading a team's file is `components.document`'s.
-__all__ = ["DocumentError", "load_document", "validation_problems"]
 _PARAM = re.compile(r"\{([^{}+]+)\+?\}")
 
 

@@ -244,7 +244,12 @@ class PrivateRestApi(pulumi.ComponentResource):
             raise InvalidArgsError(
                 [(where, f"at {finding.pointer}: {finding.message}") for finding in findings]
             )
-        body_document = openapi.document_of(args, title=name)
+        # openapi mode imports the document itself (not a second copy of it).
+        body_document = (
+            api_document
+            if args.api_definition == "openapi"
+            else openapi.document_of(args, title=name)
+        )
         if body_document is None:
             return api_document, None
         body = openapi.canonical(body_document)
