@@ -61,8 +61,15 @@ def load_document(path: Path) -> dict[str, Any]:
             f"'{path}' has a reference API Gateway cannot import at "
             f"{finding.pointer}: {finding.message}"
         )
-    for pointer, message in validation_problems(document):
-        raise DocumentError(f"'{path}' is not a valid OpenAPI 3.0 document at {pointer}: {message}")
+    try:
+        for pointer, message in validation_problems(document):
+            raise DocumentError(
+                f"'{path}' is not a valid OpenAPI 3.0 document at {pointer}: {message}"
+            )
+    except RecursionError:  # bounded above; kept so no traceback can reach the user
+        raise DocumentError(
+            f"'{path}' could not be validated: its schemas recurse too deeply; flatten them."
+        ) from None
     return document
 
 

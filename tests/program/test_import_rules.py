@@ -163,6 +163,13 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         b"      responses: {default: {$ref: '#/components/responses/nope'}}\n",
         "points at nothing in the document",
     ),
+    "a $ref loop": (
+        b"openapi: '3.0.1'\ninfo: {title: t, version: '1'}\npaths:\n  /:\n    get:\n"
+        b"      responses: {default: {$ref: '#/components/responses/a'}}\n"
+        b"components:\n  responses:\n    a: {$ref: '#/components/responses/b'}\n"
+        b"    b: {$ref: '#/components/responses/a'}\n",
+        "chain more than 32 times (a loop?)",
+    ),
     "empty": (b"", "is empty; give an OpenAPI 3.0 document"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00", "is binary (it holds NUL bytes)"),
     "Latin-1": (
