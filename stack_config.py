@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 import pulumi
 import pulumi.runtime.config
 
-from components import openapi
+from components import import_rules, openapi
 from components.args import (
     AUTHORIZATIONS,
     AUTHORIZER_TYPES,
@@ -51,6 +51,7 @@ from components.args import (
     resource_policy_warning,
 )
 from components.backend_tls import insecure_tls_warning
+from components.document import load_document
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
@@ -188,6 +189,8 @@ _READS: dict[str, frozenset[str]] = {
     "routes": frozenset({"authorizers"}),
     "vpcEndpointIds": frozenset({"endpointType"}),
     "timeoutMs": frozenset({"allowLongTimeout", "endpointType", "responseTransferMode"}),
+    # An operation's own timeoutInMillis is held to timeoutMs's limits.
+    "openApiFile": frozenset({"allowLongTimeout", "endpointType", "responseTransferMode"}),
     "ipAddressType": frozenset({"endpointType"}),
     "webAclArn": frozenset({"endpointType", "vpcLinks"}),
 }
@@ -292,11 +295,12 @@ def parse(
             note = ""
             if key == "stageName" and not raw["stageName"]:
                 note = f" The stage is named after the stack '{stack}' unless stageName is set."
-            problems.add(key, message + note)
+            lead = f"'{_openapi_path(raw['openApiFile'])}' " if key == "openApiFile" else ""
+            problems.add(key, lead + message + note)
         problems.raise_if_any()
         raise AssertionError("the args were refused for a value already reported") from error
     document = openapi.document_of(args, title=stack)
-    problem = openapi.body_size_problem(openapi.canonical(document)) if document else None
+    problem = import_rules.body_size_problem(openapi.canonical(document)) if document else None
     if problem is not None:
         problems.add("openApiFile" if raw["openApiFile"] else "routes", problem)
     problems.raise_if_any()
@@ -584,16 +588,18 @@ def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | 
     if raw["apiDefinition"] == "resources":
         problems.add(
             "openApiFile",
-            "is imported only with apiDefinition openapi; run `pulumi config set apiDefinition "
+            "is imported only with apiDefinition openapi (resources mode builds a Method and "
+            "an Integration per route from routes, and a team's document may carry "
+            "integrations of any type it does not build); run `pulumi config set apiDefinition "
             "openapi`, or remove openApiFile and give routes.",
         )
         return None
+    return problems.attempt("openApiFile", load_document, path=_openapi_path(name))
+
+
+def _openapi_path(name: str) -> Path:
     path = Path(name)
-    return problems.attempt(
-        "openApiFile",
-        openapi.load_document,
-        path=path if path.is_absolute() else PROJECT_DIR / path,
-    )
+    return path if path.is_absolute() else PROJECT_DIR / path
 
 
 _LINK_FIELDS = {"targetArn", "id", "kind", "description", "subnetIds", "securityGroupIds"}

@@ -2,6 +2,7 @@
 
     venv/bin/python -m benchmarks.api_definition [--routes 10,100,500] [--runs 3]
                                                  [--checkov PATH | --no-checkov] [--out FILE]
+    venv/bin/python -m benchmarks.api_definition --documents    # bounded reading of openApiFile
 
 For each mode (`resources`, `openapi`) and route count, on the dev stack with `--set` routes
 (`GET /`, `GET /r1`, ...) and one VPC link, it reports:
@@ -32,6 +33,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks import document_reading
 from benchmarks.machine import machine
 from benchmarks.stackcheck import (
     PROJECT_DIR,
@@ -172,9 +174,16 @@ def main() -> int:
     parser.add_argument("--checkov", help="a checkov executable (default: a cached venv's)")
     parser.add_argument("--no-checkov", action="store_true")
     parser.add_argument(
+        "--documents",
+        action="store_true",
+        help="only the bounded reading of openApiFile (benchmarks/document_reading.py)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=PROJECT_DIR / "benchmarks/results/api_definition.json"
     )
     args = parser.parse_args()
+    if args.documents:
+        return document_reading.run(paths=2000, runs=args.runs)
     checkov, how = (None, "skipped") if args.no_checkov else checkov_executable(args.checkov)
     rows = [measure("openapi", 1, args.runs, None)]
     print(json.dumps(rows[-1]), flush=True)

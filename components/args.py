@@ -15,6 +15,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 from components.binary_media import media_type_problems
 from components.client_certificate_labels import label_problems
+
+# The import's rules (path parts, methods, timeouts) live in `import_rules`, each with its source;
+# the args and the team's document are both held to them.
+from components.import_rules import (
+    HTTP_METHODS,
+    MAX_TIMEOUT_MS,
+    PARAM_PATH_PART,
+    Limits,
+    document_findings,
+    path_problem,
+    sibling_problems,
+    timeout_problem,
+)
 from components.regions import PARTITION_OF_REGION
 from components.tag_characters import character_problem
 
@@ -27,7 +40,6 @@ ApiDefinition = Literal["openapi", "resources"]
 IpAddressType = Literal["ipv4", "dualstack"]
 ResponseTransferMode = Literal["BUFFERED", "STREAM"]
 
-HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 ENDPOINT_TYPES: tuple[EndpointType, ...] = ("REGIONAL", "EDGE", "PRIVATE")
 AUTHORIZATIONS: tuple[Authorization, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
@@ -40,19 +52,6 @@ IP_ADDRESS_TYPES: tuple[IpAddressType, ...] = ("ipv4", "dualstack")
 #: PutIntegration.responseTransferMode (botocore ResponseTransferMode enum); AWS's default is
 #: BUFFERED (developer guide, "Stream the integration response for your proxy integrations").
 RESPONSE_TRANSFER_MODES: tuple[ResponseTransferMode, ...] = ("BUFFERED", "STREAM")
-
-#: API Gateway's integration timeout range without a quota increase (REST API quotas page:
-#: "Integration timeout: 50 milliseconds - 29 seconds", raisable for Regional and private APIs).
-MIN_TIMEOUT_MS = 50
-MAX_TIMEOUT_MS = 29_000
-#: The most any quota increase allows: pulumi-aws `apigateway.Integration.timeout_milliseconds`
-#: ("The maximum value is 300,000 when response_transfer_mode is BUFFERED", the only mode used
-#: here; 900,000 is for STREAM), as AWS's API Gateway quotas page says of the raised quota.
-MAX_LONG_TIMEOUT_MS = 300_000
-#: A STREAM integration's most: "you can configure the integration timeout up to 15 minutes"
-#: without a quota increase (developer guide, "Set up an HTTP proxy integration with payload
-#: response streaming"; pulumi-aws `timeout_milliseconds`: "900,000 when ... STREAM").
-MAX_STREAM_TIMEOUT_MS = 900_000
 
 #: CloudWatch Logs retention, in days: the fixed list of PutRetentionPolicy (CloudWatch Logs API
 #: reference) and of pulumi-aws `cloudwatch.LogGroup.retention_in_days`, where 0 means the
@@ -130,8 +129,6 @@ LINK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # API Gateway: stage variable names are letters, digits and underscores.
 STAGE_VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
-LITERAL_PATH_PART = re.compile(r"^[A-Za-z0-9._:-]+$")
-PARAM_PATH_PART = re.compile(r"^\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<greedy>\+?)\}$")
 # An HTTP header name is a token (RFC 9110, 5.6.2).
 _HEADER = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 #: Authorizer identity sources (API Gateway API reference, CreateAuthorizer `identitySource`):
@@ -429,42 +426,10 @@ def check_integration_uri(uri: str) -> str:
 def check_timeout(
     timeout_ms: int, *, allow_long: bool, endpoint_type: str, transfer_mode: str | None = None
 ) -> None:
-    if timeout_ms < MIN_TIMEOUT_MS:
-        raise ValueError(f"{timeout_ms} ms is below API Gateway's minimum of {MIN_TIMEOUT_MS} ms.")
-    if transfer_mode == "STREAM":
-        # Streaming needs no quota increase to pass 29 seconds ("Exceed API Gateway's 29 second
-        # timeout limit without requesting an integration timeout limit increase", developer
-        # guide, "Stream the integration response"), on every endpoint type the guide names.
-        if timeout_ms > MAX_STREAM_TIMEOUT_MS:
-            raise ValueError(
-                f"{timeout_ms} ms is above {MAX_STREAM_TIMEOUT_MS} ms (15 minutes), the most "
-                "API Gateway allows a streaming (STREAM) integration; lower it."
-            )
-        return
-    if timeout_ms > MAX_LONG_TIMEOUT_MS:
-        stream = (
-            f"; a streaming integration (responseTransferMode STREAM) may take up to "
-            f"{MAX_STREAM_TIMEOUT_MS} ms"
-            if timeout_ms <= MAX_STREAM_TIMEOUT_MS
-            else ""
-        )
-        raise ValueError(
-            f"{timeout_ms} ms is above {MAX_LONG_TIMEOUT_MS} ms, the most API Gateway allows "
-            f"a buffered integration even with a raised quota; lower it{stream}."
-        )
-    if timeout_ms > MAX_TIMEOUT_MS and not allow_long:
-        raise ValueError(
-            f"{timeout_ms} ms is above API Gateway's default maximum of {MAX_TIMEOUT_MS} ms; "
-            "lower it, set allowLongTimeout to true once your account's integration timeout "
-            "quota has been raised (REGIONAL and PRIVATE APIs only), or stream the responses "
-            f"(responseTransferMode STREAM, up to {MAX_STREAM_TIMEOUT_MS} ms without a quota "
-            "increase)."
-        )
-    if timeout_ms > MAX_TIMEOUT_MS and endpoint_type == "EDGE":
-        raise ValueError(
-            f"{timeout_ms} ms is above {MAX_TIMEOUT_MS} ms, which EDGE APIs cannot exceed; "
-            "lower it or use a REGIONAL endpoint."
-        )
+    """timeoutMs: the rule every operation's own `timeoutInMillis` is held to too."""
+    problem = timeout_problem(timeout_ms, Limits(allow_long, endpoint_type, transfer_mode))
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def check_log_retention(days: int) -> None:
@@ -584,33 +549,12 @@ def resource_policy_warning(policy: str) -> str | None:
 
 
 def parse_route_path(path: str) -> tuple[str, ...]:
-    """Split a route path into API Gateway resource path parts, rejecting what API Gateway would."""
-    if not path.startswith("/"):
-        raise ValueError(f"'{path}' must start with '/', such as '/orders'.")
-    if path == "/":
-        return ()
-    if path.endswith("/") or "//" in path:
-        raise ValueError(f"'{path}' has an empty path part; remove the extra '/'.")
-    parts = tuple(path[1:].split("/"))
-    params: set[str] = set()
-    for index, part in enumerate(parts):
-        param = PARAM_PATH_PART.match(part)
-        if param is None:
-            if LITERAL_PATH_PART.match(part) is None:
-                raise ValueError(
-                    f"'{path}' has the path part '{part}', which API Gateway rejects; use letters, "
-                    "digits, '.', '_', ':', '-', or a parameter such as '{id}' or '{proxy+}'."
-                )
-            continue
-        name = param.group("name")
-        if name in params:
-            raise ValueError(f"'{path}' uses the path parameter '{{{name}}}' twice; rename one.")
-        params.add(name)
-        if param.group("greedy") and index != len(parts) - 1:
-            raise ValueError(
-                f"'{path}' has the greedy parameter '{part}' before its end; it must be last."
-            )
-    return parts
+    """Split a route path into API Gateway resource path parts, rejecting what the import would
+    (`import_rules.path_problem`, the rule an openApiFile's paths are held to)."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise ValueError(problem)
+    return () if path == "/" else tuple(path[1:].split("/"))
 
 
 def path_parameters(parts: tuple[str, ...]) -> tuple[str, ...]:
@@ -1117,26 +1061,15 @@ class PrivateRestApiArgs:
         if not self.routes:
             found.append(("routes", "no route is defined; add at least one, such as GET /."))
         seen: set[tuple[str, str]] = set()
-        variable_child: dict[tuple[str, ...], str] = {}
+        found.extend(
+            (f"routes[{index}].path", problem)
+            for index, problem in sibling_problems([route.path for route in self.routes])
+        )
         for index, route in enumerate(self.routes):
             where = f"routes[{index}]"
             if (route.path, route.method) in seen:
                 found.append((where, f"{route.method} {route.path} is defined twice; keep one."))
             seen.add((route.path, route.method))
-            parts = route.path_parts
-            for depth, part in enumerate(parts):
-                if PARAM_PATH_PART.match(part) is None:
-                    continue
-                parent = parts[:depth]
-                other = variable_child.setdefault(parent, part)
-                if other != part:
-                    found.append(
-                        (
-                            f"{where}.path",
-                            f"'{route.path}' puts '{part}' beside '{other}' under the same parent; "
-                            "API Gateway allows one parameter per level, so use the same name.",
-                        )
-                    )
             if route.authorizer is not None:
                 authorizer = self.authorizers.get(route.authorizer)
                 if authorizer is None:
@@ -1199,6 +1132,16 @@ class PrivateRestApiArgs:
                             "modes, README.md 'Moving between modes'); remove it.",
                         )
                     )
+            if self.openapi_document is not None:
+                # The import's rules (import_rules), on the team's own document: its paths,
+                # methods and own integrations, timeouts held to timeoutMs's limits.
+                limits = Limits(
+                    self.allow_long_timeout, self.endpoint_type, self.response_transfer_mode
+                )
+                found.extend(
+                    ("openapi_document", f"at {finding.pointer}: {finding.message}")
+                    for finding in document_findings(self.openapi_document, limits)
+                )
             if self.openapi_document is not None and self.routes != (RouteSpec(),):
                 found.append(
                     (

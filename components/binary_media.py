@@ -6,12 +6,12 @@ backend accepts and returns, so an image, a PDF or gzip through them is mangled 
 Content-Type (or the request's Accept) matches one of these types ("Binary media types for REST
 APIs in API Gateway"). Set on the RestApi in both modes: with a `body`, the argument overrides the
 document's `x-amazon-apigateway-binary-media-types` (the same docstring). A change takes effect
-with the next deployment, so it is part of the deployment's trigger when set.
+with the next deployment, so it is part of the deployment's trigger when set
+(`openapi.redeploy_settings`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 
@@ -37,11 +37,3 @@ def media_type_problems(types: Sequence[str]) -> list[tuple[str, str]]:
         elif value in types[:index]:
             found.append((where, f"'{value}' is listed twice; keep one."))
     return found
-
-
-def with_binary_media_types(trigger: str, types: Sequence[str]) -> str:
-    """The deployment trigger, changed by the types only when there are any (a stack without them
-    keeps its digest, and its deployment, on upgrade)."""
-    if not types:
-        return trigger
-    return hashlib.sha256(f"{trigger}|{'|'.join(types)}".encode()).hexdigest()

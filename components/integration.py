@@ -68,7 +68,18 @@ def authorizer_permission(
 
 
 def private_api_policy(vpc_endpoint_ids: Sequence[str]) -> str:
-    """Resource policy of a PRIVATE API: callable only through the given VPC endpoints."""
+    """Resource policy of a PRIVATE API: callable only through the given VPC endpoints.
+
+    `"Resource": "*"`, not AWS's `execute-api:/*` shorthand: API Gateway stores the shorthand
+    expanded to the API's ARN (`arn:aws:execute-api:<region>:<account>:<id>/*`), and the
+    provider compares policies with awspolicyequivalence (terraform-provider-aws
+    internal/service/apigateway rest_api.go and rest_api_policy.go: `DiffSuppressFunc:
+    verify.SuppressEquivalentPolicyDiffs`, `SecondJSONUnlessEquivalent` on read), which knows
+    nothing of that expansion: every refresh would show `~ policy`. A resource policy is
+    attached to this one API, so "*" covers the same methods. Not verified against a live
+    account: that API Gateway stores "*" as written (third-party drift tools record the
+    shorthand's expansion; none records one of "*").
+    """
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -77,13 +88,13 @@ def private_api_policy(vpc_endpoint_ids: Sequence[str]) -> str:
                     "Effect": "Allow",
                     "Principal": "*",
                     "Action": "execute-api:Invoke",
-                    "Resource": "execute-api:/*",
+                    "Resource": "*",
                 },
                 {
                     "Effect": "Deny",
                     "Principal": "*",
                     "Action": "execute-api:Invoke",
-                    "Resource": "execute-api:/*",
+                    "Resource": "*",
                     "Condition": {"StringNotEquals": {"aws:SourceVpce": sorted(vpc_endpoint_ids)}},
                 },
             ],

@@ -14,12 +14,9 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
-import yaml
-from openapi_spec_validator import OpenAPIV30SpecValidator
-
+from components import import_rules
 from components.args import AuthorizerSpec, PrivateRestApiArgs, RouteSpec, path_parameters
 from components.integration import (
     VALIDATOR_NAME,
@@ -30,18 +27,12 @@ from components.integration import (
 )
 
 OPENAPI_VERSION = "3.0.1"
-INTEGRATION = "x-amazon-apigateway-integration"
-ANY_METHOD = "x-amazon-apigateway-any-method"
-#: Path item keys API Gateway imports as methods: OpenAPI's operations (TRACE aside, which API
-#: Gateway does not support) and its own ANY.
-OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch", ANY_METHOD)
+INTEGRATION = import_rules.INTEGRATION
+ANY_METHOD = import_rules.ANY_METHOD
+OPERATION_KEYS = import_rules.OPERATION_KEYS
 #: The security scheme of AWS_IAM routes (API Gateway's "awsSigv4" auth type).
 SIGV4 = "sigv4"
-#: API Gateway's default quota of resources (path parts, the root included) per REST API.
-RESOURCES_PER_API = 300
-#: API Gateway's limit on an imported API definition (developer guide, "Amazon API Gateway
-#: important notes" and quotas: "API definition file size, 6 MB").
-MAX_BODY_BYTES = 6 * 1024 * 1024
+ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
 _PARAM = re.compile(r"\{([^{}+]+)\+?\}")
 
 
@@ -167,7 +158,14 @@ def completed_document(args: PrivateRestApiArgs, document: Mapping[str, Any]) ->
     policy pack judges them.
     """
     completed = copy.deepcopy(dict(document))
-    for path, item in completed.get("paths", {}).items():
+    paths = completed.get("paths", {})
+    for path, given in list(paths.items()):
+        item = given
+        if isinstance(given, dict) and "$ref" in given:
+            # A path item given as a local `$ref` is written out, from the team's document as
+            # given, so its operations get the integration of this path, not of the target's.
+            target, _ = import_rules.resolve(document, given)
+            item = paths[path] = copy.deepcopy(target)
         if not isinstance(item, dict):
             continue
         for key in OPERATION_KEYS:
@@ -214,54 +212,50 @@ def _with_api_extensions(
         document["x-amazon-apigateway-request-validator"] = VALIDATOR_NAME
     if args.endpoint_type == "PRIVATE":
         # Overwrite resets every REST API property the body leaves out, the endpoint
-        # configuration and the policy included. The provider then adds the endpoint ids back
+        # configuration and the policy included; the provider then adds the endpoint ids back
         # (terraform-provider-aws, internal/service/apigateway/rest_api.go,
-        # resourceRestAPIWithBodyUpdateOperations), but between the two calls the API has no VPC
-        # endpoints and no policy, and the RestApi docstring warns that endpoint changes race with
-        # their DNS. Carried in the body, both stay as they are through every import, and the
-        # provider finds nothing to put back.
-        document["x-amazon-apigateway-endpoint-configuration"] = {
-            "vpcEndpointIds": sorted(args.vpc_endpoint_ids)
-        }
+        # resourceRestAPIWithBodyUpdateOperations). Carried in the body, both are imported with
+        # the routes. Where: "For OpenAPI 3.0, it should be present under the vendor extensions
+        # of the Server object" (developer guide, "x-amazon-apigateway-endpoint-configuration
+        # object"); the root is Swagger 2.0's place. A team's servers each get it; a document
+        # without servers gets one, url "/" (the import's default basePath mode, ignore, drops
+        # a server's path).
+        configuration = {"vpcEndpointIds": sorted(args.vpc_endpoint_ids)}
+        servers = document.get("servers")
+        if not isinstance(servers, list) or not servers:
+            servers = [{"url": "/"}]
+        document["servers"] = [
+            {**server, ENDPOINT_CONFIGURATION: configuration}
+            if isinstance(server, dict)
+            else server
+            for server in servers
+        ]
         document["x-amazon-apigateway-policy"] = json.loads(
             private_api_policy(args.vpc_endpoint_ids)
         )
     return document
 
 
+def api_document(args: PrivateRestApiArgs, title: str) -> dict[str, Any]:
+    """The API, whichever mode builds it: the team's document completed, or the routes' one."""
+    if args.openapi_document is not None:
+        return completed_document(args, args.openapi_document)
+    return generated_document(args, title=title)
+
+
 def document_of(args: PrivateRestApiArgs, title: str) -> dict[str, Any] | None:
     """The RestApi's body as a document: the API in openapi mode; in resources mode none, or an
     empty document while routes an earlier openapi mode imported are cleared."""
     if args.api_definition == "openapi":
-        if args.openapi_document is not None:
-            return completed_document(args, args.openapi_document)
-        return generated_document(args, title=title)
+        return api_document(args, title)
     return empty_document(args, title=title) if args.clear_imported_routes else None
-
-
-def body_size_problem(body: str) -> str | None:
-    """Why API Gateway would refuse to import a body this large, if it would."""
-    size = len(body.encode())
-    if size <= MAX_BODY_BYTES:
-        return None
-    return (
-        f"the OpenAPI document is {size} bytes, above API Gateway's {MAX_BODY_BYTES} byte limit "
-        "for an imported API definition; split the API into several."
-    )
 
 
 def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(path, method, operation) for every operation API Gateway would import."""
-    paths = document.get("paths")
-    if not isinstance(paths, Mapping):
-        return
-    for path, item in paths.items():
-        if not isinstance(item, Mapping):
-            continue
-        for key in OPERATION_KEYS:
-            operation = item.get(key)
-            if isinstance(operation, dict):
-                yield str(path), method_of(key), operation
+    for path, key, operation in import_rules.operations(document):
+        if isinstance(operation, dict):
+            yield path, method_of(key), operation
 
 
 def canonical(document: Mapping[str, Any]) -> str:
@@ -269,73 +263,36 @@ def canonical(document: Mapping[str, Any]) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
-def body_trigger(body: str, policy: str | None) -> str:
-    """The deployment's trigger: it changes exactly when the document (or the policy) does."""
-    return hashlib.sha256(canonical({"body": body, "policy": policy}).encode()).hexdigest()
+def redeploy_settings(args: PrivateRestApiArgs) -> dict[str, Any]:
+    """The RestApi's own settings this program manages, which AWS applies only with a deployment.
 
-
-def resource_count(paths: Iterator[str] | list[str]) -> int:
-    """API Gateway resources the paths need: one per distinct path prefix, plus the root."""
-    prefixes: set[tuple[str, ...]] = set()
-    for path in paths:
-        parts = tuple(part for part in path.strip("/").split("/") if part)
-        prefixes.update(parts[:depth] for depth in range(1, len(parts) + 1))
-    return len(prefixes) + 1
-
-
-class DocumentError(ValueError):
-    """An OpenAPI file that cannot be read, parsed or validated; the message names where."""
-
-
-def load_document(path: Path) -> dict[str, Any]:
-    """Read a team's OpenAPI 3.0 document (YAML or JSON) and validate it.
-
-    Raises `DocumentError` naming the file, the JSON pointer and the problem, so a bad document
-    fails before any resource is registered.
+    AWS's "Updates to REST APIs that require redeployment" (developer guide) lists RestApi
+    ("restapi:update ... The update requires redeploying the API. This includes modifying
+    resource policies") and disableExecuteApiEndpoint. Of the RestApi's settings the program
+    sets: the resource policy (always, None when not PRIVATE, as the digest always held it), the
+    endpoint type and the IP address type, the last two only when not API Gateway's default, so
+    a stack that leaves them alone keeps its digest on upgrade. A PRIVATE API's VPC endpoint ids
+    are in the document (servers). Binary media types, when set, are here too.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DocumentError(f"cannot read '{path}': {error.strerror or error}.") from None
-    try:
-        document = yaml.safe_load(text)  # JSON is YAML too
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise DocumentError(f"'{path}' is not YAML or JSON{where}: {error}.") from None
-    if not isinstance(document, dict):
-        raise DocumentError(f"'{path}' holds {type(document).__name__}, not an OpenAPI document.")
-    version = document.get("openapi")
-    if not (isinstance(version, str) and version.startswith("3.0")):
-        found = f"'openapi: {version}'" if version else "no 'openapi' version"
-        if "swagger" in document:
-            found = f"'swagger: {document['swagger']}'"
-        raise DocumentError(
-            f"'{path}' has {found} at /openapi; give an OpenAPI 3.0 document (openapi: 3.0.x), "
-            "the version API Gateway imports with its extensions."
-        )
-    for pointer, message in validation_problems(document):
-        raise DocumentError(f"'{path}' is not a valid OpenAPI 3.0 document at {pointer}: {message}")
-    return document
+    settings: dict[str, Any] = {
+        "policy": private_api_policy(args.vpc_endpoint_ids)
+        if args.endpoint_type == "PRIVATE"
+        else None
+    }
+    if args.endpoint_type != "REGIONAL":
+        settings["endpointType"] = args.endpoint_type
+    if args.ip_address_type is not None:
+        settings["ipAddressType"] = args.ip_address_type
+    if args.binary_media_types:
+        # "Binary media types for REST APIs": a change takes effect with the next deployment.
+        settings["binaryMediaTypes"] = list(args.binary_media_types)
+    return settings
 
 
-def validation_problems(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(JSON pointer, problem) for each way `document` breaks OpenAPI 3.0.
-
-    API Gateway's greedy path variable (`/{proxy+}`, its parameter named `proxy`) is not OpenAPI:
-    the document is validated with `{name+}` read as `{name}`, as API Gateway reads it.
+def deployment_trigger(document: str, settings: Mapping[str, Any]) -> str:
+    """The one redeploy trigger, both modes: a digest of the canonical document and of
+    `redeploy_settings`. Links, canaries, tags and stage settings live on the stage and are left
+    out. With only the policy set this is the digest openapi mode always took (`{"body",
+    "policy"}`), so such a stack keeps its deployment where its body is unchanged.
     """
-    view = dict(document)
-    paths = document.get("paths")
-    if isinstance(paths, Mapping):
-        view["paths"] = {re.sub(r"\{([^{}+]+)\+\}", r"{\1}", str(k)): v for k, v in paths.items()}
-    for error in OpenAPIV30SpecValidator(view).iter_errors():
-        parts = [str(part) for part in error.absolute_path]
-        unresolved = _UNRESOLVED.search(error.message)
-        if not parts and unresolved is not None:
-            parts = ["paths", unresolved.group("path")]
-        pointer = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
-        yield pointer, error.message.rstrip(".") + "."
-
-
-_UNRESOLVED = re.compile(r"operation in '(?P<path>[^']+)'")
+    return hashlib.sha256(canonical({**settings, "body": document}).encode()).hexdigest()

@@ -9,12 +9,13 @@ traffic to another link changes the stage alone: no integration, no deployment, 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
-from components import links, openapi, routes, stage
+from components import import_rules, links, openapi, routes, stage
 from components.args import InvalidArgsError, PrivateRestApiArgs
-from components.binary_media import with_binary_media_types
 from components.integration import authorizer_permission, private_api_policy
 
 TYPE_TOKEN = "private-api:index:PrivateRestApi"  # noqa: S105 (a type token, not a secret)
@@ -52,7 +53,7 @@ class PrivateRestApi(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         # The document first: one that API Gateway would refuse fails before any resource.
-        body, count = self._body(name, args)
+        api_document, body = self._documents(name, args)
         super().__init__(TYPE_TOKEN, name, None, opts)
         if args.clear_imported_routes:
             pulumi.log.warn(
@@ -62,14 +63,11 @@ class PrivateRestApi(pulumi.ComponentResource):
                 "overwrite deletes every route the per-route resources made.",
                 resource=self,
             )
-        if count > openapi.RESOURCES_PER_API:
-            pulumi.log.warn(
-                f"{name}: the API needs {count} API Gateway resources (one per path part, the "
-                f"root included), above the default quota of {openapi.RESOURCES_PER_API} "
-                "'Resources per API' (Service Quotas, Amazon API Gateway); request an increase "
-                "before `pulumi up`, or API Gateway refuses the routes past the quota.",
-                resource=self,
-            )
+        quota = import_rules.resource_quota_warning(
+            [path for path, _, _ in openapi.operations(api_document)]
+        )
+        if quota is not None:
+            pulumi.log.warn(f"{name}: {quota}", resource=self)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 
@@ -122,19 +120,15 @@ class PrivateRestApi(pulumi.ComponentResource):
             assert body is not None
             self._authorizer_permissions(name, args, child)
             api_parts = [self.rest_api]
-            trigger = with_binary_media_types(
-                openapi.body_trigger(body, policy), args.binary_media_types
-            )
         else:
             route_opts = pulumi.ResourceOptions(
                 parent=self, retain_on_delete=True if args.retain_route_resources else None
             )
-            api_parts = routes.build_routes(name, args, self.rest_api, route_opts)
+            api_parts = routes.build_routes(name, args, api_document, self.rest_api, route_opts)
             if policy is not None:
                 # A policy takes effect with the next deployment (developer guide, "Create and
                 # attach an API Gateway resource policy to an API"): the deployment waits for
-                # it, and its trigger holds the endpoint type and VPC endpoint ids the policy is
-                # made of (routes.api_shape), so it changes exactly when the policy does.
+                # it, and the trigger digests it (openapi.deployment_trigger).
                 api_parts.append(
                     aws.apigateway.RestApiPolicy(
                         f"{name}-api-policy",
@@ -143,7 +137,10 @@ class PrivateRestApi(pulumi.ComponentResource):
                         opts=child,
                     )
                 )
-            trigger = routes.redeployment_trigger(args)
+        # One trigger for both modes: the same document, the same settings.
+        trigger = openapi.deployment_trigger(
+            openapi.canonical(api_document), openapi.redeploy_settings(args)
+        )
         if args.canary is not None and args.canary_deploys:
             pulumi.log.warn(
                 f"{name}: the canary's link '{args.canary.vpc_link}' "
@@ -256,23 +253,34 @@ class PrivateRestApi(pulumi.ComponentResource):
         return link_ids
 
     @staticmethod
-    def _body(name: str, args: PrivateRestApiArgs) -> tuple[str | None, int]:
-        """The RestApi's OpenAPI body: the API in openapi mode; in resources mode none, or an
-        empty document while routes an earlier openapi mode imported are cleared."""
-        document = openapi.document_of(args, title=name)
-        if document is not None and args.api_definition == "openapi":
-            paths = [path for path, _, _ in openapi.operations(document)]
-        else:
-            paths = [route.path for route in args.routes]
-        count = openapi.resource_count(paths)
-        if document is None:
-            return None, count
-        body = openapi.canonical(document)
-        problem = openapi.body_size_problem(body)
+    def _documents(name: str, args: PrivateRestApiArgs) -> tuple[dict[str, Any], str | None]:
+        """The API as one OpenAPI document (both modes), checked against what API Gateway's
+        import accepts; and the RestApi's body: that document in openapi mode, in resources
+        mode none, or an empty document while routes an earlier openapi mode imported are
+        cleared."""
+        api_document = openapi.api_document(args, title=name)
+        where = "openapi_document" if args.openapi_document is not None else "routes"
+        limits = import_rules.Limits(
+            args.allow_long_timeout, args.endpoint_type, args.response_transfer_mode
+        )
+        findings = import_rules.document_findings(api_document, limits)
+        if findings:
+            raise InvalidArgsError(
+                [(where, f"at {finding.pointer}: {finding.message}") for finding in findings]
+            )
+        # openapi mode imports the document itself (not a second copy of it).
+        body_document = (
+            api_document
+            if args.api_definition == "openapi"
+            else openapi.document_of(args, title=name)
+        )
+        if body_document is None:
+            return api_document, None
+        body = openapi.canonical(body_document)
+        problem = import_rules.body_size_problem(body)
         if problem is not None:
-            where = "openapi_document" if args.openapi_document is not None else "routes"
             raise InvalidArgsError([(where, problem)])
-        return body, count
+        return api_document, body
 
     def _authorizer_permissions(
         self, name: str, args: PrivateRestApiArgs, opts: pulumi.ResourceOptions

@@ -1,81 +1,90 @@
-"""The per-resource mode (`apiDefinition: resources`): the walkthrough's calls, one resource each.
+"""The per-resource mode (`apiDefinition: resources`), generated from the API's OpenAPI document.
 
-create-resource per path part, put-method and put-integration per route, each an
-`aws.apigateway` resource. Removing a route deletes its method and integration only at the end of
-the `pulumi up` that removes it, after the new deployment was taken: README.md, "Removing a route
-in resources mode", gives the command that finishes the removal.
+The same document openapi mode imports (`openapi.api_document`) becomes the walkthrough's calls:
+create-resource per path part, put-method and put-integration per operation, each an
+`aws.apigateway` resource. Both modes thus build the same API by construction. Removing a route
+deletes its method and integration only at the end of the `pulumi up` that removes it, after the
+new deployment was taken: README.md, "Removing a route in resources mode", gives the command that
+finishes the removal.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping
-from dataclasses import asdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.args import PrivateRestApiArgs, path_parameters
+from components import import_rules
+from components.args import PrivateRestApiArgs
 from components.integration import (
     VALIDATOR_NAME,
     authorizer_invoke_uri,
     authorizer_permission,
-    connection_id_expression,
-    route_uri,
 )
+from components.openapi import INTEGRATION, SIGV4, method_of
 
 
-def api_shape(args: PrivateRestApiArgs) -> dict[str, object]:
-    """Everything a deployment snapshots. Links, canary, tags and stage settings are left out:
-    they live on the stage, so changing them must not redeploy."""
-    shape: dict[str, object] = {
-        "routes": [
-            {
-                "path": route.path,
-                "method": route.method,
-                "authorization": route.authorization,
-                "authorizer": route.authorizer,
-                "authorizationScopes": list(route.authorization_scopes),
-                "integrationHttpMethod": route.backend_method,
-                "uri": route_uri(args.integration_uri, route),
-            }
-            for route in args.routes
-        ],
-        "authorizers": {name: asdict(spec) for name, spec in sorted(args.authorizers.items())},
-        "connectionId": connection_id_expression(args.stage_variable),
-        "timeoutMs": args.timeout_ms,
-        "endpointType": args.endpoint_type,
-        # A resource policy change only takes effect after a redeployment.
-        "vpcEndpointIds": sorted(args.vpc_endpoint_ids),
-        "requestValidation": "parameters",
-    }
-    # Only when set, so a stack without them keeps its digest (and its deployment) on upgrade.
-    # A V2 link's load balancer lives in every integration: changing it redeploys.
-    if args.integration_target is not None:
-        shape["integrationTarget"] = args.integration_target
-    if args.response_transfer_mode is not None:
-        shape["responseTransferMode"] = args.response_transfer_mode
-    if args.insecure_skip_verification:
-        shape["insecureSkipVerification"] = True
-    if args.binary_media_types:
-        shape["binaryMediaTypes"] = list(args.binary_media_types)
-    return shape
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the document, in PutMethod's and PutIntegration's terms."""
+
+    path: str
+    method: str
+    authorization: str
+    authorizer: str | None
+    scopes: list[str]
+    path_parameters: list[str]
+    integration: Mapping[str, Any]
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(part for part in self.path.strip("/").split("/") if part)
 
 
-def redeployment_trigger(args: PrivateRestApiArgs) -> str:
-    """A digest of `api_shape`: the deployment is replaced exactly when it changes."""
-    canonical = json.dumps(api_shape(args), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def document_operations(
+    document: Mapping[str, Any], args: PrivateRestApiArgs
+) -> Iterator[Operation]:
+    """Every operation of the document, in its order: the methods and integrations to create."""
+    paths = document.get("paths", {})
+    for path, item in paths.items():
+        for key, operation in item.items():
+            if key not in import_rules.OPERATION_KEYS:
+                continue
+            authorization, authorizer, scopes = "NONE", None, []
+            for requirement in operation.get("security") or []:
+                for scheme, listed in requirement.items():
+                    if scheme == SIGV4:
+                        authorization = "AWS_IAM"
+                    else:
+                        spec = args.authorizers[scheme]
+                        authorization = "CUSTOM" if spec.is_lambda else "COGNITO_USER_POOLS"
+                        authorizer, scopes = scheme, list(listed)
+            yield Operation(
+                path=path,
+                method=method_of(key),
+                authorization=authorization,
+                authorizer=authorizer,
+                scopes=scopes,
+                path_parameters=[
+                    parameter["name"]
+                    for parameter in operation.get("parameters", [])
+                    if parameter.get("in") == "path"
+                ],
+                integration=operation[INTEGRATION],
+            )
 
 
 def build_routes(
     name: str,
     args: PrivateRestApiArgs,
+    document: Mapping[str, Any],
     rest_api: aws.apigateway.RestApi,
     opts: pulumi.ResourceOptions,
 ) -> list[pulumi.Resource]:
-    """Every resource, method and integration of `args.routes`: what the deployment waits for."""
+    """Every resource, method and integration of the document: what the deployment waits for."""
     api_id = rest_api.id
     validator = aws.apigateway.RequestValidator(
         f"{name}-request-validator",
@@ -86,51 +95,51 @@ def build_routes(
         opts=opts,
     )
     authorizer_ids = _authorizers(name, args, rest_api, opts)
-    resource_ids = _resources(name, args, rest_api, opts)
+    operations = list(document_operations(document, args))
+    resource_ids = _resources(name, [op.parts for op in operations], rest_api, opts)
 
     api_parts: list[pulumi.Resource] = [validator]
-    for route in args.routes:
-        path_params = path_parameters(route.path_parts)
-        key = f"{route.method}-{route.path}"
+    for op in operations:
+        spec = op.integration
+        key = f"{op.method}-{op.path}"
         method = aws.apigateway.Method(
             f"{name}-method-{key}",
             rest_api=api_id,
-            resource_id=resource_ids[route.path_parts],
-            http_method=route.method,
-            authorization=route.authorization,
-            authorizer_id=authorizer_ids[route.authorizer] if route.authorizer else None,
-            authorization_scopes=list(route.authorization_scopes) or None,
-            request_parameters={f"method.request.path.{p}": True for p in path_params} or None,
+            resource_id=resource_ids[op.parts],
+            http_method=op.method,
+            authorization=op.authorization,
+            authorizer_id=authorizer_ids[op.authorizer] if op.authorizer else None,
+            authorization_scopes=op.scopes or None,
+            request_parameters={f"method.request.path.{p}": True for p in op.path_parameters}
+            or None,
             request_validator_id=validator.id,
             opts=opts,
         )
-        uri = route_uri(args.integration_uri, route)
+        tls = spec.get("tlsConfig")
         integration = aws.apigateway.Integration(
             f"{name}-integration-{key}",
             rest_api=api_id,
             resource_id=method.resource_id,
             http_method=method.http_method,
-            type="HTTP_PROXY",
-            integration_http_method=route.backend_method,
-            uri=uri,
-            connection_type="VPC_LINK",
-            connection_id=connection_id_expression(args.stage_variable),
+            # The extension spells types in lower case; PutIntegration in upper case.
+            type=str(spec["type"]).upper(),
+            integration_http_method=spec["httpMethod"],
+            uri=spec["uri"],
+            connection_type=spec["connectionType"],
+            connection_id=spec["connectionId"],
             # pulumi-aws >= 7.13.0: "ALB or NLB ARN to send the request to. Used for private
             # integrations with VPC Link V2" (apigateway.Integration's docstring).
-            integration_target=args.integration_target,
+            integration_target=spec.get("integrationTarget"),
             # Set only when asked for: once set, the provider needs BUFFERED spelt out to go
             # back (apigateway.Integration's docstring), which the key's description says.
-            response_transfer_mode=args.response_transfer_mode,
-            timeout_milliseconds=args.timeout_ms,
-            request_parameters={
-                f"integration.request.path.{p}": f"method.request.path.{p}" for p in path_params
-            }
-            or None,
+            response_transfer_mode=spec.get("responseTransferMode"),
+            timeout_milliseconds=spec["timeoutInMillis"],
+            request_parameters=spec.get("requestParameters"),
             tls_config=(
                 aws.apigateway.IntegrationTlsConfigArgs(
-                    insecure_skip_verification=args.insecure_skip_verification
+                    insecure_skip_verification=tls["insecureSkipVerification"]
                 )
-                if uri.startswith("https://")
+                if tls is not None
                 else None
             ),
             opts=opts,
@@ -141,14 +150,13 @@ def build_routes(
 
 def _resources(
     name: str,
-    args: PrivateRestApiArgs,
+    paths: list[tuple[str, ...]],
     rest_api: aws.apigateway.RestApi,
     opts: pulumi.ResourceOptions,
 ) -> dict[tuple[str, ...], pulumi.Output[str]]:
     """One API Gateway resource per distinct path prefix, each created once."""
     ids: dict[tuple[str, ...], pulumi.Output[str]] = {(): rest_api.root_resource_id}
-    for route in args.routes:
-        parts = route.path_parts
+    for parts in paths:
         for depth in range(1, len(parts) + 1):
             prefix = parts[:depth]
             if prefix in ids:

@@ -144,7 +144,12 @@ def test_private_api_keeps_its_endpoints_and_policy_through_every_import() -> No
     run = build(replace(BASE, endpoint_type="PRIVATE", vpc_endpoint_ids=(VPCE,)))
     api = run.one(REST_API).inputs
     doc = json.loads(api["body"])
-    assert doc["x-amazon-apigateway-endpoint-configuration"] == {"vpcEndpointIds": [VPCE]}
+    # OpenAPI 3.0's place: the Server object's extensions ("x-amazon-apigateway-endpoint-
+    # configuration object": the root is Swagger 2.0's), not the document's root.
+    assert "x-amazon-apigateway-endpoint-configuration" not in doc
+    assert [s["x-amazon-apigateway-endpoint-configuration"] for s in doc["servers"]] == [
+        {"vpcEndpointIds": [VPCE]}
+    ]
     assert doc["x-amazon-apigateway-policy"] == json.loads(api["policy"])
     # The provider compares its own arguments with what the import left: the same values.
     assert api["endpointConfiguration"] == {"types": "PRIVATE", "vpcEndpointIds": [VPCE]}
@@ -392,7 +397,8 @@ BAD_DOCUMENTS = {
     "not YAML": ("openapi: [3.0.1\n", "is not YAML or JSON at line"),
     "Swagger 2": (
         '{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}',
-        "has 'swagger: 2.0' at /openapi; give an OpenAPI 3.0 document",
+        "is Swagger 2.0 (/swagger). API Gateway imports Swagger 2.0 too, but this program "
+        "completes and checks OpenAPI 3.0 documents only",
     ),
     "a list": ("- 1\n", "holds list, not an OpenAPI document"),
 }
@@ -416,9 +422,9 @@ def test_a_bad_document_fails_before_any_resource_naming_file_pointer_and_proble
 def test_a_body_above_api_gateways_limit_is_refused_before_any_resource(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from components import openapi  # noqa: PLC0415 (the module whose limit is lowered)
+    from components import import_rules  # noqa: PLC0415 (the module whose limit is lowered)
 
-    monkeypatch.setattr(openapi, "MAX_BODY_BYTES", 100)
+    monkeypatch.setattr(import_rules, "MAX_BODY_BYTES", 100)
     run = ProgramRun()
     with pytest.raises(ConfigError, match=r"private-api:routes: the OpenAPI document is \d+ bytes"):
         evaluate("prod", into=run)

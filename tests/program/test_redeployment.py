@@ -38,6 +38,10 @@ REDEPLOYS = {
     "integration uri changed": {"integrationUri": "https://orders-v2.internal.example.com"},
     "timeout changed": {"timeoutMs": 10000},
     "stage variable renamed": {"stageVariable": "backendLink"},
+    # RestApi settings AWS applies only with a deployment ("Updates to REST APIs that require
+    # redeployment": RestApi, restapi:update), digested by openapi.redeploy_settings.
+    "endpoint type changed": {"endpointType": "EDGE"},
+    "ip address type set": {"ipAddressType": "dualstack"},
 }
 
 NO_REDEPLOY = {

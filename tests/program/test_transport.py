@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from components.routes import api_shape
+from components.openapi import (
+    api_document,
+    canonical,
+    deployment_trigger,
+    operations,
+    redeploy_settings,
+)
 from stack_config import parse
 from tests.program.harness import MODES, PROJECT_DIR, REST_API, RunStack, in_mode, integrations
 from tests.program.test_config_errors import config_error
@@ -128,18 +134,26 @@ def test_insecure_skip_verification_on_http_is_warned_as_doing_nothing(
     assert [w for w in seen if "insecureSkipVerification: has no effect" in w]
 
 
+def trigger(values: dict[str, Any], stack: str) -> str:
+    """The deployment's trigger for these stack-file values (`openapi.deployment_trigger`)."""
+    args = parse(values, stack=stack)
+    return deployment_trigger(canonical(api_document(args, title=stack)), redeploy_settings(args))
+
+
 def test_insecure_skip_verification_redeploys() -> None:
     config = stackfiles.load(PROJECT_DIR, "prod", None)
-    before = api_shape(parse(config.values, stack="prod"))
     values = {**config.values, "private-api:insecureSkipVerification": "true"}
-    assert api_shape(parse(values, stack="prod")) != before
+    assert trigger(values, "prod") != trigger(config.values, "prod")
 
 
 def test_a_stack_without_the_new_keys_keeps_its_deployment_digest() -> None:
-    """No new key in the shape unless set: upgrading the program must not redeploy a stack."""
+    """No new field in the document the trigger digests unless set: upgrading the program must
+    not redeploy a stack (the trigger is `openapi.deployment_trigger` of this document)."""
     config = stackfiles.load(PROJECT_DIR, "dev", None)
-    shape = api_shape(parse(config.values, stack="dev"))
-    assert not {"integrationTarget", "responseTransferMode"} & set(shape)
+    document = api_document(parse(config.values, stack="dev"), title="dev")
+    for _, _, operation in operations(document):
+        integration = operation["x-amazon-apigateway-integration"]
+        assert not {"integrationTarget", "responseTransferMode"} & set(integration)
 
 
 # --- binaryMediaTypes (issue 20, item 8) ------------------------------------------------------
