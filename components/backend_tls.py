@@ -30,5 +30,5 @@ def insecure_tls_warning(integration_uri: str, skip: bool) -> str | None:
         "certificate authority (it still checks its expiry, its name against the URI's host and "
         "that it has a root CA), which AWS does not recommend: anyone who can answer for that "
         "host inside the VPC can read the traffic. Use it only for a private-CA or self-signed "
-        "certificate, and prefer a public one (README.md, 'HTTPS backends')."
+        "certificate, and prefer a public one (docs/configuration.md, 'HTTPS backends')."
     )

@@ -141,7 +141,7 @@ def _vpc_link_v2(
 ) -> aws.apigatewayv2.VpcLink:
     """A V2 link. It is immutable: new subnets or security groups replace it (the provider's
     ForceNew on both, tools/replacements.json), which is why switching between two V2 links on
-    one load balancer is the way to change them without a redeploy (README.md)."""
+    one load balancer is the way to change them without a redeploy (docs/switching-links.md)."""
     if spec.vpc_link_id is not None:
         return aws.apigatewayv2.VpcLink.get(resource_name, spec.vpc_link_id, opts=opts)
     return aws.apigatewayv2.VpcLink(

@@ -150,7 +150,7 @@ class PrivateRestApi(pulumi.ComponentResource):
                 "serves. API changes go to the canary's deployment until the canary is promoted "
                 "or removed. On a stack whose stage is not deployed yet, the stage's first "
                 "deployment would be made from the canary's integrations: deploy without "
-                "`canary` first (README.md, 'Switching between V2 links').",
+                "`canary` first (docs/switching-links.md, 'Switching between V2 links').",
                 resource=self,
             )
         elif args.canary is not None:

@@ -2,8 +2,8 @@
 
 In `apiDefinition: resources` a removed route's Method and Integration are deleted at the end of
 the update, after the new deployment was taken, so the stage keeps serving the route until the
-deployment is replaced (README.md, "Removing a route in resources mode"). Moving between modes has
-its own hazards (README.md, "Moving between modes"), and so do endpoint type changes and a canary
+deployment is replaced (docs/api-definition.md, "Removing a route in resources mode"). Moving between modes has
+its own hazards (docs/api-definition.md, "Moving between modes"), and so do endpoint type changes and a canary
 with a deployment of its own. This module turns two evaluations into those notes; it reads only
 the recorded resources and config, so it stays apart from the diff itself.
 """
@@ -43,7 +43,7 @@ def removal_notes(before: Any, after: Any) -> list[str]:
             "Moving to apiDefinition resources without clearImportedRoutes fails: without a "
             "body nothing is imported, so the routes the openapi mode imported stay, and API "
             f"Gateway refuses to create {len(new)} method(s) again where they exist. Also run "
-            "`pulumi config set clearImportedRoutes true` (README.md, 'Moving between modes')."
+            "`pulumi config set clearImportedRoutes true` (docs/api-definition.md, 'Moving between modes')."
         ]
     if not gone:
         return []
@@ -53,14 +53,14 @@ def removal_notes(before: Any, after: Any) -> list[str]:
             return [
                 f"Moving to apiDefinition openapi: {len(gone)} method(s) leave the program; if the "
                 "last `pulumi up` recorded retainRouteResources, Pulumi drops them from the state "
-                "without deleting what the import created (README.md, 'Moving between modes')."
+                "without deleting what the import created (docs/api-definition.md, 'Moving between modes')."
             ]
         return [
             f"Moving to apiDefinition openapi in one step is unsafe: {len(gone)} method(s) "
             f"({', '.join(gone)}) leave the program, and Pulumi deletes them after the import "
             "has recreated their routes, with the same resource id and verb, deleting those "
             "routes from the API. First run `pulumi config set retainRouteResources true` and "
-            "`pulumi up`, then switch (README.md, 'Moving between modes')."
+            "`pulumi up`, then switch (docs/api-definition.md, 'Moving between modes')."
         ]
     deployments = [r.urn for r in after.run.resources if r.type == DEPLOYMENT]
     command = (
@@ -71,7 +71,7 @@ def removal_notes(before: Any, after: Any) -> list[str]:
     return [
         f"Route {route} is removed, but stays live after this `pulumi up`: in apiDefinition "
         "resources its method is deleted only after the new deployment is taken. Finish the "
-        f"removal with `{command}` (README.md, 'Removing a route in resources mode')."
+        f"removal with `{command}` (docs/api-definition.md, 'Removing a route in resources mode')."
         for route in gone
     ]
 
@@ -143,7 +143,7 @@ def transfer_mode_notes(before: Any, after: Any) -> list[str]:
         "responseTransferMode unset after STREAM: the plan shows `- responseTransferMode` and a "
         "redeploy, but the integrations keep streaming, since the provider keeps STREAM unless "
         "told BUFFERED. To go back, set it: `pulumi config set responseTransferMode BUFFERED` "
-        "(README.md, the responseTransferMode key)."
+        "(docs/configuration.md, the responseTransferMode key)."
     ]
 
 
@@ -166,8 +166,8 @@ def canary_notes(before: Any, after: Any) -> list[str]:
             f"The canary gets a deployment of its own ({new[0]}), made from the REST API as it "
             "is now, with the canary link's integrationTarget; the stage keeps the deployment it "
             "serves. On a stack whose stage has never been deployed, that first deployment would "
-            "be made from the canary's integrations too: deploy without `canary` first (README.md, "
-            "'Switching between V2 links')."
+            "be made from the canary's integrations too: deploy without `canary` first "
+            "(docs/switching-links.md, 'Switching between V2 links')."
         ]
     if old and not new:
         return [

@@ -1,4 +1,4 @@
-"""`--compare` on the staging stack's VPC links V2, as README.md's runbook quotes it.
+"""`--compare` on the staging stack's VPC links V2, as docs/switching-links.md's runbook quotes it.
 
 Between links to one load balancer only the stage variable moves; to another load balancer the
 integrations' integrationTarget changes (the body in openapi mode), the deployment is replaced and

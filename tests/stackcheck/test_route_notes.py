@@ -1,5 +1,5 @@
 """`--compare` flags what `pulumi up` leaves undone: removed routes in resources mode, and the mode
-switches that need a step first (README.md, "Moving between modes")."""
+switches that need a step first (docs/api-definition.md, "Moving between modes")."""
 
 from __future__ import annotations
 
