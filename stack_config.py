@@ -495,7 +495,7 @@ def _decode(values: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
             if key.default is None:
                 problems.add(
                     key.name,
-                    "is required; set it in Pulumi.<stack>.yaml (see docs/configuration.md, 'Configuration').",
+                    "is required; set it in Pulumi.<stack>.yaml (see docs/configuration.md).",
                 )
             decoded[key.name] = _STAND_IN[key.type] if key.default is None else key.default
             continue

@@ -857,11 +857,12 @@ class PrivateRestApiArgs:
     #: an x-amazon-apigateway-integration get the private integration. Default: None.
     openapi_document: Mapping[str, Any] | None = None
     #: "resources" only: keep the per-route resources in AWS when they leave the program, the
-    #: first step of moving to "openapi" (docs/api-definition.md, "Moving between modes"). Default: False.
+    #: first step of moving to "openapi" (docs/api-definition.md, "Moving between modes").
+    #: Default: False.
     retain_route_resources: bool = False
     #: "resources" only: give the RestApi an empty OpenAPI body (overwrite), so routes an earlier
-    #: "openapi" mode imported are removed before the per-route resources are created (docs/api-definition.md,
-    #: "Moving between modes"). Default: False.
+    #: "openapi" mode imported are removed before the per-route resources are created
+    #: (docs/api-definition.md, "Moving between modes"). Default: False.
     clear_imported_routes: bool = False
 
     #: Who may call the API: "ipv4" or "dualstack" (IPv4 and IPv6), on the RestApi's endpoint

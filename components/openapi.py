@@ -70,8 +70,8 @@ def private_integration(args: PrivateRestApiArgs, path: str, backend_method: str
         # integration object" page, as stored here, does not list it yet; a public Terraform
         # module that deploys REST APIs on V2 links puts `integrationTarget` in this extension and
         # records that put-rest-api refused its body without it ("IntegrationTarget is required
-        # for VpcLinkV2 <id>"). Third-party evidence, not a deploy of ours (docs/switching-links.md, "VPC links
-        # V2").
+        # for VpcLinkV2 <id>"). Third-party evidence, not a deploy of ours
+        # (docs/switching-links.md, "VPC links V2").
         integration["integrationTarget"] = args.integration_target
     if names:
         integration["requestParameters"] = {

@@ -4,8 +4,8 @@ The same document openapi mode imports (`openapi.api_document`) becomes the walk
 create-resource per path part, put-method and put-integration per operation, each an
 `aws.apigateway` resource. Both modes thus build the same API by construction. Removing a route
 deletes its method and integration only at the end of the `pulumi up` that removes it, after the
-new deployment was taken: docs/api-definition.md, "Removing a route in resources mode", gives the command that
-finishes the removal.
+new deployment was taken: docs/api-definition.md, "Removing a route in resources mode", gives
+the command that finishes the removal.
 """
 
 from __future__ import annotations

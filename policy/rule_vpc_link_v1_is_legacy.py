@@ -26,8 +26,8 @@ def vpc_link_v1_is_legacy(args: ResourceValidationArgs, report: ReportViolation)
         f"VPC link '{args.name}' is a VPC link V1, which AWS's developer guide calls legacy "
         "('we recommend that you don't create new VPC links V1'). Use a VPC link V2 "
         "(aws.apigatewayv2.VpcLink, with each integration's integrationTarget naming the ALB or "
-        "NLB): this project's docs/switching-links.md, 'Migrating from a V1 link to V2', goes step by step. A "
-        "team that keeps V1 on purpose turns this rule off in its pack config.",
+        "NLB): this project's docs/switching-links.md, 'Migrating from a V1 link to V2', goes "
+        "step by step. A team that keeps V1 on purpose turns this rule off in its pack config.",
         args.urn,
     )
 

@@ -2,10 +2,11 @@
 
 In `apiDefinition: resources` a removed route's Method and Integration are deleted at the end of
 the update, after the new deployment was taken, so the stage keeps serving the route until the
-deployment is replaced (docs/api-definition.md, "Removing a route in resources mode"). Moving between modes has
-its own hazards (docs/api-definition.md, "Moving between modes"), and so do endpoint type changes and a canary
-with a deployment of its own. This module turns two evaluations into those notes; it reads only
-the recorded resources and config, so it stays apart from the diff itself.
+deployment is replaced (docs/api-definition.md, "Removing a route in resources mode"). Moving
+between modes has its own hazards (docs/api-definition.md, "Moving between modes"), and so do
+endpoint type changes and a canary with a deployment of its own. This module turns two
+evaluations into those notes; it reads only the recorded resources and config, so it stays apart
+from the diff itself.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def removal_notes(before: Any, after: Any) -> list[str]:
             "Moving to apiDefinition resources without clearImportedRoutes fails: without a "
             "body nothing is imported, so the routes the openapi mode imported stay, and API "
             f"Gateway refuses to create {len(new)} method(s) again where they exist. Also run "
-            "`pulumi config set clearImportedRoutes true` (docs/api-definition.md, 'Moving between modes')."
+            "`pulumi config set clearImportedRoutes true` (docs/api-definition.md, 'Moving "
+            "between modes')."
         ]
     if not gone:
         return []
@@ -53,7 +55,8 @@ def removal_notes(before: Any, after: Any) -> list[str]:
             return [
                 f"Moving to apiDefinition openapi: {len(gone)} method(s) leave the program; if the "
                 "last `pulumi up` recorded retainRouteResources, Pulumi drops them from the state "
-                "without deleting what the import created (docs/api-definition.md, 'Moving between modes')."
+                "without deleting what the import created (docs/api-definition.md, 'Moving "
+                "between modes')."
             ]
         return [
             f"Moving to apiDefinition openapi in one step is unsafe: {len(gone)} method(s) "
