@@ -2,8 +2,8 @@
 
 The program validates the documents it generates and reads against the same rules before it
 registers anything; the pack runs in its own virtualenv and may not import the program, so it keeps
-this copy; a test is to keep the two equal, as for the region table (it needs both, so it comes
-with the merge of the program's validator). Each check returns findings as predicates of the body
+this copy; tests/policy/test_import_rules_bound.py keeps the two equal, as test_regions does for
+the region table. Each check returns findings as predicates of the body
 ("has the path '/a b', whose part 'a b' ..."), which `rest-api-body-parses` reports (advisory: API
 Gateway refuses such a body at `pulumi up` anyway, so a finding here warns early rather than
 guards; the strict profile makes it mandatory).
@@ -24,8 +24,11 @@ from typing import Any, Final
 
 #: CreateResource's pathPart, as API Gateway's error says: "Resource's path part only allow
 #: a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before
-#: the closing brace."
-PATH_PART: Final = re.compile(r"[a-zA-Z0-9._-]+|\{[a-zA-Z0-9._-]+\+?\}")
+#: the closing brace". A literal part may also hold ':' (AWS's important notes for REST APIs as
+#: aws-amplify/amplify-category-api#2719 quotes them, getmoto/moto#6148, aws-cdk#22477), as the
+#: program's copy (components/import_rules.py) accepts; tests/policy/test_import_rules_bound.py
+#: keeps the two equal.
+PATH_PART: Final = re.compile(r"[a-zA-Z0-9._:-]+|\{[a-zA-Z0-9._-]+\+?\}")
 #: A greedy path variable ("{proxy+}"): the last part of its path (developer guide, "Set up a proxy
 #: integration with a proxy resource").
 GREEDY_PART: Final = re.compile(r"\{[^{}]+\+\}")
