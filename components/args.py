@@ -843,6 +843,12 @@ class PrivateRestApiArgs:
     log_retention_days: int = 30
     #: Execution logging level: OFF, ERROR or INFO. Default: "OFF".
     logging_level: LoggingLevel = "OFF"
+    #: With `logging_level` other than OFF, create the execution-log groups API Gateway writes to
+    #: (the stage's and its `/Canary` twin) with the stack's retention and tags, so they expire and
+    #: go with `pulumi destroy`. Off by default: a stack that already logged has groups API Gateway
+    #: made, and creating them again fails until they are imported (docs/operations.md,
+    #: "Execution-log groups"). Default: False.
+    manage_execution_log_groups: bool = False
     #: Detailed CloudWatch metrics per method. Default: False.
     metrics_enabled: bool = False
     #: Create a client certificate the backend can use to verify API Gateway. Default: False.

@@ -137,7 +137,9 @@ def stage(
     )
 
     log_groups = (
-        execution_log_groups(name, args, api_id, tags, opts) if args.logging_level != "OFF" else []
+        execution_log_groups(name, args, api_id, tags, opts)
+        if args.logging_level != "OFF" and args.manage_execution_log_groups
+        else []
     )
     if args.logging_level != "OFF" or args.metrics_enabled:
         aws.apigateway.MethodSettings(

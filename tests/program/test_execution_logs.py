@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.program.harness import MODES, evaluate, in_mode
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -10,7 +12,10 @@ SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
 
 def test_execution_log_groups_get_retention_tags_and_exist_before_logging() -> None:
     for mode in MODES:
-        run = in_mode(mode)("prod", {"logRetentionDays": 14, "tags": {"team": "orders"}})
+        run = in_mode(mode)(
+            "prod",
+            {"logRetentionDays": 14, "tags": {"team": "orders"}, "manageExecutionLogGroups": True},
+        )
         api_id = run.one("aws:apigateway/restApi:RestApi").id
         groups = {r.inputs.get("name"): r for r in run.by_type(LOG_GROUP)}
         base = f"API-Gateway-Execution-Logs_{api_id}/prod"
@@ -21,7 +26,19 @@ def test_execution_log_groups_get_retention_tags_and_exist_before_logging() -> N
             assert groups[name].urn in run.one(SETTINGS).dependencies
 
 
-def test_no_execution_log_groups_while_logging_is_off() -> None:
-    run = evaluate("prod", {"loggingLevel": "OFF"})
+def execution_log_groups(run: Any) -> list[str]:
     names = [str(r.inputs.get("name") or "") for r in run.by_type(LOG_GROUP)]
-    assert not [n for n in names if n.startswith("API-Gateway-Execution-Logs_")]
+    return [n for n in names if n.startswith("API-Gateway-Execution-Logs_")]
+
+
+def test_no_execution_log_groups_while_logging_is_off() -> None:
+    run = evaluate("prod", {"loggingLevel": "OFF", "manageExecutionLogGroups": True})
+    assert not execution_log_groups(run)
+
+
+def test_execution_log_groups_are_left_to_api_gateway_unless_asked() -> None:
+    """An upgrade must not make a stack that already logs create groups API Gateway made (the
+    create would fail with ResourceAlreadyExistsException until they are imported)."""
+    run = evaluate("prod", {"loggingLevel": "INFO"})
+    assert not execution_log_groups(run)
+    assert run.by_type(SETTINGS)
