@@ -1,0 +1,58 @@
+"""Generated tables (`make generate`, tools/doc_tables.py) match the code they come from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rules
+
+from tools import doc_tables
+
+
+def test_make_generate_leaves_the_checkout_unchanged() -> None:
+    assert doc_tables.main(["--check"]) == 0
+
+
+def test_a_changed_rule_makes_the_readme_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = rules.RULE_MODULES[0]
+    monkeypatch.setattr(module, "WHY", module.WHY + " (changed)")
+    assert (
+        doc_tables.render("policy/README.md") != (doc_tables.ROOT / "policy/README.md").read_text()
+    )
+    assert doc_tables.main(["--check"]) == 1
+
+
+def test_a_new_module_makes_the_layout_stale(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "tools").mkdir()
+    text = (doc_tables.ROOT / "docs/development.md").read_text()
+    (tmp_path / "docs/development.md").write_text(text)
+    monkeypatch.setattr(doc_tables, "ROOT", tmp_path)
+    assert doc_tables.render("docs/development.md") != text
+    (tmp_path / "tools/new.py").write_text('"""A new tool,\nwrapped.\n\nMore."""\n')
+    assert "| `tools/new.py` | A new tool, wrapped. |" in doc_tables.render("docs/development.md")
+
+
+def test_a_file_without_markers_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/development.md").write_text("# Development\n")
+    monkeypatch.setattr(doc_tables, "ROOT", tmp_path)
+    with pytest.raises(SystemExit, match="lacks the markers"):
+        doc_tables.render("docs/development.md")
+
+
+def test_every_rule_module_holds_its_readme_row() -> None:
+    for module in rules.RULE_MODULES:
+        name = module.POLICY.name
+        assert module.__name__ == "rule_" + name.replace("-", "_")
+        for field in (module.CATCHES, module.WHY, module.CHECKOV):
+            assert isinstance(field, str), name
+            assert field.strip(), name
+            assert "|" not in field, name
+        # The Checkov ids its description names are the ones its row names.
+        described = set(re.findall(r"CKV2?_AWS_\d+", module.POLICY.description))
+        assert described == set(re.findall(r"CKV2?_AWS_\d+", module.CHECKOV)), name
