@@ -33,16 +33,20 @@ def tool_strings() -> Iterator[tuple[str, str]]:
 def exported_outputs() -> set[str]:
     """The stack outputs __main__.py exports: `pulumi.export("name", ...)` or a dict of them."""
     tree = ast.parse((ROOT / "__main__.py").read_text())
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and ast.unparse(node.func) == "pulumi.export":
             first = node.args[0]
-            if isinstance(first, ast.Constant):
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 names.add(first.value)
         if isinstance(node, ast.For) and isinstance(node.iter, ast.Call):
             mapping = node.iter.func
             if isinstance(mapping, ast.Attribute) and isinstance(mapping.value, ast.Dict):
-                names |= {k.value for k in mapping.value.keys if isinstance(k, ast.Constant)}
+                names |= {
+                    k.value
+                    for k in mapping.value.keys
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                }
     return names
 
 
