@@ -1,4 +1,4 @@
-"""Tables the docs show but the code knows: policy/README.md's rules, docs/development.md's modules.
+"""Tables the docs show but the code knows: the pack's rules, and every module by its docstring.
 
 `make generate` writes them between their markers; `--check` (tests/delivery/test_doc_tables.py)
 fails while a file differs from what the code says, so neither can go stale.
@@ -33,6 +33,18 @@ def rule_table() -> str:
     return "\n".join(lines)
 
 
+def mandatory_table() -> str:
+    """docs/policy-pack.md's table: the rules mandatory by default and what each catches."""
+    sys.path.insert(0, str(ROOT / "policy"))
+    import rules  # noqa: PLC0415
+
+    lines = ["| rule (mandatory) | catches |", "|---|---|"]
+    for module in rules.RULE_MODULES:
+        if rules.DEFAULT_LEVELS[module.POLICY.name] == "mandatory":
+            lines.append(f"| `{module.POLICY.name}` | {module.CATCHES} |")
+    return "\n".join(lines)
+
+
 def _summary(path: Path) -> str:
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     return " ".join(docstring.split("\n\n")[0].split())
@@ -58,6 +70,7 @@ def module_table() -> str:
 TABLES = {
     "policy/README.md": ("policy/rule_*.py", rule_table),
     "docs/development.md": ("each module's docstring", module_table),
+    "docs/policy-pack.md": ("policy/rule_*.py", mandatory_table),
 }
 
 

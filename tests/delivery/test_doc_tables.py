@@ -56,3 +56,14 @@ def test_every_rule_module_holds_its_readme_row() -> None:
         # The Checkov ids its description names are the ones its row names.
         described = set(re.findall(r"CKV2?_AWS_\d+", module.POLICY.description))
         assert described == set(re.findall(r"CKV2?_AWS_\d+", module.CHECKOV)), name
+
+
+def test_the_prose_counts_the_mandatory_rules() -> None:
+    """ "Checkov checks none of the six mandatory rules": the count follows the rule modules."""
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    count = list(rules.DEFAULT_LEVELS.values()).count("mandatory")
+    for relative in ("policy/README.md", "docs/policy-pack.md"):
+        text = " ".join((doc_tables.ROOT / relative).read_text().split())
+        said = re.findall(r"\b(\w+) mandatory rules\b", text)
+        assert said, relative
+        assert {words.index(w) if w in words else -1 for w in said} == {count}, relative
