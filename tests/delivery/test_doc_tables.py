@@ -41,8 +41,17 @@ def test_a_file_without_markers_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs/development.md").write_text("# Development\n")
     monkeypatch.setattr(doc_tables, "ROOT", tmp_path)
-    with pytest.raises(SystemExit, match="lacks the markers"):
+    with pytest.raises(doc_tables.TableError, match="lacks the markers"):
         doc_tables.render("docs/development.md")
+
+
+def test_a_rule_module_without_its_row_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delattr(rules.RULE_MODULES[-1], "WHY")
+    assert doc_tables.main(["--check"]) == 2
+    name = rules.RULE_MODULES[-1].__name__
+    assert capsys.readouterr().err == f"error: policy/{name}.py lacks WHY (its README row)\n"
 
 
 def test_every_rule_module_holds_its_readme_row() -> None:
