@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv policy-venv test lint lint-workflows format up preview demo demo-destroy check plan clean
+.PHONY: help venv policy-venv test lint lint-workflows format generate up preview demo demo-destroy check plan clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow 
 
 lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
 	VENV=$(VENV) .ci/check-workflows
+
+# stacks.yaml is the list of stacks (with Pulumi.<stack>.yaml): copy it where it cannot be read.
+generate: venv  ## Write stacks.yaml into the workflows, policy-config.sh and the IAM trust policy.
+	$(BIN)/python -m tools.generate
 
 format: venv  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .
