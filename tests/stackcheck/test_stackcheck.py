@@ -172,7 +172,8 @@ def test_the_table_groups_violations_by_rule_with_their_level(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["qa"], "no stack named 'qa'"),
+        # A name no stack can have (Pulumi's allow no spaces), unlike a plausible one such as qa.
+        (["no such stack"], "no stack named 'no such stack'"),
         (["prod", "--set", "activeVpcLink=purple"], "private-api:activeVpcLink:"),
         (
             ["prod", "--set", "timeoutMs=soon"],
