@@ -50,11 +50,12 @@ STACK_TYPE = "pulumi:pulumi:Stack"
 _MISSING = object()
 #: True while the objects of the last evaluation are frozen out of garbage collection.
 _frozen = False
-#: Whether an evaluation pauses the cyclic collector unless told (`pause_gc`). A one-shot check
-#: gains (BENCHMARKS.md); a process that evaluates hundreds of small stacks over a large heap
-#: loses, since each evaluation then starts with a full collection of that whole heap: the test
-#: session turns it off (tests/conftest.py), which took `tests/program` from 167 s to 48 s.
-PAUSE_GC = True
+#: Whether a paused evaluation ends by freezing the heap rather than leaving its garbage to the
+#: collector (`run_function`). A one-shot check gains; a process that evaluates hundreds of stacks
+#: over a large heap loses, since each evaluation then starts with a full collection of the whole
+#: heap: the test session turns it off (tests/conftest.py; it took `tests/program` from 167 s to
+#: about 40 s on the shared 2-core machine).
+FREEZE = True
 
 
 @dataclass(frozen=True)
@@ -310,15 +311,14 @@ def run_program(
     preview: bool = False,
     into: ProgramRun | None = None,
     on_register: Callable[[RecordedResource], None] | None = None,
-    pause_gc: bool | None = None,
+    pause_gc: bool = True,
     replaced: Mapping[str, int] | None = None,
 ) -> ProgramRun:
     """Evaluate `project_dir/__main__.py` once with this config; raise what the program raises.
 
     Pass `into` to keep what was registered even when the program fails, and `on_register` to see
     each resource as the engine would, when it is registered (called from the SDK's threads).
-    `pause_gc=False` leaves the cyclic garbage collector running (to measure what pausing saves);
-    unset, `PAUSE_GC` decides.
+    `pause_gc=False` leaves the cyclic garbage collector running (to measure what pausing saves).
     `replaced` (URN -> generation) gives those resources new ids, as after a replacement.
     """
     program = str(project_dir / "__main__.py")
@@ -351,7 +351,7 @@ def run_function(
     preview: bool = False,
     into: ProgramRun | None = None,
     on_register: Callable[[RecordedResource], None] | None = None,
-    pause_gc: bool | None = None,
+    pause_gc: bool = True,
     replaced: Mapping[str, int] | None = None,
 ) -> ProgramRun:
     """Evaluate `main` as a Pulumi program under mocks: what it registered and exported."""
@@ -378,20 +378,22 @@ def run_function(
     # collector is paused, and what the evaluation allocated is then frozen (left out of every
     # collection) rather than walked once more. A one-shot check exits without paying for that
     # walk; the next evaluation in the same process first collects what this one left behind.
+    # With FREEZE off, the collector simply resumes (a long-lived process: the test session).
     global _frozen  # noqa: PLW0603 (one process-wide collector, one flag for it)
     if _frozen:
         gc.unfreeze()
         gc.collect()
         _frozen = False
-    collecting = gc.isenabled() and (PAUSE_GC if pause_gc is None else pause_gc)
+    collecting = gc.isenabled() and pause_gc
     if collecting:
         gc.disable()
     try:
         _sync_await(run_pulumi_func(program))
     finally:
         if collecting:
-            gc.freeze()
-            _frozen = True
+            if FREEZE:
+                gc.freeze()
+                _frozen = True
             gc.enable()
     root = settings.get_root_resource()
     assert isinstance(root, pulumi.runtime.stack.Stack)
