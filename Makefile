@@ -36,10 +36,10 @@ policy/venv/.installed: policy/requirements.txt
 
 policy-venv: policy/venv/.installed  ## Create policy/venv, where the CLI runs the policy pack.
 
-# One worker per core (pytest-xdist); tests are spread one by one, a module's pack started once per
-# worker. PYTEST_ARGS adds options: make test PYTEST_ARGS='-n 0 -x' runs in one process.
+# One worker per core (pytest-xdist); an idle worker takes tests queued for a busy one (worksteal), a
+# module's pack starts once per worker. PYTEST_ARGS adds options: PYTEST_ARGS="-n 0 -x".
 test: venv  ## Run every test (no cloud account, no Pulumi CLI needed).
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow checks.
 	$(BIN)/ruff check .
