@@ -112,7 +112,9 @@ def test_make_plan_runs_every_stack_against_base_with_its_config() -> None:
 def test_the_policy_config_rule_is_strict_for_prod_and_default_otherwise() -> None:
     # prod has its own: strict, with vpc-link-v1-is-legacy off while it keeps its V1 links.
     assert expected_policy_config("prod") == "policy/config/prod.json"
-    assert expected_policy_config("prod-eu") == STRICT
+    # A stack stacks.yaml does not list (one only a pull request's base has): the name rule.
+    assert expected_policy_config("prod-no-such-stack") == STRICT
+    assert expected_policy_config("no-such-stack") == DEFAULT
     assert expected_policy_config("dev") == DEFAULT
 
 
