@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv policy-venv pulumi-cli test lint lint-workflows format up preview demo demo-destroy check plan clean
+.PHONY: help venv policy-venv pulumi-cli test lint lint-workflows format generate up preview demo demo-destroy check plan clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,8 +39,10 @@ policy-venv: policy/venv/.installed  ## Create policy/venv, where the CLI runs t
 pulumi-cli:  ## Build the pinned Pulumi CLI (cli/go.mod) once per machine for tests/cli (docs/cli.md).
 	@./scripts/pulumi-cli.sh
 
-test: venv  ## Run every test (no cloud account; tests/cli skip without make pulumi-cli).
-	$(BIN)/python -m pytest
+# One worker per core (pytest-xdist); an idle worker takes tests queued for a busy one (worksteal), a
+# module's pack starts once per worker. PYTEST_ARGS adds options: PYTEST_ARGS="-n 0 -x".
+test: venv  ## Run every test (no cloud account; tests/cli skip without make pulumi-cli, fail in CI).
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow checks.
 	$(BIN)/ruff check .
@@ -51,6 +53,10 @@ lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow 
 
 lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
 	VENV=$(VENV) .ci/check-workflows
+
+# stacks.yaml is the list of stacks (with Pulumi.<stack>.yaml): copy it where it cannot be read.
+generate: venv  ## Write stacks.yaml into the workflows, policy-config.sh and the IAM trust policy.
+	$(BIN)/python -m tools.generate
 
 format: venv  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .
