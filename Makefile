@@ -39,8 +39,10 @@ policy-venv: policy/venv/.installed  ## Create policy/venv, where the CLI runs t
 pulumi-cli:  ## Build the pinned Pulumi CLI (cli/go.mod) once per machine for tests/cli (docs/cli.md).
 	@./scripts/pulumi-cli.sh
 
-test: venv  ## Run every test (no cloud account; tests/cli skip without make pulumi-cli).
-	$(BIN)/python -m pytest
+# One worker per core (pytest-xdist); an idle worker takes tests queued for a busy one (worksteal), a
+# module's pack starts once per worker. PYTEST_ARGS adds options: PYTEST_ARGS="-n 0 -x".
+test: venv  ## Run every test (no cloud account; tests/cli skip without make pulumi-cli, fail in CI).
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow checks.
 	$(BIN)/ruff check .
@@ -52,13 +54,14 @@ lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow 
 lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
 	VENV=$(VENV) .ci/check-workflows
 
+# stacks.yaml is the list of stacks (with Pulumi.<stack>.yaml): copy it where it cannot be read.
+generate: venv  ## Write stacks.yaml into workflows, policy-config.sh, IAM; the docs' code tables.
+	$(BIN)/python -m tools.generate
+	$(BIN)/python -m tools.doc_tables
+
 format: venv  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-# Files written from the code: one line per generator (tests fail while one is stale).
-generate: venv  ## Rewrite what is generated from the code: the pack's rule table, the module table.
-	$(BIN)/python -m tools.doc_tables
 
 up: venv policy-venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI and AWS credentials).
 	@./scripts/up.sh "$(STACK)"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.delivery.test_workflows import stack_files
 
@@ -241,15 +242,17 @@ def trust_subjects(name: str) -> list[str]:
 
 
 def test_deploy_trust_admits_exactly_the_environment_of_every_deployed_stack() -> None:
-    """deploy-stack.yml runs in `environment: <stack>`, so the token's subject names it; a stack
-    whose environment the trust leaves out fails its deploy at AssumeRoleWithWebIdentity."""
+    """deploy-stack.yml runs in the environment deploy.yml passes it, so the token's subject
+    names it; a stack whose environment the trust leaves out fails its deploy at
+    AssumeRoleWithWebIdentity. Both are written from stacks.yaml (`make generate`)."""
     repository = SAMPLE["GITHUB_REPOSITORY"]
-    stacks = stack_files()  # deploy.yml deploys each (tests/delivery/test_workflows.py)
-    assert {"dev", "orders", "staging", "prod"} <= set(stacks)
-    expected = sorted(f"repo:{repository}:environment:{stack}" for stack in stacks)
+    deploy = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+    calls = [job["with"] for job in deploy["jobs"].values() if "with" in job]
+    assert sorted(call["stack"] for call in calls) == stack_files()
+    expected = sorted(f"repo:{repository}:environment:{call['environment']}" for call in calls)
     assert trust_subjects(TRUST_POLICY) == expected
     deploy_stack = (ROOT / ".github" / "workflows" / "deploy-stack.yml").read_text()
-    assert "environment: ${{ inputs.stack }}" in deploy_stack
+    assert "environment: ${{ inputs.environment }}" in deploy_stack
 
 
 def test_preview_trust_admits_pull_requests_and_main_only() -> None:

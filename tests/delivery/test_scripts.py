@@ -131,16 +131,17 @@ def test_up_runs_pulumi_once_the_stack_names_a_real_account(project: Project) ->
     ]
 
 
-def test_preview_of_prod_uses_the_strict_policy_config(project: Project) -> None:
+def test_preview_of_prod_uses_its_strict_policy_config(project: Project) -> None:
+    """prod's policyConfig in stacks.yaml (strict, V1 links allowed), by policy-config.sh."""
     own_account(project, "prod")
     (project.root / "policy" / "config").mkdir(parents=True)
-    (project.root / "policy" / "config" / "strict.json").write_text("{}")
+    (project.root / "policy" / "config" / "prod.json").write_text("{}")
     result = project.run("scripts/up.sh", "--preview", "prod")
     assert result.returncode == 0, result.stderr
     assert project.recorded()[-1] == (
         ".",
         "preview --stack prod --diff --policy-pack policy --policy-pack-config "
-        "policy/config/strict.json",
+        "policy/config/prod.json",
     )
 
 

@@ -112,7 +112,9 @@ def test_make_plan_runs_every_stack_against_base_with_its_config() -> None:
 def test_the_policy_config_rule_is_strict_for_prod_and_default_otherwise() -> None:
     # prod has its own: strict, with vpc-link-v1-is-legacy off while it keeps its V1 links.
     assert expected_policy_config("prod") == "policy/config/prod.json"
-    assert expected_policy_config("prod-eu") == STRICT
+    # A stack stacks.yaml does not list (one only a pull request's base has): the name rule.
+    assert expected_policy_config("prod-no-such-stack") == STRICT
+    assert expected_policy_config("no-such-stack") == DEFAULT
     assert expected_policy_config("dev") == DEFAULT
 
 
@@ -321,7 +323,7 @@ def test_deploy_runs_up_with_the_policy_pack_then_the_smoke_check() -> None:
 
 def test_prod_is_behind_its_environment_and_updates_never_overlap() -> None:
     [job] = load("deploy-stack.yml")["jobs"].values()
-    assert job["environment"] == "${{ inputs.stack }}"
+    assert job["environment"] == "${{ inputs.environment }}"
     assert job["concurrency"] == {
         "group": "pulumi-up-${{ inputs.stack }}",
         "cancel-in-progress": False,
@@ -331,6 +333,7 @@ def test_prod_is_behind_its_environment_and_updates_never_overlap() -> None:
     assert deploy["on"]["push"]["branches"] == ["main"]
     prod = next(j for j in deploy["jobs"].values() if j.get("with", {}).get("stack") == "prod")
     assert prod["with"]["smoke-sigv4"] is True  # prod's GET / uses AWS_IAM authorization
+    assert prod["with"]["environment"] == "prod"  # the environment with the required reviewers
 
 
 def test_drift_check_fails_on_any_change() -> None:
@@ -417,7 +420,7 @@ def test_the_deploy_token_is_only_in_the_stacks_environments() -> None:
     for where, job in pulumi_jobs():
         token = job["env"]["PULUMI_ACCESS_TOKEN"]
         if where.startswith("deploy-stack.yml"):
-            assert job["environment"] == "${{ inputs.stack }}", where
+            assert job["environment"] == "${{ inputs.environment }}", where
             assert token == "${{ secrets.PULUMI_ACCESS_TOKEN }}", where
         else:
             assert "environment" not in job, where

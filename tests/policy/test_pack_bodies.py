@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.policy.support import STAGE, fake_id, urn
-from tests.program.harness import evaluate
+from tests.program.harness import shipped
 from tools import mockrun
 from tools.policy_client import UNKNOWN, Diagnostic, PolicyPackClient, Resource
 
@@ -207,7 +207,7 @@ def test_a_stage_without_the_variable_a_body_names_is_caught(pack: PolicyPackCli
 def test_the_shipped_openapi_stacks_pass(pack: PolicyPackClient, stack: str) -> None:
     """The program's own bodies (generated, and api/openapi.yaml completed) pass the mandatory
     rules; the orders stack's MOCK /health is left alone."""
-    run: mockrun.ProgramRun = evaluate(stack)
+    run: mockrun.ProgramRun = shipped(stack)
     api = run.one(REST_API)
     resources = [
         Resource(urn=r.urn, type=r.type, name=r.name, properties=r.inputs) for r in run.resources

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tests.policy.support import for_pack
-from tests.program.harness import evaluate
+from tests.program.harness import evaluate, shipped
 from tools.policy_client import Diagnostic, PolicyPackClient, Resource
 
 pytestmark = pytest.mark.slow
@@ -172,7 +172,7 @@ def test_an_integration_target_in_another_region_is_caught(pack: PolicyPackClien
 def test_v1_links_get_the_legacy_advisory_and_a_config_turns_it_off(
     pack: PolicyPackClient,
 ) -> None:
-    run = evaluate("prod")
+    run = shipped("prod")
     links = [
         Resource(r.urn, r.type, r.name, for_pack(r.inputs))
         for r in run.resources

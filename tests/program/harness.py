@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,26 @@ def evaluate(
         preview=preview,
         into=into,
     )
+
+
+@functools.cache
+def shipped(stack: str) -> mockrun.ProgramRun:
+    """A shipped stack evaluated as its file stands, once per test process (each xdist worker).
+
+    Many tests only read what a shipped stack registers; they share this one run. Read it, never
+    change it. A test about evaluation itself (stability across runs, mocks it sets up, what a
+    second run differs in) calls `evaluate`.
+    """
+    return evaluate(stack)
+
+
+def shared_or_evaluated(
+    stack: str, overrides: dict[str, Any] | None = None, **kwargs: Any
+) -> mockrun.ProgramRun:
+    """`evaluate`, answered from `shipped` when the stack is asked for as its file stands."""
+    if overrides is None and not kwargs:
+        return shipped(stack)
+    return evaluate(stack, overrides, **kwargs)
 
 
 REST_API = "aws:apigateway/restApi:RestApi"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import subprocess
 import sys
 from collections.abc import Callable
@@ -30,6 +33,27 @@ def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[
         timeout=300,
         check=False,
     )
+
+
+def run_main(*args: str, project_dir: Path = PROJECT_DIR) -> tuple[int, str, str]:
+    """`stackcheck.main(args)` in this process: its exit status, stdout and stderr.
+
+    For tests of what the check finds rather than of the command itself (`run_cli` proves that):
+    no second interpreter importing pulumi and pulumi_aws again for every check. The program's
+    warnings (`pulumi.log.warn` logs them under the mocks) reach stderr as they do in a process of
+    its own, where the logging module's last-resort handler prints them: "%(message)s", WARNING.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(err)
+    handler.setLevel(logging.WARNING)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = stackcheck.main(list(args), project_dir=project_dir)
+    finally:
+        root.removeHandler(handler)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

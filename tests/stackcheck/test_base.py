@@ -1,8 +1,10 @@
-"""`--base REF`: what a commit does to every stack, through the command, in a throwaway repository.
+"""`--base REF`: what a commit does to every stack, in a throwaway repository.
 
 Each test copies the project into a new git repository, commits it (the base), changes it as a
-pull request would, commits again, and runs `python -m tools.stackcheck ... --base HEAD~1` there,
-as the pull-request workflow runs it against the pull request's base commit.
+pull request would, commits again, and runs the stack check with `--base HEAD~1` there, as the
+pull-request workflow runs it against the pull request's base commit: in this process (`run_main`,
+the command's own `main`), and through `python -m tools.stackcheck` where the test is about the
+command itself (the markdown the workflow posts, a base that does not exist).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.stackcheck.conftest import PROJECT_DIR, run_cli
+from tests.stackcheck.conftest import PROJECT_DIR, run_cli, run_main
 from tools import mockrun, preview, prplan
 
 #: Left out of the copy: what the command does not need (the pack's venv is linked instead).
@@ -72,9 +74,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def plan_json(repo: Path, *args: str) -> dict[str, Any]:
-    result = run_cli(*args, "--base", "HEAD~1", "--json", cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    document: dict[str, Any] = json.loads(result.stdout)
+    code, out, err = run_main(*args, "--base", "HEAD~1", "--json", project_dir=repo)
+    assert code == 0, out + err
+    document: dict[str, Any] = json.loads(out)
     return document
 
 
@@ -170,10 +172,10 @@ def test_every_stack_a_new_one_planned_as_creates_a_removed_one_as_deletes(repo:
     shutil.copy2(repo / "Pulumi.dev.yaml", repo / "Pulumi.qa.yaml")
     (repo / "Pulumi.dev.yaml").unlink()
     commit(repo, "rename dev to qa")
-    result = run_cli("--base", "HEAD~1", cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Stack dev: removed (Pulumi.dev.yaml is not in the working tree)" in result.stdout
-    assert re.search(r"^Stack qa: \d+ resources \(new: no stack file", result.stdout, re.M)
+    code, out, err = run_main("--base", "HEAD~1", project_dir=repo)
+    assert code == 0, out + err
+    assert "Stack dev: removed (Pulumi.dev.yaml is not in the working tree)" in out
+    assert re.search(r"^Stack qa: \d+ resources \(new: no stack file", out, re.M)
     document = plan_json(repo)
     by_stack = {s["stack"]: s for s in document["stacks"]}
     shipped = {p.name.split(".")[1] for p in PROJECT_DIR.glob("Pulumi.*.yaml")}
@@ -225,10 +227,10 @@ def test_a_base_that_is_no_commit_says_why_without_a_useless_fetch(repo: Path) -
 def test_a_commit_that_breaks_a_stack_exits_2_naming_the_stack_and_the_key(repo: Path) -> None:
     edit(repo / "Pulumi.prod.yaml", "activeVpcLink: blue", "activeVpcLink: purple")
     commit(repo, "a link that does not exist")
-    result = run_cli("--base", "HEAD~1", cwd=repo)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    [line] = result.stderr.splitlines()
+    code, out, err = run_main("--base", "HEAD~1", project_dir=repo)
+    assert code == 2
+    assert out == ""
+    [line] = err.splitlines()
     assert line.startswith("error: prod: ")
     assert "activeVpcLink" in line
     assert "purple" in line
@@ -290,8 +292,8 @@ def test_a_route_removed_in_resources_mode_is_flagged_with_the_command_that_fini
     commit(repo, "dev: GET /health")
     edit(dev, "    - path: /health\n", "")
     commit(repo, "dev: drop GET /health")
-    result = run_cli("dev", "--base", "HEAD~1", "--format", "markdown", cwd=repo)
-    assert result.returncode == 0, result.stderr
-    [warning] = [line for line in result.stdout.splitlines() if "GET /health" in line]
+    code, out, err = run_main("dev", "--base", "HEAD~1", "--format", "markdown", project_dir=repo)
+    assert code == 0, err
+    [warning] = [line for line in out.splitlines() if "GET /health" in line]
     assert warning.startswith("> Route GET /health is removed, but stays live")
     assert "pulumi up --stack dev --replace 'urn:pulumi:dev::private-api::" in warning

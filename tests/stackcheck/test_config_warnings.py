@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.stackcheck.conftest import run_cli
+from tests.stackcheck.conftest import run_cli, run_main
 from tools import stackcheck
 
 PROVIDER_CONFIG: dict[str, Any] = json.loads(stackcheck.PROVIDER_CONFIG.read_text())
@@ -120,10 +120,10 @@ def test_a_pack_config_naming_no_policy_exits_2_naming_the_nearest(
 ) -> None:
     config = tmp_path / "pack.json"
     config.write_text(entry)
-    result = run_cli("dev", "--policy-pack-config", str(config))
-    assert result.returncode == 2, result.stderr
+    code, _, err = run_main("dev", "--policy-pack-config", str(config))
+    assert code == 2, err
     name = next(iter(json.loads(entry)))
-    assert f"policy pack config {config}: '{name}' is not a policy of the pack" in result.stderr
-    assert f"did you mean '{nearest}'?" in result.stderr
-    assert len(result.stderr.splitlines()) == 1
-    assert "Traceback" not in result.stderr
+    assert f"policy pack config {config}: '{name}' is not a policy of the pack" in err
+    assert f"did you mean '{nearest}'?" in err
+    assert len(err.splitlines()) == 1
+    assert "Traceback" not in err

@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 
 from tests.program.test_config_errors import ACCEPTED, CASES
-from tests.stackcheck.conftest import DEV_STACK, FIXTURES, PROJECT_DIR, WriteProject, run_cli
+from tests.stackcheck.conftest import (
+    DEV_STACK,
+    FIXTURES,
+    PROJECT_DIR,
+    WriteProject,
+    run_cli,
+    run_main,
+)
 from tools import stackcheck
 
 
@@ -218,7 +225,7 @@ def test_an_exceeded_adjustable_quota_is_a_warning_and_the_check_passes() -> Non
     """Authorizers per API is 10 unless raised: the stack builds, the warning names the quota."""
     lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:authorize"
     authorizers = {f"a{i}": {"type": "TOKEN", "functionArn": lambda_arn} for i in range(11)}
-    result = run_cli("prod", "--set", f"authorizers={json.dumps(authorizers)}")
-    assert result.returncode == 0, result.stderr
-    assert "private-api:authorizers: 11 authorizers exceed API Gateway's quota" in result.stderr
-    assert "'Authorizers per API' (10 by default)" in result.stderr
+    code, _, err = run_main("prod", "--set", f"authorizers={json.dumps(authorizers)}")
+    assert code == 0, err
+    assert "private-api:authorizers: 11 authorizers exceed API Gateway's quota" in err
+    assert "'Authorizers per API' (10 by default)" in err

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.program.harness import evaluate
+from tests.program.harness import evaluate, shipped
 from tests.stackcheck.conftest import DEV_STACK, FIXTURES, WriteProject
 from tools import mockrun, stackcheck
 
@@ -50,7 +50,7 @@ def test_analyze_gets_the_inputs_and_analyze_stack_the_outputs(
 
 
 def test_recorded_state_holds_the_mocks_outputs_and_the_id() -> None:
-    run = evaluate("prod")
+    run = shipped("prod")
     link = run.by_type(LINK)[0]
     assert link.state["id"] == link.id == mockrun.fake_id(link.name)
     assert link.state["arn"].endswith(f"/vpclinks/{link.id}")
@@ -62,7 +62,7 @@ def test_recorded_state_holds_the_mocks_outputs_and_the_id() -> None:
 
 
 def test_a_component_has_no_id_and_its_state_is_what_it_registered() -> None:
-    run = evaluate("dev")
+    run = shipped("dev")
     component = run.one("private-api:index:PrivateRestApi")
     assert component.id == ""
     assert "id" not in component.state

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws
 import pytest
 
-from tests.program.harness import evaluate
+from tests.program.harness import evaluate, shipped
 from tests.stackcheck.test_stackcheck import SHIPPED_STACKS
 from tools import mockrun, preview
 
@@ -61,7 +61,7 @@ PRIVATE: dict[str, Any] = {
 
 
 def registered_types() -> set[str]:
-    runs = [evaluate(stack) for stack in SHIPPED_STACKS]
+    runs = [shipped(stack) for stack in SHIPPED_STACKS]
     # Both API definitions: openapi (prod's) registers no per-route resources, resources does.
     for mode in ("openapi", "resources"):
         runs += [

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.stackcheck.conftest import run_cli
+from tests.stackcheck.conftest import run_cli, run_main
 from tools import stackcheck
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -30,13 +30,13 @@ def check_json(
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_shipped_stacks_pass_with_no_mandatory_violation(stack: str) -> None:
-    result = run_cli(stack, "--json")
-    assert result.returncode == 0, result.stdout + result.stderr
-    document = json.loads(result.stdout)
+    code, out, err = run_main(stack, "--json")
+    assert code == 0, out + err
+    document = json.loads(out)
     assert set(document) == {"stack", "resources", "violations", "warnings"}
     assert document["stack"] == stack
     assert document["warnings"] == []  # every key of the shipped stacks is read by something
-    assert result.stderr == ""
+    assert err == ""
     assert {"urn", "type", "name", "inputs"} == set(document["resources"][0])
     assert not [v for v in document["violations"] if v["enforcementLevel"] == "mandatory"]
     for violation in document["violations"]:
@@ -172,7 +172,8 @@ def test_the_table_groups_violations_by_rule_with_their_level(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["qa"], "no stack named 'qa'"),
+        # A name no stack can have (Pulumi's allow no spaces), unlike a plausible one such as qa.
+        (["no such stack"], "no stack named 'no such stack'"),
         (["prod", "--set", "activeVpcLink=purple"], "private-api:activeVpcLink:"),
         (
             ["prod", "--set", "timeoutMs=soon"],
