@@ -55,8 +55,9 @@ lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
 	VENV=$(VENV) .ci/check-workflows
 
 # stacks.yaml is the list of stacks (with Pulumi.<stack>.yaml): copy it where it cannot be read.
-generate: venv  ## Write stacks.yaml into the workflows, policy-config.sh and the IAM trust policy.
+generate: venv  ## Write stacks.yaml into workflows, policy-config.sh, IAM; the docs' code tables.
 	$(BIN)/python -m tools.generate
+	$(BIN)/python -m tools.doc_tables
 
 format: venv  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .

@@ -1,13 +1,14 @@
 """The rules of the `private-api-policies` pack, gathered: one module per rule, then `POLICIES`.
 
 Each rule lives in `rule_<function>.py` with its metadata (name, default level, description,
-settings) as `POLICY`, and its reasons in its docstring; `rule_support.py` holds what more than
-one rule uses. Properties are the engine's camelCase inputs of `pulumi_aws` resources (v7). Each
-resource rule either passes on a value it cannot know yet (when every possible value passes, such
-as "is it set?") or lets CrossGuard's own advisory "can't run policy during preview" note through
-by re-raising the unknown (`Unknown.defer`), so it runs again during `pulumi up` when the value
-is known. Stack rules skip what they cannot know, resource by resource, and go on with the rest.
-Neither ever reports a violation on a guess. See README.md for the rules and these choices.
+settings) as `POLICY`, and its README row as `CATCHES`, `WHY`, `CHECKOV` (`make generate`);
+`rule_support.py` holds what more than one rule uses. Properties are the engine's camelCase inputs
+of `pulumi_aws` resources (v7). Each resource rule either passes on a value it cannot know yet
+(when every possible value passes, such as "is it set?") or lets CrossGuard's own advisory "can't
+run policy during preview" note through by re-raising the unknown (`Unknown.defer`), so it runs
+again during `pulumi up` when the value is known. Stack rules skip what they cannot know, resource
+by resource, and go on with the rest. Neither ever reports a violation on a guess. See README.md
+for the rules and these choices.
 """
 
 from __future__ import annotations

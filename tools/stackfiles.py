@@ -181,11 +181,13 @@ def resolve_tag(text: str) -> str:
     return "str"
 
 
-class Yaml12Loader(yaml.SafeLoader):
+class Yaml12Loader(yaml.CSafeLoader):
     """PyYAML reading YAML as the Pulumi CLI does (gopkg.in/yaml.v3: YAML 1.2 core schema, mostly).
 
-    Only implicit resolution and the scalar constructors differ from `SafeLoader`; quoted and block
-    scalars stay strings, explicit tags are honoured.
+    libyaml's parser (the C loader): like yaml.v3 it takes a tab inside a plain scalar
+    (`uri: https://a<TAB>b`), which PyYAML's pure-Python scanner refuses. Only implicit
+    resolution and the scalar constructors differ from `CSafeLoader`; quoted and block scalars
+    stay strings, explicit tags are honoured.
     """
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
@@ -242,49 +244,17 @@ for _tag, _constructor in (
     Yaml12Loader.add_constructor(_TAG + _tag, _constructor)
 
 
-#: Stands for a tab inside a scalar while PyYAML reads the text (a private-use character).
-_TAB_STAND_IN = "\ue000"
-#: A run of tabs between two characters of a scalar: not after an indicator (`key:<TAB>v`,
-#: `-<TAB>v`, flow punctuation), not before a comment or the end of the line.
-_INNER_TAB = re.compile(r"(?<=[^\s:,\[\]{}?-])\t+(?=[^\s#])")
-
-
-def _hide_inner_tabs(text: str) -> str:
-    """Tabs after a line's first non-blank character, hidden from PyYAML.
-
-    YAML 1.2 allows a tab inside a scalar (`s-white` is a space or a tab, between plain
-    characters), and yaml.v3 reads `uri: https://a<TAB>b` as the string; PyYAML refuses it ("found
-    character '\t' that cannot start any token"), which made a tab in a value look like broken
-    YAML instead of a value the program then judges. Indentation tabs stay: YAML refuses them.
-    """
-    if "\t" not in text or _TAB_STAND_IN in text:
-        return text
-    return _INNER_TAB.sub(lambda m: _TAB_STAND_IN * len(m.group(0)), text)
-
-
-def _restore_tabs(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace(_TAB_STAND_IN, "\t")
-    if isinstance(value, list):
-        return [_restore_tabs(item) for item in value]
-    if isinstance(value, dict):
-        return {_restore_tabs(k): _restore_tabs(v) for k, v in value.items()}
-    return value
-
-
 def load_yaml(text: str) -> Any:
     """A YAML document as the CLI decodes it into Go's `interface{}` (see `Yaml12Loader`)."""
-    hidden = _hide_inner_tabs(text)
-    loader = Yaml12Loader(hidden)
+    loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         _check_duplicate_keys(node)
-        document = loader.construct_document(node)
+        return loader.construct_document(node)
     finally:
         loader.dispose()
-    return _restore_tabs(document) if hidden is not text else document
 
 
 def parse_value(text: str) -> Any:
@@ -292,17 +262,15 @@ def parse_value(text: str) -> Any:
 
     Raises yaml.YAMLError when the text is not YAML.
     """
-    hidden = _hide_inner_tabs(text)
-    loader = Yaml12Loader(hidden)
+    loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return ""
         _check_duplicate_keys(node)
-        value = _stack_value(loader, node)
+        return _stack_value(loader, node)
     finally:
         loader.dispose()
-    return _restore_tabs(value) if hidden is not text else value
 
 
 def _stack_value(loader: Yaml12Loader, node: Node) -> Any:
@@ -609,7 +577,7 @@ def _read_stack(path: Path, project: str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise StackFileError(f"cannot read {path.name}: {error}") from None
-    loader = Yaml12Loader(_hide_inner_tabs(text))
+    loader = Yaml12Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -636,7 +604,7 @@ def _read_stack(path: Path, project: str) -> dict[str, Any]:
             # stackConfigNamespacedWithProject (sdk/go/common/workspace/loaders.go): a key
             # without a namespace is the project's.
             key = _parse_key(written, path.name) if ":" in written else f"{project}:{written}"
-            values[key] = _restore_tabs(_stack_value(loader, value_node))
+            values[key] = _stack_value(loader, value_node)
             _check_encodable(path.name, key, values[key])
         return values
     except yaml.YAMLError as error:

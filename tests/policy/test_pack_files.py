@@ -22,14 +22,6 @@ from tools.policy_client import (
 )
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policy"
-MANDATORY = [
-    "private-integration-uses-vpc-link",
-    "vpc-link-connection-id-uses-stage-variable",
-    "vpc-link-targets-nlb",
-    "vpc-link-target-unique",
-    "vpc-link-version-matches-target",
-    "stage-defines-vpc-link-variable",
-]
 
 
 def pack_info() -> PackInfo:
@@ -48,14 +40,15 @@ def pack_info() -> PackInfo:
     return PackInfo(rules.PACK_NAME, "0.0.1", rules.PACK_DESCRIPTION, True, policies)
 
 
-def test_rule_names_are_kebab_case_unique_and_the_mandatory_five_are_mandatory() -> None:
+def test_rule_names_are_kebab_case_unique_and_mandatory_ones_first() -> None:
+    """Each rule's level is in its own module; the pack lists the mandatory ones first."""
     names = [p.name for p in rules.POLICIES]
     assert len(names) == len(set(names))
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", n) for n in names)
-    levels = {p.name: p.enforcement_level for p in rules.POLICIES}
-    assert [n for n in names if levels[n] == EnforcementLevel.MANDATORY] == MANDATORY
-    assert {levels[n] for n in names if n not in MANDATORY} == {EnforcementLevel.ADVISORY}
-    assert {n: "mandatory" if n in MANDATORY else "advisory" for n in names} == rules.DEFAULT_LEVELS
+    levels = [(p.enforcement_level or EnforcementLevel.ADVISORY).value for p in rules.POLICIES]
+    assert levels == sorted(levels, key=lambda level: level != "mandatory")
+    assert set(levels) == {"mandatory", "advisory"}
+    assert dict(zip(names, levels, strict=True)) == rules.DEFAULT_LEVELS
 
 
 def test_every_rule_has_a_sentence_and_a_reason() -> None:
@@ -132,22 +125,40 @@ def test_the_entry_point_only_builds_the_pack() -> None:
     }
 
 
-@pytest.mark.parametrize("profile", ["default", "strict"])
-def test_config_profiles_name_every_rule_and_pass_the_clis_checks(profile: str) -> None:
-    raw = json.loads((PACK_DIR / "config" / f"{profile}.json").read_text())
-    assert list(raw) == [p.name for p in rules.POLICIES]
-    reconciled = reconcile_policy_config(
-        pack_info(), load_policy_config(PACK_DIR / "config" / f"{profile}.json")
-    )
-    levels = {name: config.enforcement_level for name, config in reconciled.items()}
-    if profile == "strict":
-        assert set(levels.values()) == {"mandatory"}
-    else:
-        assert levels == rules.DEFAULT_LEVELS
+def profile(name: str) -> dict[str, str]:
+    """A profile's levels as the CLI reconciles them with the pack's defaults."""
+    path = PACK_DIR / "config" / f"{name}.json"
+    reconciled = reconcile_policy_config(pack_info(), load_policy_config(path))
+    # No profile changes a setting: the pack's schemas hold the defaults, once.
     defaults = reconcile_policy_config(pack_info(), {})
     assert {n: c.properties for n, c in reconciled.items()} == {
         n: c.properties for n, c in defaults.items()
     }
+    return {name: str(config.enforcement_level) for name, config in reconciled.items()}
+
+
+@pytest.mark.parametrize("name", ["default", "strict", "prod"])
+def test_profiles_restate_nothing_and_name_only_rules(name: str) -> None:
+    """A profile holds its exceptions to the pack's defaults, never a copy of them: `all` is the
+    CLI's key for every rule (pulumi/pulumi pkg/resource/analyzer/config.go, applyConfig)."""
+    raw = json.loads((PACK_DIR / "config" / f"{name}.json").read_text())
+    names = [p.name for p in rules.POLICIES]
+    assert set(raw) <= {"all", *names}, "the CLI drops an entry naming no rule"
+    given = {k: v for k, v in raw.items() if k != "all"}
+    assert all(isinstance(v, str) for v in given.values()), "settings live in the rules' schemas"
+    overridden = (
+        {"all": raw["all"]} if "all" in raw else {n: rules.DEFAULT_LEVELS[n] for n in names}
+    )
+    assert all(overridden.get(k, rules.DEFAULT_LEVELS.get(k)) != v for k, v in given.items()), (
+        "an entry that restates what the profile already gives"
+    )
+
+
+def test_the_profiles_levels() -> None:
+    assert profile("default") == rules.DEFAULT_LEVELS
+    assert set(profile("strict").values()) == {"mandatory"}
+    # prod: strict, but keeps its V1 links without a mandatory finding.
+    assert profile("prod") == {**profile("strict"), "vpc-link-v1-is-legacy": "disabled"}
 
 
 def test_the_readme_lists_every_rule_with_its_default_level() -> None:

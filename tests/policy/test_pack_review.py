@@ -314,7 +314,10 @@ def test_a_long_timeout_needs_the_stacks_own_pack_config_raising_max_timeout(
     assert code == 1, out + err
     assert "raise this rule's maxTimeoutMs" in out + err
     raised = json.loads(strict.read_text())
-    raised["integration-timeout-within-limit"]["maxTimeoutMs"] = 60000
+    # The profile holds no setting of its own: the stack adds the rule's entry, and "all" keeps
+    # it mandatory (an entry without enforcementLevel keeps the level it had).
+    assert "integration-timeout-within-limit" not in raised
+    raised["integration-timeout-within-limit"] = {"maxTimeoutMs": 60000}
     own = tmp_path / "prod.json"
     own.write_text(json.dumps(raised))
     code = stackcheck.main([*long, "--policy-pack-config", str(own)], project_dir=PACK_DIR.parent)
