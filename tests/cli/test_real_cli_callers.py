@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import PROJECT_DIR, PulumiCli, project_copy
+from tests.local_api import serving
 from tools import smoke, stackfiles
 
 pytestmark = pytest.mark.slow
@@ -49,27 +48,8 @@ def test_smoke_reads_the_canary_percent_as_the_cli_gives_it(
 @pytest.fixture
 def invoke_url() -> Iterator[str]:
     """A local server standing in for the deployed API, for the demo's smoke check."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b'{"ok": true}'
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/dev"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(b'{"ok": true}') as (url, _paths):
+        yield url
 
 
 def test_demo_up_and_destroy_with_the_real_cli(

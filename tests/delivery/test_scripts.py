@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from tests.local_api import serving
 from tools import placeholders, stackfiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,30 +147,9 @@ def test_preview_of_prod_uses_its_strict_policy_config(project: Project) -> None
 @pytest.fixture
 def private_api(project: Project) -> Iterator[list[str]]:
     """A local server standing in for the deployed API: the demo's smoke check reaches it."""
-    paths: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            paths.append(self.path)
-            body = b'{"service": "private-api demo backend", "ok": true}'
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    project.env["INVOKE_URL"] = f"http://127.0.0.1:{server.server_port}/dev"
-    try:
+    with serving(b'{"service": "private-api demo backend", "ok": true}') as (url, paths):
+        project.env["INVOKE_URL"] = url
         yield paths
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 BACKEND = "--cwd examples/backend"
