@@ -352,6 +352,16 @@ def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
     tls = insecure_tls_warning(args.integration_uri, args.insecure_skip_verification)
     if tls is not None:
         found.append(("insecureSkipVerification", tls))
+    if args.canary is not None and args.canary.percent >= 100:
+        found.append(
+            (
+                "canary.percent",
+                f"a canary at 100 % sends every request through '{args.canary.vpc_link}': that "
+                "is a switch, not a canary, and nothing is left on the active link to compare "
+                f"against. Set activeVpcLink to '{args.canary.vpc_link}' and remove the canary, "
+                f"or let `make migrate TO={args.canary.vpc_link}` do it in steps.",
+            )
+        )
     if args.endpoint_type == "PRIVATE":
         # The policy text is the component's; its length is what API Gateway's quota counts.
         warning = resource_policy_warning(private_api_policy(args.vpc_endpoint_ids))
