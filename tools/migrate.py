@@ -17,11 +17,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from tools import gates
+from tools import gates, smoke
 from tools.migration import (
     EXIT,
     SCHEDULES,
@@ -105,6 +105,34 @@ def report(result: Result, out: TextIO, as_json: bool) -> None:
     )
 
 
+def smoke_probe(stack: Stack, sigv4: bool) -> Callable[[float], str | None]:
+    """The smoke check's canary probes (tools/smoke.py) as one more gate at the end of a bake:
+    enough GET / requests to reach a canary of that share with 99 % confidence, all answering."""
+    url = smoke.target_url(smoke.stack_invoke_url(stack.name), "/")
+    sign = (
+        smoke.signer(
+            smoke.Credentials.from_environment(os.environ), smoke.url_region(url, os.environ)
+        )
+        if sigv4
+        else None
+    )
+
+    def probe(percent: float) -> str | None:
+        ok = smoke.check_canary(
+            url,
+            percent=percent,
+            expect=smoke.Expect.parse("200"),
+            max_requests=smoke.MAX_REQUESTS,
+            deadline=120,
+            timeout=10,
+            sign=sign,
+            out=sys.stderr,
+        )
+        return None if ok else f"a GET / failed at {percent:g} %"
+
+    return probe
+
+
 def policy_config(stack: str) -> str | None:
     """The pack config `make up` uses for the stack (scripts/policy-config.sh)."""
     script = PROJECT_DIR / "scripts" / "policy-config.sh"
@@ -129,6 +157,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--rollback", action="store_true", help="end the canary, all on the old link"
     )
     parser.add_argument("--json", action="store_true", help="JSON lines, then a JSON summary")
+    parser.add_argument("--smoke", action="store_true", help="the smoke check's probes per step")
+    parser.add_argument("--sigv4", action="store_true", help="sign the probes (AWS_IAM routes)")
     return parser.parse_args(argv)
 
 
@@ -159,6 +189,7 @@ def main(argv: Sequence[str] | None = None, clock: Any = None, metrics: Any = No
             min_requests=args.min_requests,
             max_wait_seconds=args.max_wait,
             view=lambda event: show(event, sys.stderr if args.json else out, args.json),
+            probe=smoke_probe(stack, args.sigv4) if args.smoke else None,
         )
         try:
             result = migration.run()
@@ -170,7 +201,7 @@ def main(argv: Sequence[str] | None = None, clock: Any = None, metrics: Any = No
                 file=sys.stderr,
             )
             return EXIT_INTERRUPTED
-    except (StackError, ValueError, LookupError) as error:
+    except (StackError, smoke.SmokeError, ValueError, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     report(result, out, args.json)

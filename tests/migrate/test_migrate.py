@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.migrate.conftest import FakeClock, FakeMetrics, Script, World
-from tools import migrate
+from tools import migrate, smoke
 from tools.gates import PERIOD_SECONDS
 
 STEPS = "10:2m,50:2m"
@@ -168,3 +168,22 @@ def test_the_live_view_in_json_names_each_gate(
         "status": "pass",
     }
     assert json.loads(captured.out)["outcome"] == "promoted"
+
+
+def test_the_smoke_probes_are_a_gate_at_the_end_of_each_bake(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    probed: list[float] = []
+
+    def check_canary(_url: str, *, percent: float, **_: object) -> bool:
+        probed.append(percent)
+        return percent < 50
+
+    monkeypatch.setattr(smoke, "stack_invoke_url", lambda *_: "https://a.example.invalid/prod")
+    monkeypatch.setattr(smoke, "check_canary", check_canary)
+    code, _ = run(world, HEALTHY, "--smoke")
+    assert code == 1
+    assert probed == [10.0, 50.0]
+    assert world.placement() == ("blue", None)
+    agree(world)
+    assert "smoke probes a GET / failed at 50 %" in capsys.readouterr().out
