@@ -150,6 +150,13 @@ class Migration:
         if placed.canary_link is not None:
             self.stack.up()  # resume: the stage as the config says, whatever was interrupted
         steps = [s for s in self.schedule if s.percent >= placed.canary_percent]
+        if placed.canary_link is not None and all(
+            s.percent != placed.canary_percent for s in steps
+        ):
+            # A canary the schedule does not name (another schedule, set by hand): judged as it
+            # is before anything moves, never promoted unjudged.
+            bake = (steps or self.schedule or [Step(0, PERIOD_SECONDS)])[-1].bake_seconds
+            steps = [Step(placed.canary_percent, bake), *steps]
         limits = self.metrics().thresholds(self.min_requests) if steps else None
         for index, step in enumerate(steps, start=1):
             if step.percent != placed.canary_percent or placed.canary_link is None:
@@ -161,15 +168,25 @@ class Migration:
                 return self._roll_back(source, breach)
         self.stack.set_active(self.target)
         self.stack.remove_canary()
-        self.stack.up()
+        self._up_or_explain(f"config names '{self.target}' with no canary (state DONE)")
         return self._result(Outcome.PROMOTED, source, "DONE")
+
+    def _up_or_explain(self, state: str) -> None:
+        """An update after config already moved: a failure says what config holds and that
+        `pulumi up` applies it (a rerun would find the state and do nothing more)."""
+        try:
+            self.stack.up()
+        except StackError as error:
+            raise StackError(
+                f"{error}; {state}: run `pulumi up --stack {self.stack.name}` to apply it"
+            ) from None
 
     def _apply(self, source: str) -> None:
         try:
             self.stack.up()
         except StackError as error:
             self.stack.remove_canary()
-            self.stack.up()
+            self._up_or_explain(f"config has no canary, all traffic on '{source}'")
             raise StackError(f"{error}; rolled back: all traffic on '{source}'") from None
 
     def _bake(self, index: int, count: int, step: Step, limits: Thresholds) -> Verdict | None:
@@ -204,7 +221,7 @@ class Migration:
 
     def _roll_back(self, source: str, verdict: Verdict) -> Result:
         self.stack.remove_canary()
-        self.stack.up()
+        self._up_or_explain(f"config has no canary, all traffic on '{source}' (rolled back)")
         result = self._result(Outcome.ROLLED_BACK, source, "ROLLED BACK")
         result.breached = [
             {"gate": g.name, "value": g.value, "threshold": g.threshold} for g in verdict.breached()

@@ -79,13 +79,24 @@ class Stack:
         return Placement(
             active=str(value("activeVpcLink") or ""),
             links=sorted(links) if isinstance(links, dict) else [],
-            canary_link=str(canary["vpcLink"]) if isinstance(canary, dict) and canary else None,
+            canary_link=(
+                str(canary["vpcLink"]) if isinstance(canary, dict) and "vpcLink" in canary else None
+            ),
             canary_percent=float(canary.get("percent", 0)) if isinstance(canary, dict) else 0.0,
         )
 
     def set_canary(self, link: str, percent: float) -> None:
-        self._run("config", "set", "--path", "canary.vpcLink", link)
-        self._run("config", "set", "--path", "canary.percent", f"{percent:g}")
+        """Both fields in one `config set-all` call: never a canary with a link and no share,
+        which the program would refuse (checked with the real CLI, tests/cli)."""
+        self._run(
+            "config",
+            "set-all",
+            "--path",
+            "--plaintext",
+            f"canary.vpcLink={link}",
+            "--plaintext",
+            f"canary.percent={percent:g}",
+        )
 
     def remove_canary(self) -> None:
         self._run("config", "rm", "canary")

@@ -49,6 +49,14 @@ elif args[:2] == ["config", "set"]:
     else:
         config["private-api:" + args[2]] = args[3]
     config_path.write_text(json.dumps(config))
+elif args[:4] == ["config", "set-all", "--path", "--plaintext"]:
+    for pair in args[4::2]:
+        path, _, value = pair.partition("=")
+        top, _, leaf = path.partition(".")
+        config.setdefault("private-api:" + top, {{}})[leaf] = (
+            float(value) if leaf == "percent" else value
+        )
+    config_path.write_text(json.dumps(config))
 elif args[:2] == ["config", "rm"]:
     config.pop("private-api:" + args[2], None)
     config_path.write_text(json.dumps(config))

@@ -187,3 +187,27 @@ def test_the_smoke_probes_are_a_gate_at_the_end_of_each_bake(
     assert world.placement() == ("blue", None)
     agree(world)
     assert "smoke probes a GET / failed at 50 %" in capsys.readouterr().out
+
+
+def test_a_failed_promotion_update_says_what_config_holds(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FAIL_UP", "3")  # the promotion's update
+    code, _ = run(world, HEALTHY)
+    assert code == migrate.EXIT_ERROR
+    assert world.placement() == ("green", None)
+    err = capsys.readouterr().err
+    assert "config names 'green' with no canary (state DONE): run `pulumi up --stack prod`" in err
+
+
+def test_a_canary_the_schedule_does_not_name_is_judged_before_anything_moves(
+    world: World,
+) -> None:
+    config = world.config()
+    config["private-api:canary"] = {"vpcLink": "green", "percent": 95}
+    (world.state / "config.json").write_text(json.dumps(config))
+    code, metrics = run(world, HEALTHY)
+    assert code == 0
+    assert [p for p, _ in metrics.readings] == [95.0, 95.0]
+    assert world.placement() == ("green", None)
+    agree(world)
