@@ -88,8 +88,9 @@ plan: venv  ## What this branch does to every stack, without credentials: make p
 	$(BIN)/python -m tools.stackcheck --base "$(BASE)" "$${configs[@]}" $(CHECK_ARGS)
 
 # Canary steps judged by the canary's own metrics, rollback on a breach (docs/switching-links.md).
+# TO is checked before the virtual environments are built.
+$(if $(filter migrate,$(MAKECMDGOALS)),$(if $(TO),,$(error name the link: make migrate STACK=$(STACK) TO=<link>)))
 migrate: venv policy-venv  ## Move a stack to another link in steps: make migrate STACK=prod TO=green
-	@test -n "$(TO)" || { echo "error: name the link: make migrate STACK=$(STACK) TO=<link>" >&2; exit 2; }
 	@$(BIN)/python -m tools.migrate "$(STACK)" --to "$(TO)" $(MIGRATE_ARGS)
 
 clean:  ## Remove virtual environments and caches.

@@ -3,6 +3,7 @@ deploy of the same stack, and the migration's JSON summary kept."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +38,13 @@ def test_it_migrates_with_the_deploy_role_and_keeps_the_json_summary() -> None:
     runs = "\n".join(str(s.get("run", "")) for s in steps)
     assert 'python -m tools.migrate "${STACK}" --to "${TO}" --schedule "${SCHEDULE}" --json' in runs
     assert "GITHUB_STEP_SUMMARY" in runs
+
+
+def test_make_migrate_runs_the_tool_and_needs_the_link() -> None:
+    root = WORKFLOWS.parents[1]
+    run = ["make", "-n", "migrate", "STACK=prod", "TO=green", "VENV=venv"]
+    done = subprocess.run(run, cwd=root, capture_output=True, text=True, check=False)
+    assert 'venv/bin/python -m tools.migrate "prod" --to "green"' in done.stdout
+    done = subprocess.run(run[:-2], cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    assert "name the link: make migrate STACK=prod TO=<link>" in done.stderr
