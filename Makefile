@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv policy-venv pulumi-cli test lint lint-workflows format generate up preview demo demo-destroy check plan clean
+.PHONY: help venv policy-venv pulumi-cli test lint lint-workflows format generate up preview demo demo-destroy check plan migrate clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,6 +93,12 @@ plan: venv  ## What this branch does to every stack, without credentials: make p
 	@configs=(); for stack in $(STACKS); do \
 	  configs+=(--stack-policy-pack-config "$$stack=$$(scripts/policy-config.sh "$$stack")"); done; \
 	$(BIN)/python -m tools.stackcheck --base "$(BASE)" "$${configs[@]}" $(CHECK_ARGS)
+
+# Canary steps judged by the canary's own metrics, rollback on a breach (docs/switching-links.md).
+# TO is checked before the virtual environments are built.
+$(if $(filter migrate,$(MAKECMDGOALS)),$(if $(TO),,$(error name the link: make migrate STACK=$(STACK) TO=<link>)))
+migrate: venv policy-venv  ## Move a stack to another link in steps: make migrate STACK=prod TO=green
+	@$(BIN)/python -m tools.migrate "$(STACK)" --to "$(TO)" $(MIGRATE_ARGS)
 
 clean:  ## Remove virtual environments and caches.
 	rm -rf $(VENV) policy/venv .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -25,6 +25,8 @@ for output, value in {
     "clientCertificatePem": api.client_certificate_pem,
     "nextClientCertificateExpiry": api.next_client_certificate_expiry,
     "nextClientCertificatePem": api.next_client_certificate_pem,
+    "dashboardUrl": api.dashboard_url,  # with observability (docs/switching-links.md)
+    "canaryGates": api.canary_gates,
 }.items():
     if value is not None:  # only with clientCertificate (and a rotation under way)
         pulumi.export(output, value)

@@ -32,6 +32,7 @@ from components.args import (
     AuthorizerSpec,
     CanarySpec,
     InvalidArgsError,
+    ObservabilitySpec,
     PrivateRestApiArgs,
     RouteSpec,
     VpcLinkSpec,
@@ -101,6 +102,7 @@ KEYS: dict[str, Key] = {
         Key("logRetentionDays", "integer", 30),
         Key("loggingLevel", "string", "OFF"),
         Key("manageExecutionLogGroups", "boolean", False),
+        Key("observability", "object", {}),
         Key("metricsEnabled", "boolean", False),
         Key("clientCertificate", "boolean", False),
         Key("webAclArn", "string", ""),
@@ -134,6 +136,7 @@ _ARG_FIELD_TO_KEY = {
     "log_retention_days": "logRetentionDays",
     "logging_level": "loggingLevel",
     "manage_execution_log_groups": "manageExecutionLogGroups",
+    "observability": "observability",
     "web_acl_arn": "webAclArn",
     "api_definition": "apiDefinition",
     "openapi_document": "openApiFile",
@@ -274,6 +277,7 @@ def parse(
             log_retention_days=raw["logRetentionDays"],
             logging_level=raw["loggingLevel"],
             manage_execution_log_groups=raw["manageExecutionLogGroups"],
+            observability=_observability(raw["observability"], problems),
             metrics_enabled=raw["metricsEnabled"],
             client_certificate=raw["clientCertificate"],
             web_acl_arn=raw["webAclArn"] or None,
@@ -348,6 +352,16 @@ def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
     tls = insecure_tls_warning(args.integration_uri, args.insecure_skip_verification)
     if tls is not None:
         found.append(("insecureSkipVerification", tls))
+    if args.canary is not None and args.canary.percent >= 100:
+        found.append(
+            (
+                "canary.percent",
+                f"a canary at 100 % sends every request through '{args.canary.vpc_link}': that "
+                "is a switch, not a canary, and nothing is left on the active link to compare "
+                f"against. Set activeVpcLink to '{args.canary.vpc_link}' and remove the canary, "
+                f"or let `make migrate TO={args.canary.vpc_link}` do it in steps.",
+            )
+        )
     if args.endpoint_type == "PRIVATE":
         # The policy text is the component's; its length is what API Gateway's quota counts.
         warning = resource_policy_warning(private_api_policy(args.vpc_endpoint_ids))
@@ -815,6 +829,30 @@ def _canary(raw: dict[str, Any], problems: _Problems) -> CanarySpec | None:
         )
         return None
     return problems.attempt("canary.percent", CanarySpec, vpc_link=link, percent=percent)
+
+
+def _observability(raw: dict[str, Any], problems: _Problems) -> ObservabilitySpec | None:
+    if not raw:
+        return None
+    fields = _fields(raw, "observability", {"canary5xxPercent", "canaryLatencyMs"}, problems)
+    if fields is None:
+        return None
+    before = len(problems.items)
+    rate = _opt(fields, "canary5xxPercent", float, "observability", problems)
+    latency = _opt(fields, "canaryLatencyMs", float, "observability", problems)
+    if len(problems.items) > before:
+        return None
+    if rate is None or latency is None:
+        problems.add(
+            "observability",
+            "needs both alarm thresholds, such as {canary5xxPercent: 1, canaryLatencyMs: 2000}: "
+            "run `pulumi config set --path observability.canary5xxPercent 1` and `pulumi config "
+            "set --path observability.canaryLatencyMs 2000`, or `pulumi config rm observability`.",
+        )
+        return None
+    return problems.attempt(
+        "observability", ObservabilitySpec, canary_5xx_percent=rate, canary_latency_ms=latency
+    )
 
 
 def _fields(

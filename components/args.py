@@ -805,6 +805,24 @@ class CanarySpec:
 
 
 @dataclass(frozen=True)
+class ObservabilitySpec:
+    """Canary metrics, alarms and a dashboard (components/observability.py): what a link
+    migration (tools/migrate.py) watches. Needs access logging: the metrics come from it."""
+
+    #: Alarm when the canary's 5XX responses exceed this share of its requests, in percent.
+    #: Required.
+    canary_5xx_percent: float
+    #: Alarm when the canary's p99 latency exceeds this, in milliseconds. Required.
+    canary_latency_ms: float
+
+    def __post_init__(self) -> None:
+        if not 0 < self.canary_5xx_percent <= 100:
+            raise ValueError(f"canary5xxPercent {self.canary_5xx_percent} is outside (0, 100].")
+        if self.canary_latency_ms <= 0:
+            raise ValueError(f"canaryLatencyMs {self.canary_latency_ms} must be above 0.")
+
+
+@dataclass(frozen=True)
 class PrivateRestApiArgs:
     """Everything `PrivateRestApi` builds, as plain values: no Pulumi config is read here."""
 
@@ -849,6 +867,10 @@ class PrivateRestApiArgs:
     #: made, and creating them again fails until they are imported (docs/operations.md,
     #: "Execution-log groups"). Default: False.
     manage_execution_log_groups: bool = False
+    #: Canary access-log group, metric filters, alarms and dashboard (needs `access_logging`).
+    #: Opt-in: a canary that already logged has a `<group>/Canary` API Gateway made, imported
+    #: first (docs/operations.md, "Observability"). Default: None (off).
+    observability: ObservabilitySpec | None = None
     #: Detailed CloudWatch metrics per method. Default: False.
     metrics_enabled: bool = False
     #: Create a client certificate the backend can use to verify API Gateway. Default: False.
@@ -950,6 +972,14 @@ class PrivateRestApiArgs:
                         "active link; name the other link, or remove the canary.",
                     )
                 )
+        if self.observability is not None and not self.access_logging:
+            found.append(
+                (
+                    "observability",
+                    "the canary's metrics come from the access logs; set accessLogging to true "
+                    "(`pulumi config set accessLogging true`) or remove observability.",
+                )
+            )
         check("integration_uri", check_integration_uri, self.integration_uri)
         check("stage_name", check_stage_name, self.stage_name)
         check("stage_variable", check_stage_variable_name, self.stage_variable)

@@ -171,7 +171,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             if args.canary_deploys
             else None
         )
-        self.stage, certificates = stage.stage(
+        self.stage, certificates, watched = stage.stage(
             name,
             args,
             self.rest_api,
@@ -206,8 +206,20 @@ class PrivateRestApi(pulumi.ComponentResource):
             if certificates and certificates.upcoming
             else None
         )
+        #: The stage's CloudWatch dashboard (console URL) and what tools/migrate.py reads: the
+        #: canary's metric namespace and alarm names. None without `observability`.
+        self.dashboard_url = watched.dashboard_url if watched else None
+        self.canary_gates = (
+            pulumi.Output.all(**watched.alarm_names).apply(
+                lambda alarms: {"namespace": watched.namespace, "alarms": alarms}
+            )
+            if watched
+            else None
+        )
         self.register_outputs(
             {
+                "dashboardUrl": self.dashboard_url,
+                "canaryGates": self.canary_gates,
                 "clientCertificateExpiry": self.client_certificate_expiry,
                 "clientCertificatePem": self.client_certificate_pem,
                 "nextClientCertificateExpiry": self.next_client_certificate_expiry,

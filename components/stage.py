@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.args import PrivateRestApiArgs
 from components.client_certificate import ClientCertificates, client_certificates
+from components.observability import Observability, canary_access_log_group, observe
 
 
 def access_log_format() -> str:
@@ -39,6 +40,7 @@ def access_log_format() -> str:
             "resourcePath": "$context.resourcePath",
             "status": "$context.status",
             "responseLength": "$context.responseLength",
+            "responseLatency": "$context.responseLatency",
             "integrationStatus": "$context.integration.status",
             "integrationLatency": "$context.integration.latency",
             "integrationError": "$context.integration.error",
@@ -95,8 +97,8 @@ def stage(
     *,
     opts: pulumi.ResourceOptions,
     canary_snapshot: aws.apigateway.Deployment | None = None,
-) -> tuple[aws.apigateway.Stage, ClientCertificates | None]:
-    """The stage, its canary, logs, metrics, client certificate(s) and web ACL.
+) -> tuple[aws.apigateway.Stage, ClientCertificates | None, Observability | None]:
+    """The stage, its canary, logs, metrics, client certificate(s), web ACL and observability.
 
     The canary serves the stage's own deployment with the variable overridden, unless it has a
     deployment of its own (`canary_snapshot`: its link needs other integrations)."""
@@ -111,6 +113,12 @@ def stage(
             opts,
         )
         if args.client_certificate
+        else None
+    )
+    access = _access_logs(name, args, tags, opts)
+    canary_group = (
+        canary_access_log_group(name, access, args, opts)
+        if access is not None and args.observability is not None
         else None
     )
     created = aws.apigateway.Stage(
@@ -130,10 +138,31 @@ def stage(
             else None
         ),
         xray_tracing_enabled=args.tracing_enabled,
-        access_log_settings=_access_log_settings(name, args, tags, opts),
+        access_log_settings=(
+            aws.apigateway.StageAccessLogSettingsArgs(
+                destination_arn=access.arn, format=access_log_format()
+            )
+            if access is not None
+            else None
+        ),
         client_certificate_id=certificates.current.id if certificates else None,
         tags=tags,
-        opts=opts,
+        # The canary's group exists before a canary can log, or API Gateway would create it.
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=[canary_group] if canary_group else None)
+        ),
+    )
+    watched = (
+        observe(
+            name,
+            args,
+            args.observability,
+            {"Stage": access, "Canary": canary_group},
+            created=created,
+            opts=opts,
+        )
+        if access is not None and canary_group is not None and args.observability is not None
+        else None
     )
 
     log_groups = (
@@ -162,7 +191,7 @@ def stage(
             web_acl_arn=args.web_acl_arn,
             opts=opts,
         )
-    return created, certificates
+    return created, certificates, watched
 
 
 def execution_log_group_names(api_id: str, stage_name: str) -> list[str]:
@@ -208,21 +237,17 @@ def execution_log_groups(
     return groups
 
 
-def _access_log_settings(
+def _access_logs(
     name: str,
     args: PrivateRestApiArgs,
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
-) -> aws.apigateway.StageAccessLogSettingsArgs | None:
+) -> aws.cloudwatch.LogGroup | None:
     if not args.access_logging:
         return None
-    log_group = aws.cloudwatch.LogGroup(
+    return aws.cloudwatch.LogGroup(
         f"{name}-access-logs",
         retention_in_days=args.log_retention_days,
         tags=dict(tags),
         opts=opts,
-    )
-    return aws.apigateway.StageAccessLogSettingsArgs(
-        destination_arn=log_group.arn,
-        format=access_log_format(),
     )

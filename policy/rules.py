@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Final
 
 import rule_aws_native_apigateway_not_judged
+import rule_canary_uses_stack_vpc_link
 import rule_deployment_redeploys_on_change
 import rule_integration_timeout_within_limit
 import rule_method_has_request_validator
@@ -63,6 +64,7 @@ RULE_MODULES: Final[tuple[ModuleType, ...]] = (
     rule_vpc_link_version_matches_target,
     rule_stage_defines_vpc_link_variable,
     rule_integration_timeout_within_limit,
+    rule_canary_uses_stack_vpc_link,
     rule_vpc_link_v1_is_legacy,
     rule_deployment_redeploys_on_change,
     rule_method_requires_authorization,

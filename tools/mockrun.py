@@ -171,6 +171,8 @@ class _CloudMocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:apigateway:{region}::/restapis/{api}/stages/{stage}"
             state["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT}:{api}/{stage}"
         elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            # The provider autonames a group left without a name: the logical name and a suffix.
+            state.setdefault("name", f"{args.name}-{res_id[:7]}")
             state["arn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{args.name}-{res_id}"
         elif args.typ == "aws:apigateway/vpcLink:VpcLink":
             state["arn"] = f"arn:aws:apigateway:{region}::/vpclinks/{res_id}"

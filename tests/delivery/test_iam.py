@@ -35,6 +35,8 @@ ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 #: Actions AWS authorizes only against "*" (no resource-level permissions, or API Gateway calls
 #: made on the caller's behalf); each such statement must be scoped by aws:RequestedRegion.
 RESOURCE_STAR_ALLOWED = {
+    # No resource-level permission (Service Authorization Reference, CloudWatch): make migrate.
+    "cloudwatch:GetMetricData",
     "elasticloadbalancing:DescribeLoadBalancerAttributes",
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeTags",
@@ -44,7 +46,7 @@ RESOURCE_STAR_ALLOWED = {
     "ec2:ModifyVpcEndpointServicePermissions",
 }
 #: Services whose ARNs have an account field; API Gateway's management ARNs do not.
-ACCOUNT_SCOPED_SERVICES = {"logs", "lambda", "wafv2", "execute-api", "iam"}
+ACCOUNT_SCOPED_SERVICES = {"logs", "lambda", "wafv2", "execute-api", "iam", "cloudwatch"}
 
 
 def render(text: str, values: dict[str, str] = SAMPLE) -> str:
@@ -151,7 +153,9 @@ def test_resources_are_scoped_by_region_and_account(policy: str) -> None:
             assert len(parts) == 6, arn
             assert parts[:2] == ["arn", "aws"], arn
             service, arn_region, arn_account = parts[2], parts[3], parts[4]
-            if service == "iam":  # IAM is global: its ARNs name an account but no region
+            # IAM is global, and so are CloudWatch dashboards (`arn:aws:cloudwatch::<account>:
+            # dashboard/<name>`, Service Authorization Reference): an account but no region.
+            if service == "iam" or arn.startswith("arn:aws:cloudwatch::"):
                 assert not arn_region, arn
                 assert arn_account == account, arn
                 continue
@@ -290,15 +294,30 @@ AWS_ACTIONS = {
     "logs": {
         "CreateLogGroup",
         "DeleteLogGroup",
+        "DeleteMetricFilter",
         "DeleteRetentionPolicy",
         "DescribeLogGroups",
+        "DescribeMetricFilters",
         "ListTagsForResource",
         "ListTagsLogGroup",
+        "PutMetricFilter",
         "PutRetentionPolicy",
         "TagResource",
         "UntagResource",
     },
     "lambda": {"AddPermission", "GetPolicy", "RemovePermission"},
+    "cloudwatch": {
+        "DeleteAlarms",
+        "DeleteDashboards",
+        "DescribeAlarms",
+        "GetDashboard",
+        "GetMetricData",
+        "ListTagsForResource",
+        "PutDashboard",
+        "PutMetricAlarm",
+        "TagResource",
+        "UntagResource",
+    },
     "elasticloadbalancing": {
         "DescribeLoadBalancerAttributes",
         "DescribeLoadBalancers",
@@ -468,6 +487,21 @@ DEPLOYER_NEEDS = {
         "wafv2:GetWebACLForResource",
     },
     "aws:cloudwatch/logGroup:LogGroup": {"logs:CreateLogGroup", "logs:DeleteLogGroup"},
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+        "logs:PutMetricFilter",
+        "logs:DeleteMetricFilter",
+        "logs:DescribeMetricFilters",
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+    },
+    "aws:cloudwatch/dashboard:Dashboard": {
+        "cloudwatch:PutDashboard",
+        "cloudwatch:GetDashboard",
+        "cloudwatch:DeleteDashboards",
+    },
     "aws:lambda/permission:Permission": {"lambda:AddPermission", "lambda:RemovePermission"},
 }
 

@@ -37,6 +37,7 @@ STACK_RULES: Final = (
     "vpc-link-target-unique",
     "vpc-link-version-matches-target",
     "stage-defines-vpc-link-variable",
+    "canary-uses-stack-vpc-link",
     "deployment-redeploys-on-change",
     "method-requires-authorization",
     "stage-has-execution-logging",

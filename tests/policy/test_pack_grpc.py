@@ -50,6 +50,7 @@ MANDATORY = {
 }
 ADVISORY = {
     "integration-timeout-within-limit",
+    "canary-uses-stack-vpc-link",
     "deployment-redeploys-on-change",
     "method-requires-authorization",
     "stage-has-access-logging",

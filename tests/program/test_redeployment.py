@@ -51,6 +51,7 @@ NO_REDEPLOY = {
     "stage settings changed": {
         "tracingEnabled": False,
         "accessLogging": False,
+        "observability": {},  # it reads the access logs
         "loggingLevel": "INFO",
         "metricsEnabled": False,
         "clientCertificate": False,

@@ -151,6 +151,8 @@ def test_stack_outputs(run_stack: RunStack, stack: str) -> None:
     # prod presents a client certificate: its expiry and PEM too (docs/operations.md, 'Rotating
     # the client certificate'); dev has none.
     certificate = {"clientCertificateExpiry", "clientCertificatePem"} if stack == "prod" else set()
+    # prod watches its canary (observability): the dashboard and what tools/migrate.py reads.
+    watched = {"dashboardUrl", "canaryGates"} if stack == "prod" else set()
     assert set(outputs) == {
         "invokeUrl",
         "restApiId",
@@ -159,6 +161,7 @@ def test_stack_outputs(run_stack: RunStack, stack: str) -> None:
         "activeVpcLink",
         "activeVpcLinkId",
         *certificate,
+        *watched,
     }
     assert outputs["invokeUrl"] == (
         f"https://{outputs['restApiId']}.execute-api.us-east-1.amazonaws.com/{outputs['stageName']}"

@@ -38,15 +38,17 @@ def test_retargeting_a_link_replaces_it_and_moves_the_stage_variable(
     assert steps(document) == {
         "private-api-prod-link-blue": ("replace", ["targetArn"]),
         "private-api-prod-stage": ("update", ["variables"]),
+        # The dashboard's load-balancer health widget follows the link's new NLB.
+        "private-api-prod-dashboard": ("update", ["dashboardBody"]),
     }
-    link, stage = document["changed"]
+    link, stage = document["changed"][:2]
     assert link["diff"]["targetArn"] == {"old": BLUE, "new": OTHER_NLB}
     old_id = stage["diff"]["variables"]["old"]["vpcLinkId"]
     new_id = stage["diff"]["variables"]["new"]["vpcLinkId"]
     assert old_id != new_id  # the replacement is a new link, with a new id
     assert document["outputs"]["activeVpcLinkId"] == {"old": old_id, "new": new_id}
     assert document["summary"]["replace"] == 1
-    assert document["summary"]["update"] == 1
+    assert document["summary"]["update"] == 2
 
 
 def test_the_retarget_as_the_text_shows_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -57,11 +59,12 @@ def test_the_retarget_as_the_text_shows_it(capsys: pytest.CaptureFixture[str]) -
     assert found == [
         ("+-", "aws:apigateway/vpcLink:VpcLink", "private-api-prod-link-blue", "replace"),
         ("~ ", "aws:apigateway/stage:Stage", "private-api-prod-stage", "update"),
+        ("~ ", "aws:cloudwatch/dashboard:Dashboard", "private-api-prod-dashboard", "update"),
     ]
     assert "targetArn forces a new resource" in out
     assert f'~ targetArn: "{BLUE}" => "{OTHER_NLB}"' in out
     assert re.search(r'~ variables: \{\n\s+~ vpcLinkId: "\w+" => "\w+"\n\s+\}', out)
-    assert "    ~ 1 to update\n    +-1 to replace\n" in out
+    assert "    ~ 2 to update\n    +-1 to replace\n" in out
     # Outputs come after the resources, before the counts.
     assert out.index("Outputs:") > out.index("private-api-prod-stage (update)")
     assert out.index("Outputs:") < out.index("Resources:")

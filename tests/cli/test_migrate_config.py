@@ -1,0 +1,33 @@
+"""tools.stack_cli against the real CLI (v3.276.0, a throwaway local backend): the config calls a
+migration makes, and `pulumi config --json` read back as the migration reads it. The stand-in of
+tests/migrate answers in the same shape; this keeps the two honest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import PROJECT_DIR, PulumiCli, project_copy
+from tools.stack_cli import Placement, Stack
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_migrations_config_steps_read_back(
+    pulumi_cli: PulumiCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = project_copy(tmp_path, "project")
+    pulumi_cli.init_stack("mig-prod", project, (PROJECT_DIR / "Pulumi.prod.yaml").read_text())
+    monkeypatch.chdir(project)
+    for name, value in pulumi_cli.env.items():
+        monkeypatch.setenv(name, value)
+    stack = Stack("mig-prod", str(pulumi_cli.binary))
+    assert stack.config() == Placement("blue", ["blue", "green"], None, 0.0)
+    stack.set_canary("green", 10)
+    assert stack.config() == Placement("blue", ["blue", "green"], "green", 10.0)
+    stack.set_canary("green", 50)
+    stack.set_active("green")
+    stack.remove_canary()
+    assert stack.config() == Placement("green", ["blue", "green"], None, 0.0)
+    assert "private-api:canary:" not in (project / "Pulumi.mig-prod.yaml").read_text()
