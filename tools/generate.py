@@ -134,12 +134,18 @@ def policy_config_cases(stacks: Sequence[Stack]) -> list[str]:
     return [f'  {s.name}) echo "{s.policy_config}" ;;' for s in stacks]
 
 
+def environment_cases(stacks: Sequence[Stack]) -> list[str]:
+    """migrate.yml's resolve step: the stack's GitHub environment, as deploy.yml passes it."""
+    return [f"            {s.name}) environment={s.environment} ;;" for s in stacks]
+
+
 #: File -> what goes between its markers.
 REGIONS = {
     ".github/workflows/deploy.yml": deploy_jobs,
     ".github/workflows/drift.yml": drift_matrix,
     ".github/workflows/pull-request.yml": preview_matrix,
     "scripts/policy-config.sh": policy_config_cases,
+    ".github/workflows/migrate.yml": environment_cases,
 }
 
 

@@ -92,7 +92,7 @@ def test_a_stack_added_to_the_list_reaches_every_copy(
     )
     assert generate.main(["--check"], project_dir=project) == 1
     stale = capsys.readouterr().err.splitlines()
-    assert len(stale) == 5
+    assert len(stale) == 6
     assert all(line.endswith(" is stale: run `make generate`") for line in stale)
 
     assert generate.main([], project_dir=project) == 0
@@ -122,6 +122,8 @@ def test_a_stack_added_to_the_list_reaches_every_copy(
     trust = json.loads((project / generate.TRUST_POLICY).read_text())
     subjects = trust["Statement"][0]["Condition"]["StringEquals"][generate.SUBJECT]
     assert subjects[-1] == "repo:${GITHUB_REPOSITORY}:environment:zz-env"
+    [resolve] = workflow(project, "migrate.yml")["jobs"]["resolve"]["steps"]
+    assert "zz-impossible-stack) environment=zz-env ;;" in resolve["run"]
 
 
 def test_the_environment_defaults_to_the_stack_name(project: Path) -> None:

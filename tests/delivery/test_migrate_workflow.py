@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from tools import generate
+
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 
 
@@ -28,7 +30,32 @@ def test_it_shares_the_deploy_concurrency_group_and_environment() -> None:
     assert job["concurrency"]["group"] == "pulumi-up-${{ inputs.stack }}"
     assert job["concurrency"]["group"] == deploy["concurrency"]["group"]
     assert job["concurrency"]["cancel-in-progress"] is False
-    assert job["environment"] == deploy["environment"]
+    assert deploy["environment"] == "${{ inputs.environment }}"
+    assert job["environment"] == "${{ needs.resolve.outputs.environment }}"
+
+
+def test_it_runs_in_the_environment_deploy_yml_gives_each_stack(tmp_path: Path) -> None:
+    """The resolve step's table (generated from stacks.yaml) answers what deploy.yml passes."""
+    [step] = load("migrate.yml")["jobs"]["resolve"]["steps"]
+    calls = load("deploy.yml")["jobs"]
+    for stack in generate.load():
+        output = tmp_path / f"{stack.name}.out"
+        env = {"STACK": stack.name, "GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"}
+        subprocess.run(["bash", "-c", step["run"]], env=env, check=True)
+        assert output.read_text() == f"environment={calls[stack.name]['with']['environment']}\n"
+    refused = subprocess.run(
+        ["bash", "-c", step["run"]],
+        env={
+            "STACK": "no such stack",
+            "GITHUB_OUTPUT": str(tmp_path / "x"),
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "no stack 'no such stack' in stacks.yaml" in refused.stdout
 
 
 def test_it_migrates_with_the_deploy_role_and_keeps_the_json_summary() -> None:
