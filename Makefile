@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # The CLI uses ./venv for the program (Pulumi.yaml) and policy/venv for the pack (PulumiPolicy.yaml);
 # the development venv is the program's, with test and lint tools on top.
 
-.PHONY: help venv policy-venv pulumi-cli test lint lint-workflows format up preview demo demo-destroy check plan clean
+.PHONY: help venv policy-venv pulumi-cli test lint lint-workflows format generate up preview demo demo-destroy check plan clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
 format: venv  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+generate: venv  ## Rewrite what config_keys.py generates: Pulumi.yaml's config block, the docs' key table.
+	$(BIN)/python -m tools.generate
 
 up: venv policy-venv  ## Deploy a stack: make up STACK=dev (needs the pulumi CLI and AWS credentials).
 	@./scripts/up.sh "$(STACK)"
