@@ -662,18 +662,15 @@ def _authorizers(raw: dict[str, Any], problems: _Problems) -> dict[str, Authoriz
             continue
         kind = kind.upper()
         source = source or "method.request.header.Authorization"
-        if kind not in AUTHORIZER_TYPES:
-            problems.add(f"{where}.type", f"'{kind}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
-        else:
-            problems.attempt(
-                f"{where}.identitySource", check_identity_source, kind=kind, source=source
-            )
-        if function_arn is not None:
-            problems.attempt(f"{where}.functionArn", check_lambda_arn, arn=function_arn)
-        for position, arn in enumerate(providers):
-            problems.attempt(f"{where}.providerArns[{position}]", check_cognito_pool_arn, arn=arn)
-        if ttl is not None:
-            problems.attempt(f"{where}.resultTtlSeconds", check_result_ttl, seconds=ttl)
+        _authorizer_value_problems(
+            where,
+            kind=kind,
+            source=source,
+            function_arn=function_arn,
+            providers=providers,
+            ttl=ttl,
+            problems=problems,
+        )
         if len(problems.items) > before:
             continue
         spec = problems.attempt(
@@ -688,6 +685,29 @@ def _authorizers(raw: dict[str, Any], problems: _Problems) -> dict[str, Authoriz
         if spec is not None:
             result[name] = spec
     return result
+
+
+def _authorizer_value_problems(
+    where: str,
+    *,
+    kind: str,
+    source: str,
+    function_arn: str | None,
+    providers: list[str],
+    ttl: int | None,
+    problems: _Problems,
+) -> None:
+    """An authorizer's type, identity source, function, pools and TTL, each at its own key."""
+    if kind not in AUTHORIZER_TYPES:
+        problems.add(f"{where}.type", f"'{kind}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
+    else:
+        problems.attempt(f"{where}.identitySource", check_identity_source, kind=kind, source=source)
+    if function_arn is not None:
+        problems.attempt(f"{where}.functionArn", check_lambda_arn, arn=function_arn)
+    for position, arn in enumerate(providers):
+        problems.attempt(f"{where}.providerArns[{position}]", check_cognito_pool_arn, arn=arn)
+    if ttl is not None:
+        problems.attempt(f"{where}.resultTtlSeconds", check_result_ttl, seconds=ttl)
 
 
 def _canary(raw: dict[str, Any], problems: _Problems) -> CanarySpec | None:

@@ -374,20 +374,35 @@ def check_integration_uri(uri: str) -> str:
     encoded HTTP(S) URL according to the RFC-3986 specification".
     """
     parts = urlsplit(uri)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    host = _check_uri_origin(uri, parts.scheme, parts.netloc, parts.hostname)
+    _check_uri_encoding(uri)
+    if parts.query or parts.fragment:
+        raise ValueError(f"'{uri}' has a query or fragment; give a scheme, host and optional path.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"'{uri}' has an invalid port; use 1 to 65535.") from None
+    if port == 0:
+        raise ValueError(f"'{uri}' has port 0, which nothing can listen on; use 1 to 65535.")
+    _check_dns_name(uri, host)
+    return uri.rstrip("/")
+
+
+def _check_uri_origin(uri: str, scheme: str, netloc: str, host: str | None) -> str:
+    """An http(s) URL with an ASCII host and no credentials; returns the host."""
+    if scheme not in ("http", "https") or not host:
         raise ValueError(
             f"'{uri}' is not an http(s) URL; give the address your backend answers to, such as "
             "'https://orders.internal.example.com' (it sets the Host header and, for https, the "
             "name the certificate must match; traffic still goes through the VPC link)."
         )
-    if "@" in parts.netloc:
+    if "@" in netloc:
         raise ValueError(
             f"'{_without_credentials(uri)}' carries credentials (user:password@); they would "
             "sit in plain text in every integration and in the Pulumi state. Remove them and "
             "authenticate API Gateway to the backend another way (the stage's client "
             "certificate, or a header the backend checks)."
         )
-    host = parts.hostname
     if not host.isascii():
         try:
             ascii_host = host.encode("idna").decode("ascii")
@@ -397,6 +412,11 @@ def check_integration_uri(uri: str) -> str:
         raise ValueError(
             f"'{uri}' has the non-ASCII host '{host}', which an encoded URI cannot carry; {hint}."
         )
+    return host
+
+
+def _check_uri_encoding(uri: str) -> None:
+    """RFC 3986 characters only, and every '%' the start of a %XX escape."""
     for position, character in enumerate(uri):
         if _URI_CHARACTER.fullmatch(character) is None:
             raise ValueError(
@@ -405,22 +425,18 @@ def check_integration_uri(uri: str) -> str:
             )
     if re.search(r"%(?![0-9A-Fa-f]{2})", uri):
         raise ValueError(f"'{uri}' has a '%' that does not start a %XX escape; encode it as %25.")
-    if parts.query or parts.fragment:
-        raise ValueError(f"'{uri}' has a query or fragment; give a scheme, host and optional path.")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError(f"'{uri}' has an invalid port; use 1 to 65535.") from None
-    if port == 0:
-        raise ValueError(f"'{uri}' has port 0, which nothing can listen on; use 1 to 65535.")
-    if not host.startswith("[") and not re.fullmatch(r"[0-9.]+", host):
-        labels = host.rstrip(".").split(".")
-        if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
-            raise ValueError(
-                f"'{uri}' has the host '{host}', which is not a DNS name: use labels of letters, "
-                "digits and '-' (up to 63 each), separated by dots."
-            )
-    return uri.rstrip("/")
+
+
+def _check_dns_name(uri: str, host: str) -> None:
+    """A host that is not an IP address is a DNS name: labels of letters, digits and '-'."""
+    if host.startswith("[") or re.fullmatch(r"[0-9.]+", host):
+        return
+    labels = host.rstrip(".").split(".")
+    if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise ValueError(
+            f"'{uri}' has the host '{host}', which is not a DNS name: use labels of letters, "
+            "digits and '-' (up to 63 each), separated by dots."
+        )
 
 
 def check_timeout(
@@ -899,20 +915,51 @@ class PrivateRestApiArgs:
             raise InvalidArgsError(problems)
 
     def problems(self) -> list[tuple[str, str]]:
-        """Cross-field checks, as (field, message) pairs, so callers can name fields their way."""
+        """Cross-field checks, as (field, message) pairs, so callers can name fields their way.
+
+        One concept per helper, in the order the messages are listed."""
+        return [
+            *self._link_problems(),
+            *self._canary_problems(),
+            *_checked("integration_uri", check_integration_uri, self.integration_uri),
+            *_checked("stage_name", check_stage_name, self.stage_name),
+            *_checked("stage_variable", check_stage_variable_name, self.stage_variable),
+            *_not_one_of("endpoint_type", self.endpoint_type, ENDPOINT_TYPES),
+            *self._endpoint_id_problems(),
+            *_checked(
+                "timeout_ms",
+                check_timeout,
+                self.timeout_ms,
+                allow_long=self.allow_long_timeout,
+                endpoint_type=self.endpoint_type,
+                transfer_mode=self.response_transfer_mode,
+            ),
+            *self._transport_problems(),
+            *self._route_problems(),
+            *(
+                (f"tags.{key}" if key else "tags", message)
+                for key, message in check_tags(self.tags)
+            ),
+            *_checked("log_retention_days", check_log_retention, self.log_retention_days),
+            *self._definition_problems(),
+            *_not_one_of("logging_level", self.logging_level, LOGGING_LEVELS),
+            *self._web_acl_problems(),
+            *media_type_problems(self.binary_media_types),
+            *label_problems(
+                self.client_certificate,
+                self.client_certificate_rotation,
+                self.client_certificate_next,
+            ),
+        ]
+
+    def _link_problems(self) -> list[tuple[str, str]]:
+        """The links: at least one, their names, one V1 link per NLB, one region, the active one."""
         found: list[tuple[str, str]] = []
-
-        def check(where: str, fn: Callable[..., object], *values: object, **kw: object) -> None:
-            try:
-                fn(*values, **kw)
-            except ValueError as error:
-                found.append((where, str(error)))
-
         if not self.vpc_links:
             found.append(("vpc_links", "no VPC link is defined; add at least one."))
         owners: dict[str, str] = {}
         for name, link in self.vpc_links.items():
-            check(f"vpc_links.{name}", check_link_name, name)
+            found.extend(_checked(f"vpc_links.{name}", check_link_name, name))
             # V1 only: a V1 link owns its NLB's endpoint service; V2 links may share a target.
             if link.kind != "v1" or link.target_arn is None:
                 continue
@@ -939,27 +986,27 @@ class PrivateRestApiArgs:
             )
         if self.active_vpc_link not in self.vpc_links:
             found.append(("active_vpc_link", _not_a_link(self.active_vpc_link, self.vpc_links)))
-        if self.canary is not None:
-            if self.canary.vpc_link not in self.vpc_links:
-                found.append(("canary.vpc_link", _not_a_link(self.canary.vpc_link, self.vpc_links)))
-            elif self.canary.vpc_link == self.active_vpc_link:
-                found.append(
-                    (
-                        "canary.vpc_link",
-                        f"the canary goes through '{self.canary.vpc_link}', which is already the "
-                        "active link; name the other link, or remove the canary.",
-                    )
-                )
-        check("integration_uri", check_integration_uri, self.integration_uri)
-        check("stage_name", check_stage_name, self.stage_name)
-        check("stage_variable", check_stage_variable_name, self.stage_variable)
-        if self.endpoint_type not in ENDPOINT_TYPES:
-            found.append(
+        return found
+
+    def _canary_problems(self) -> list[tuple[str, str]]:
+        """The canary's link: one of the links, and not the active one."""
+        if self.canary is None:
+            return []
+        if self.canary.vpc_link not in self.vpc_links:
+            return [("canary.vpc_link", _not_a_link(self.canary.vpc_link, self.vpc_links))]
+        if self.canary.vpc_link == self.active_vpc_link:
+            return [
                 (
-                    "endpoint_type",
-                    f"'{self.endpoint_type}' is not one of {', '.join(ENDPOINT_TYPES)}.",
+                    "canary.vpc_link",
+                    f"the canary goes through '{self.canary.vpc_link}', which is already the "
+                    "active link; name the other link, or remove the canary.",
                 )
-            )
+            ]
+        return []
+
+    def _endpoint_id_problems(self) -> list[tuple[str, str]]:
+        """VPC endpoint ids: needed by a PRIVATE API, and by no other."""
+        found: list[tuple[str, str]] = []
         if self.endpoint_type == "PRIVATE" and not self.vpc_endpoint_ids:
             found.append(
                 (
@@ -973,37 +1020,6 @@ class PrivateRestApiArgs:
             ("vpc_endpoint_ids", f"'{vpce}' is not a VPC endpoint id (vpce-...).")
             for vpce in self.vpc_endpoint_ids
             if VPC_ENDPOINT_ID.match(vpce) is None
-        )
-        check(
-            "timeout_ms",
-            check_timeout,
-            self.timeout_ms,
-            allow_long=self.allow_long_timeout,
-            endpoint_type=self.endpoint_type,
-            transfer_mode=self.response_transfer_mode,
-        )
-        found.extend(self._transport_problems())
-        found.extend(self._route_problems())
-        found.extend(
-            (f"tags.{key}" if key else "tags", message) for key, message in check_tags(self.tags)
-        )
-        check("log_retention_days", check_log_retention, self.log_retention_days)
-        found.extend(self._definition_problems())
-        if self.logging_level not in LOGGING_LEVELS:
-            found.append(
-                (
-                    "logging_level",
-                    f"'{self.logging_level}' is not one of {', '.join(LOGGING_LEVELS)}.",
-                )
-            )
-        found.extend(self._web_acl_problems())
-        found.extend(media_type_problems(self.binary_media_types))
-        found.extend(
-            label_problems(
-                self.client_certificate,
-                self.client_certificate_rotation,
-                self.client_certificate_next,
-            )
         )
         return found
 
@@ -1193,6 +1209,23 @@ class PrivateRestApiArgs:
         """The region the links' NLBs are in, where any link names its NLB."""
         regions = sorted({region for link in self.vpc_links.values() if (region := _region(link))})
         return regions[0] if regions else None
+
+
+def _checked(
+    where: str, check: Callable[..., object], *values: object, **keywords: object
+) -> list[tuple[str, str]]:
+    """A check's ValueError as a (field, message) pair; nothing when the value passes."""
+    try:
+        check(*values, **keywords)
+    except ValueError as error:
+        return [(where, str(error))]
+    return []
+
+
+def _not_one_of(where: str, value: str, allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+    if value in allowed:
+        return []
+    return [(where, f"'{value}' is not one of {', '.join(allowed)}.")]
 
 
 def _region(link: VpcLinkSpec) -> str | None:
