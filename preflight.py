@@ -25,7 +25,8 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.sync_await import _sync_await
 
-from components.args import LOAD_BALANCER_ARN, PrivateRestApiArgs
+from components.args import PrivateRestApiArgs
+from components.arns import LOAD_BALANCER_ARN
 from config_keys import NAMESPACE
 from stack_config import BACKEND_ARN_OUTPUT, ConfigError
 

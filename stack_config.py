@@ -20,36 +20,39 @@ import pulumi.runtime.config
 
 from components import import_rules, openapi
 from components.args import (
-    AUTHORIZATIONS,
-    AUTHORIZER_TYPES,
     MAX_TAGS,
-    VPC_LINK_KINDS,
-    AuthorizerSpec,
-    CanarySpec,
     InvalidArgsError,
     PrivateRestApiArgs,
-    RouteSpec,
-    VpcLinkSpec,
-    check_cognito_pool_arn,
-    check_http_method,
-    check_identity_source,
-    check_lambda_arn,
-    check_load_balancer_arn,
-    check_nlb_arn,
-    check_result_ttl,
-    check_security_group_ids,
-    check_subnet_ids,
-    check_vpc_link_id,
-    check_web_acl_arn,
-    parse_route_path,
     quota_warnings,
     resource_policy_warning,
 )
+from components.arns import (
+    check_cognito_pool_arn,
+    check_lambda_arn,
+    check_load_balancer_arn,
+    check_nlb_arn,
+    check_web_acl_arn,
+)
+from components.authorizer_spec import (
+    AUTHORIZER_TYPES,
+    AuthorizerSpec,
+    check_identity_source,
+    check_result_ttl,
+)
 from components.backend_tls import insecure_tls_warning
+from components.canary_spec import CanarySpec
 from components.document import load_document
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
+from components.link_spec import (
+    VPC_LINK_KINDS,
+    VpcLinkSpec,
+    check_security_group_ids,
+    check_subnet_ids,
+    check_vpc_link_id,
+)
+from components.route_spec import AUTHORIZATIONS, RouteSpec, check_http_method, parse_route_path
 from components.tag_characters import character_problem
 from config_keys import ARG_FIELD_TO_KEY, KEYS, NAMESPACE, Key
 
