@@ -23,8 +23,6 @@ from components.args import (
     MAX_TAGS,
     InvalidArgsError,
     PrivateRestApiArgs,
-    quota_warnings,
-    resource_policy_warning,
 )
 from components.arns import (
     check_cognito_pool_arn,
@@ -52,6 +50,7 @@ from components.link_spec import (
     check_subnet_ids,
     check_vpc_link_id,
 )
+from components.quotas import quota_warnings, resource_policy_warning
 from components.route_spec import AUTHORIZATIONS, RouteSpec, check_http_method, parse_route_path
 from components.tag_characters import character_problem
 from config_keys import ARG_FIELD_TO_KEY, KEYS, NAMESPACE, Key

@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 from components.arns import check_web_acl_arn
-from components.authorizer_spec import QUOTA_AUTHORIZERS, AuthorizerSpec
+from components.authorizer_spec import AuthorizerSpec
+from components.backend_uri import check_integration_uri
 from components.binary_media import media_type_problems
 from components.canary_spec import CanarySpec
 from components.client_certificate_labels import label_problems
@@ -33,10 +33,8 @@ from components.import_rules import (
     timeout_problem,
 )
 from components.link_spec import (
-    QUOTA_VPC_LINKS,
     VpcLinkSpec,
     check_link_name,
-    vpc_link_v2_quota_warnings,
 )
 from components.route_spec import RouteSpec
 from components.tag_characters import character_problem
@@ -85,17 +83,12 @@ MAX_TAG_VALUE = 256
 #: API Gateway REST API quotas page: "Length, in characters, of the key in a stage variable: 64".
 MAX_STAGE_VARIABLE_NAME = 64
 
-QUOTA_RESOURCES = ("Resources per API", 300)
-QUOTA_RESOURCE_POLICY = ("Length, in characters, of API Gateway resource policy", 8192)
 
 VPC_ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
 # API Gateway: stage names are letters, digits, hyphens and underscores, up to 128 characters.
 STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # API Gateway: stage variable names are letters, digits and underscores.
 STAGE_VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
-# RFC 3986: what may appear unencoded in a URI (unreserved, gen-delims, sub-delims, '%').
-_URI_CHARACTER = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
-_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
 class InvalidArgsError(ValueError):
@@ -124,84 +117,6 @@ def check_stage_variable_name(name: str) -> None:
         raise ValueError(
             f"'{name}' is not a stage variable name API Gateway accepts; use letters, digits "
             "and '_' only, such as 'vpcLinkId'."
-        )
-
-
-def _without_credentials(uri: str) -> str:
-    parts = urlsplit(uri)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, "[credentials removed]@" + host, parts.path, "", ""))
-
-
-def check_integration_uri(uri: str) -> str:
-    """Return the URI without a trailing slash; it sets the Host header and the TLS server name.
-
-    The provider's `uri` docstring: for HTTP integrations "the URI must be a fully formed,
-    encoded HTTP(S) URL according to the RFC-3986 specification".
-    """
-    parts = urlsplit(uri)
-    host = _check_uri_origin(uri, parts.scheme, parts.netloc, parts.hostname)
-    _check_uri_encoding(uri)
-    if parts.query or parts.fragment:
-        raise ValueError(f"'{uri}' has a query or fragment; give a scheme, host and optional path.")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError(f"'{uri}' has an invalid port; use 1 to 65535.") from None
-    if port == 0:
-        raise ValueError(f"'{uri}' has port 0, which nothing can listen on; use 1 to 65535.")
-    _check_dns_name(uri, host)
-    return uri.rstrip("/")
-
-
-def _check_uri_origin(uri: str, scheme: str, netloc: str, host: str | None) -> str:
-    """An http(s) URL with an ASCII host and no credentials; returns the host."""
-    if scheme not in ("http", "https") or not host:
-        raise ValueError(
-            f"'{uri}' is not an http(s) URL; give the address your backend answers to, such as "
-            "'https://orders.internal.example.com' (it sets the Host header and, for https, the "
-            "name the certificate must match; traffic still goes through the VPC link)."
-        )
-    if "@" in netloc:
-        raise ValueError(
-            f"'{_without_credentials(uri)}' carries credentials (user:password@); they would "
-            "sit in plain text in every integration and in the Pulumi state. Remove them and "
-            "authenticate API Gateway to the backend another way (the stage's client "
-            "certificate, or a header the backend checks)."
-        )
-    if not host.isascii():
-        try:
-            ascii_host = host.encode("idna").decode("ascii")
-            hint = f"use its ASCII (punycode) form '{ascii_host}'"
-        except UnicodeError:
-            hint = "use its ASCII (punycode) form"
-        raise ValueError(
-            f"'{uri}' has the non-ASCII host '{host}', which an encoded URI cannot carry; {hint}."
-        )
-    return host
-
-
-def _check_uri_encoding(uri: str) -> None:
-    """RFC 3986 characters only, and every '%' the start of a %XX escape."""
-    for position, character in enumerate(uri):
-        if _URI_CHARACTER.fullmatch(character) is None:
-            raise ValueError(
-                f"'{uri}' is not an encoded URI: {character!r} at position {position + 1} must be "
-                f"percent-encoded (as {''.join(f'%{b:02X}' for b in character.encode())})."
-            )
-    if re.search(r"%(?![0-9A-Fa-f]{2})", uri):
-        raise ValueError(f"'{uri}' has a '%' that does not start a %XX escape; encode it as %25.")
-
-
-def _check_dns_name(uri: str, host: str) -> None:
-    """A host that is not an IP address is a DNS name: labels of letters, digits and '-'."""
-    if host.startswith("[") or re.fullmatch(r"[0-9.]+", host):
-        return
-    labels = host.rstrip(".").split(".")
-    if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
-        raise ValueError(
-            f"'{uri}' has the host '{host}', which is not a DNS name: use labels of letters, "
-            "digits and '-' (up to 63 each), separated by dots."
         )
 
 
@@ -258,48 +173,6 @@ def check_tags(tags: Mapping[str, str]) -> list[tuple[str, str]]:
             if (problem := character_problem(what, text)) is not None
         )
     return found
-
-
-def quota_warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
-    """(field, message) for each adjustable API Gateway quota the args exceed by default."""
-    found: list[tuple[str, str]] = []
-    quota, limit = QUOTA_AUTHORIZERS
-    if len(args.authorizers) > limit:
-        found.append(
-            (
-                "authorizers",
-                f"{len(args.authorizers)} authorizers exceed API Gateway's quota '{quota}' "
-                f"({limit} by default); ask AWS Support to raise it before `pulumi up`, or the "
-                "authorizer beyond it fails to create.",
-            )
-        )
-    quota, limit = QUOTA_VPC_LINKS
-    # V1 links here; V2 links count against the HTTP API quotas (vpc_link_v2_quota_warnings).
-    created = sum(1 for link in args.vpc_links.values() if link.kind == "v1" and link.creates)
-    if created > limit:
-        found.append(
-            (
-                "vpc_links",
-                f"this stack creates {created} VPC links, more than the quota '{quota}' "
-                f"({limit} by default, shared with every other link of the account in the "
-                "region); raise it in Service Quotas before `pulumi up`.",
-            )
-        )
-    found.extend(vpc_link_v2_quota_warnings(args.vpc_links))
-    # Resources per API: the component warns, since only it counts an openApiFile's paths.
-    return found
-
-
-def resource_policy_warning(policy: str) -> str | None:
-    """A warning when a REST API's resource policy is longer than the default quota allows."""
-    quota, limit = QUOTA_RESOURCE_POLICY
-    if len(policy) <= limit:
-        return None
-    return (
-        f"the PRIVATE API's resource policy is {len(policy)} characters, more than the quota "
-        f"'{quota}' ({limit} by default); raise it in Service Quotas before `pulumi up`, or "
-        "allow fewer VPC endpoints."
-    )
 
 
 @dataclass(frozen=True)
