@@ -2,15 +2,22 @@
 with the checks CreateAuthorizer would make.
 """
 
+import enum
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from components.arns import check_cognito_pool_arn, check_lambda_arn
 
-AuthorizerType = Literal["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]
 
-AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
+class AuthorizerType(enum.StrEnum):
+    """A Lambda authorizer reading a token or the request, or a Cognito user pool."""
+
+    TOKEN = "TOKEN"  # noqa: S105 -- the authorizer type, not a secret
+    REQUEST = "REQUEST"
+    COGNITO_USER_POOLS = "COGNITO_USER_POOLS"
+
+
+AUTHORIZER_TYPES: tuple[str, ...] = tuple(AuthorizerType)
 
 #: Adjustable quotas of the REST API quotas page: exceeding one needs an increase first, so the
 #: program warns and goes on. (name of the quota as Service Quotas shows it, default value)
@@ -73,6 +80,7 @@ class AuthorizerSpec:
     def __post_init__(self) -> None:
         if self.type not in AUTHORIZER_TYPES:
             raise ValueError(f"type '{self.type}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
+        object.__setattr__(self, "type", AuthorizerType(self.type))
         if self.type == "COGNITO_USER_POOLS":
             if not self.provider_arns or self.function_arn is not None:
                 raise ValueError(

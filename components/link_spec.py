@@ -2,16 +2,23 @@
 the checks API Gateway and EC2 would make on its target, subnets and security groups.
 """
 
+import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from components.arns import check_load_balancer_arn, check_nlb_arn
 
-VpcLinkKind = Literal["v1", "v2"]
 
-VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1", "v2")
+class VpcLinkKind(enum.StrEnum):
+    """A link's generation: V1 reaches an NLB (`aws.apigateway.VpcLink`), V2 an ALB or NLB from
+    subnets and security groups (`aws.apigatewayv2.VpcLink`)."""
+
+    V1 = "v1"
+    V2 = "v2"
+
+
+VPC_LINK_KINDS: tuple[str, ...] = tuple(VpcLinkKind)
 
 #: An adjustable quota of the REST API quotas page: past it the program warns (an increase first).
 QUOTA_VPC_LINKS = ("VPC links per account per Region", 20)
@@ -144,7 +151,7 @@ class VpcLinkSpec:
     vpc_link_id: str | None = None
     #: Link generation: "v1" (an NLB, `aws.apigateway.VpcLink`) or "v2" (subnets and security
     #: groups, `aws.apigatewayv2.VpcLink`). Default: "v1".
-    kind: VpcLinkKind = "v1"
+    kind: VpcLinkKind = VpcLinkKind.V1
     #: Description of a new V1 link (V2 links have none). Default: None.
     description: str | None = None
     #: Subnets a new V2 link places its network interfaces in. Default: ().
@@ -168,18 +175,20 @@ class VpcLinkSpec:
     ) -> "VpcLinkSpec":
         return cls(
             target_arn=target_arn,
-            kind="v2",
+            kind=VpcLinkKind.V2,
             subnet_ids=tuple(subnet_ids),
             security_group_ids=tuple(security_group_ids),
         )
 
     @classmethod
     def from_vpc_link_v2_id(cls, vpc_link_id: str, target_arn: str) -> "VpcLinkSpec":
-        return cls(target_arn=target_arn, vpc_link_id=vpc_link_id, kind="v2")
+        return cls(target_arn=target_arn, vpc_link_id=vpc_link_id, kind=VpcLinkKind.V2)
 
     def __post_init__(self) -> None:
         if self.kind not in VPC_LINK_KINDS:
             raise ValueError(f"kind '{self.kind}' is not supported; use 'v1' or 'v2'.")
+        # Any spelling the enum takes, held as the enum (a plain "v2" from a program or config).
+        object.__setattr__(self, "kind", VpcLinkKind(self.kind))
         if self.kind == "v2":
             self._check_v2()
             return

@@ -2,14 +2,22 @@
 path rules the OpenAPI import holds every path to.
 """
 
+import enum
 from dataclasses import dataclass
-from typing import Literal
 
 from components.import_rules import HTTP_METHODS, PARAM_PATH_PART, path_problem
 
-Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
 
-AUTHORIZATIONS: tuple[Authorization, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+class Authorization(enum.StrEnum):
+    """Who may call a route: anyone, IAM-signed callers, a Lambda authorizer, a Cognito pool."""
+
+    NONE = "NONE"
+    AWS_IAM = "AWS_IAM"
+    CUSTOM = "CUSTOM"
+    COGNITO_USER_POOLS = "COGNITO_USER_POOLS"
+
+
+AUTHORIZATIONS: tuple[str, ...] = tuple(Authorization)
 
 
 def check_http_method(method: str) -> None:
@@ -45,7 +53,7 @@ class RouteSpec:
     #: HTTP method, or ANY. Default: "GET" (the walkthrough's `GET /`).
     method: str = "GET"
     #: NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS. Default: "NONE".
-    authorization: Authorization = "NONE"
+    authorization: Authorization = Authorization.NONE
     #: Name of an authorizer in `PrivateRestApiArgs.authorizers`, for CUSTOM and COGNITO_USER_POOLS.
     #: Default: None.
     authorizer: str | None = None
@@ -70,6 +78,7 @@ class RouteSpec:
             raise ValueError(
                 f"authorization '{self.authorization}' is not one of {', '.join(AUTHORIZATIONS)}."
             )
+        object.__setattr__(self, "authorization", Authorization(self.authorization))
         needs_authorizer = self.authorization in ("CUSTOM", "COGNITO_USER_POOLS")
         if needs_authorizer and not self.authorizer:
             raise ValueError(
