@@ -54,9 +54,12 @@ lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow 
 lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
 	VENV=$(VENV) .ci/check-workflows
 
-# stacks.yaml is the list of stacks (with Pulumi.<stack>.yaml): copy it where it cannot be read.
-generate: venv  ## Write stacks.yaml into workflows, policy-config.sh, IAM; the docs' code tables.
+# Each fact declared once, copied where it cannot be read: stacks.yaml (the list of stacks) into
+# the workflows, policy-config.sh and the trust policy; config_keys.py into Pulumi.yaml's config
+# block and the docs' key table; the rule and module docstrings into the docs' tables.
+generate: venv  ## Rewrite every generated copy: stacks, config keys, the docs' tables.
 	$(BIN)/python -m tools.generate
+	$(BIN)/python -m tools.key_tables
 	$(BIN)/python -m tools.doc_tables
 
 format: venv  ## Apply ruff's fixes and formatting.

@@ -25,8 +25,10 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.sync_await import _sync_await
 
-from components.args import LOAD_BALANCER_ARN, PrivateRestApiArgs
-from stack_config import BACKEND_ARN_OUTPUT, NAMESPACE, ConfigError
+from components.args import PrivateRestApiArgs
+from components.arns import LOAD_BALANCER_ARN
+from config_keys import NAMESPACE
+from stack_config import BACKEND_ARN_OUTPUT, ConfigError
 
 #: What a link of each kind can target (DescribeLoadBalancers' `Type`). REST API VPC links V1
 #: target NLBs only (developer guide, "Private integration using VPC links V1"); a V2 link's

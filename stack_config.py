@@ -12,7 +12,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -21,134 +20,48 @@ import pulumi.runtime.config
 
 from components import import_rules, openapi
 from components.args import (
-    AUTHORIZATIONS,
-    AUTHORIZER_TYPES,
-    ENDPOINT_TYPES,
-    IP_ADDRESS_TYPES,
-    LOGGING_LEVELS,
     MAX_TAGS,
-    RESPONSE_TRANSFER_MODES,
-    VPC_LINK_KINDS,
-    AuthorizerSpec,
-    CanarySpec,
     InvalidArgsError,
-    ObservabilitySpec,
     PrivateRestApiArgs,
-    RouteSpec,
-    VpcLinkSpec,
+)
+from components.arns import (
     check_cognito_pool_arn,
-    check_http_method,
-    check_identity_source,
     check_lambda_arn,
     check_load_balancer_arn,
     check_nlb_arn,
-    check_result_ttl,
-    check_security_group_ids,
-    check_subnet_ids,
-    check_vpc_link_id,
     check_web_acl_arn,
-    parse_route_path,
-    quota_warnings,
-    resource_policy_warning,
+)
+from components.authorizer_spec import (
+    AUTHORIZER_TYPES,
+    AuthorizerSpec,
+    check_identity_source,
+    check_result_ttl,
 )
 from components.backend_tls import insecure_tls_warning
+from components.canary_spec import CanarySpec
 from components.document import load_document
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
+from components.link_spec import (
+    VPC_LINK_KINDS,
+    VpcLinkSpec,
+    check_security_group_ids,
+    check_subnet_ids,
+    check_vpc_link_id,
+)
+from components.observability_spec import ObservabilitySpec
+from components.quotas import quota_warnings, resource_policy_warning
+from components.route_spec import AUTHORIZATIONS, RouteSpec, check_http_method, parse_route_path
 from components.tag_characters import character_problem
+from config_keys import ARG_FIELD_TO_KEY, KEYS, NAMESPACE, Key
 
-NAMESPACE = "private-api"
 T = TypeVar("T")
 
 
 class ConfigError(pulumi.RunError):
     """Bad stack configuration. Pulumi's Python host prints a RunError as a plain message."""
 
-
-@dataclass(frozen=True)
-class Key:
-    """A config key the program reads: its Pulumi.yaml type and default (None: required)."""
-
-    name: str
-    type: str
-    default: Any = None
-
-    @property
-    def full(self) -> str:
-        return f"{NAMESPACE}:{self.name}"
-
-
-#: Every key, with the type and default `Pulumi.yaml` declares (a test keeps the two in step).
-KEYS: dict[str, Key] = {
-    key.name: key
-    for key in (
-        Key("vpcLinks", "object"),
-        Key("activeVpcLink", "string"),
-        Key("integrationUri", "string"),
-        Key("canary", "object", {}),
-        # Empty: the walkthrough's GET / (RouteSpec()), unless openApiFile gives the routes.
-        Key("routes", "array", []),
-        Key("authorizers", "object", {}),
-        Key("stageName", "string", ""),
-        Key("stageVariable", "string", "vpcLinkId"),
-        Key("endpointType", "string", "REGIONAL"),
-        Key("vpcEndpointIds", "array", []),
-        Key("timeoutMs", "integer", 29000),
-        Key("allowLongTimeout", "boolean", False),
-        Key("tags", "object", {}),
-        Key("tracingEnabled", "boolean", False),
-        Key("accessLogging", "boolean", False),
-        Key("logRetentionDays", "integer", 30),
-        Key("loggingLevel", "string", "OFF"),
-        Key("manageExecutionLogGroups", "boolean", False),
-        Key("observability", "object", {}),
-        Key("metricsEnabled", "boolean", False),
-        Key("clientCertificate", "boolean", False),
-        Key("webAclArn", "string", ""),
-        Key("backendStack", "string", ""),
-        Key("apiDefinition", "string", "openapi"),
-        Key("openApiFile", "string", ""),
-        Key("retainRouteResources", "boolean", False),
-        Key("clearImportedRoutes", "boolean", False),
-        Key("ipAddressType", "string", ""),
-        Key("responseTransferMode", "string", ""),
-        Key("insecureSkipVerification", "boolean", False),
-        Key("clientCertificateRotation", "string", ""),
-        Key("clientCertificateNext", "string", ""),
-        Key("binaryMediaTypes", "array", []),
-    )
-}
-
-# Where PrivateRestApiArgs reports a field, the stack file has this key.
-_ARG_FIELD_TO_KEY = {
-    "vpc_links": "vpcLinks",
-    "active_vpc_link": "activeVpcLink",
-    "integration_uri": "integrationUri",
-    "canary": "canary",
-    "routes": "routes",
-    "stage_name": "stageName",
-    "stage_variable": "stageVariable",
-    "endpoint_type": "endpointType",
-    "vpc_endpoint_ids": "vpcEndpointIds",
-    "timeout_ms": "timeoutMs",
-    "tags": "tags",
-    "log_retention_days": "logRetentionDays",
-    "logging_level": "loggingLevel",
-    "manage_execution_log_groups": "manageExecutionLogGroups",
-    "observability": "observability",
-    "web_acl_arn": "webAclArn",
-    "api_definition": "apiDefinition",
-    "openapi_document": "openApiFile",
-    "retain_route_resources": "retainRouteResources",
-    "clear_imported_routes": "clearImportedRoutes",
-    "ip_address_type": "ipAddressType",
-    "response_transfer_mode": "responseTransferMode",
-    "insecure_skip_verification": "insecureSkipVerification",
-    "client_certificate_rotation": "clientCertificateRotation",
-    "client_certificate_next": "clientCertificateNext",
-    "binary_media_types": "binaryMediaTypes",
-}
 
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -200,18 +113,9 @@ _READS: dict[str, frozenset[str]] = {
     "webAclArn": frozenset({"endpointType", "vpcLinks"}),
 }
 
-#: Enums the stack file may write in any case, as `method` and `authorization` always could.
-_ENUMS: dict[str, tuple[str, ...]] = {
-    "endpointType": ENDPOINT_TYPES,
-    "loggingLevel": LOGGING_LEVELS,
-}
-
-
-#: Enums that may be left empty (API Gateway's default), in any case like the others.
-_OPTIONAL_ENUMS: dict[str, tuple[str, ...]] = {
-    "ipAddressType": IP_ADDRESS_TYPES,
-    "responseTransferMode": RESPONSE_TRANSFER_MODES,
-}
+#: Enums the stack file may write in any case, as `method` and `authorization` always could; one
+#: whose default is "" may be left empty (API Gateway's default: nothing is set).
+_ENUMS: dict[str, tuple[str, ...]] = {key.name: key.allowed for key in KEYS.values() if key.allowed}
 
 
 def top_key(where: str) -> str:
@@ -247,50 +151,34 @@ def parse(
     _default_tag_problems(values.get("aws:defaultTags"), tags, problems)
     endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
     for key, allowed in _ENUMS.items():
-        raw[key] = _enum(raw[key], key, allowed, problems)
-    # Optional enums: empty leaves API Gateway's default in place (nothing is set).
-    for key, allowed in _OPTIONAL_ENUMS.items():
-        raw[key] = _enum(raw[key], key, allowed, problems) if raw[key] else None
+        empty = raw[key] is None or (raw[key] == "" and KEYS[key].default == "")
+        raw[key] = None if empty else _enum(raw[key], key, allowed, problems)
     document = _openapi_file(raw, problems)
 
     if aws_region:
         _region_problems(aws_region, links, raw["webAclArn"], problems)
 
-    stage_name = raw["stageName"] or stack
+    # Every key with a field passes its decoded value as is; these need more than decoding.
+    built: dict[str, Any] = {
+        "vpcLinks": links,
+        "stageName": raw["stageName"] or stack,
+        "routes": tuple(routes) or (RouteSpec(),),
+        "authorizers": authorizers,
+        "canary": canary,
+        "vpcEndpointIds": tuple(endpoint_ids),
+        "tags": tags,
+        "webAclArn": raw["webAclArn"] or None,
+        "openApiFile": document,
+        "binaryMediaTypes": _string_list(raw["binaryMediaTypes"], "binaryMediaTypes", problems),
+        "observability": _observability(raw["observability"], problems),
+    }
     try:
         args = PrivateRestApiArgs(
-            vpc_links=links,
-            active_vpc_link=raw["activeVpcLink"],
-            integration_uri=raw["integrationUri"],
-            stage_name=stage_name,
-            routes=tuple(routes) or (RouteSpec(),),
-            authorizers=authorizers,
-            canary=canary,
-            stage_variable=raw["stageVariable"],
-            endpoint_type=raw["endpointType"],
-            vpc_endpoint_ids=tuple(endpoint_ids),
-            timeout_ms=raw["timeoutMs"],
-            allow_long_timeout=raw["allowLongTimeout"],
-            tags=tags,
-            tracing_enabled=raw["tracingEnabled"],
-            access_logging=raw["accessLogging"],
-            log_retention_days=raw["logRetentionDays"],
-            logging_level=raw["loggingLevel"],
-            manage_execution_log_groups=raw["manageExecutionLogGroups"],
-            observability=_observability(raw["observability"], problems),
-            metrics_enabled=raw["metricsEnabled"],
-            client_certificate=raw["clientCertificate"],
-            web_acl_arn=raw["webAclArn"] or None,
-            api_definition=raw["apiDefinition"],
-            openapi_document=document,
-            retain_route_resources=raw["retainRouteResources"],
-            clear_imported_routes=raw["clearImportedRoutes"],
-            ip_address_type=raw["ipAddressType"],
-            response_transfer_mode=raw["responseTransferMode"],
-            insecure_skip_verification=raw["insecureSkipVerification"],
-            client_certificate_rotation=raw["clientCertificateRotation"],
-            client_certificate_next=raw["clientCertificateNext"],
-            binary_media_types=_string_list(raw["binaryMediaTypes"], "binaryMediaTypes", problems),
+            **{
+                key.arg_field: built.get(key.name, raw[key.name])
+                for key in KEYS.values()
+                if key.arg_field is not None
+            }
         )
     except InvalidArgsError as error:
         bad = set(problems.bad)
@@ -489,7 +377,7 @@ def _config_path(where: str) -> str:
     rest = re.sub(r"\.target_arn$", ".targetArn", rest)
     rest = re.sub(r"\.subnet_ids$", ".subnetIds", rest)
     rest = re.sub(r"\.security_group_ids$", ".securityGroupIds", rest)
-    return _ARG_FIELD_TO_KEY.get(field, field) + rest
+    return ARG_FIELD_TO_KEY.get(field, field) + rest
 
 
 def _decode(values: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
@@ -509,12 +397,12 @@ def _decode(values: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
     for key in KEYS.values():
         text = values.get(key.full)
         if text is None:
-            if key.default is None:
+            if key.required:
                 problems.add(
                     key.name,
                     "is required; set it in Pulumi.<stack>.yaml (see docs/configuration.md).",
                 )
-            decoded[key.name] = _STAND_IN[key.type] if key.default is None else key.default
+            decoded[key.name] = _stand_in(key)
             continue
         decoded[key.name] = _decode_value(key, text, problems)
     return decoded
@@ -525,8 +413,15 @@ def _decode(values: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
 _STAND_IN: dict[str, Any] = {"string": "", "object": {}, "array": [], "integer": 0}
 
 
+def _stand_in(key: Key) -> Any:
+    """A key's value when the stack file leaves it out: its default, None if optional."""
+    if key.has_default:
+        return key.default
+    return None if key.optional else _STAND_IN[key.type]
+
+
 def _decode_value(key: Key, text: str, problems: _Problems) -> Any:
-    stand_in = _STAND_IN[key.type] if key.default is None else key.default
+    stand_in = _stand_in(key)
     if key.type == "string":
         return text
     if key.type == "integer":
@@ -781,18 +676,15 @@ def _authorizers(raw: dict[str, Any], problems: _Problems) -> dict[str, Authoriz
             continue
         kind = kind.upper()
         source = source or "method.request.header.Authorization"
-        if kind not in AUTHORIZER_TYPES:
-            problems.add(f"{where}.type", f"'{kind}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
-        else:
-            problems.attempt(
-                f"{where}.identitySource", check_identity_source, kind=kind, source=source
-            )
-        if function_arn is not None:
-            problems.attempt(f"{where}.functionArn", check_lambda_arn, arn=function_arn)
-        for position, arn in enumerate(providers):
-            problems.attempt(f"{where}.providerArns[{position}]", check_cognito_pool_arn, arn=arn)
-        if ttl is not None:
-            problems.attempt(f"{where}.resultTtlSeconds", check_result_ttl, seconds=ttl)
+        _authorizer_value_problems(
+            where,
+            kind=kind,
+            source=source,
+            function_arn=function_arn,
+            providers=providers,
+            ttl=ttl,
+            problems=problems,
+        )
         if len(problems.items) > before:
             continue
         spec = problems.attempt(
@@ -807,6 +699,29 @@ def _authorizers(raw: dict[str, Any], problems: _Problems) -> dict[str, Authoriz
         if spec is not None:
             result[name] = spec
     return result
+
+
+def _authorizer_value_problems(
+    where: str,
+    *,
+    kind: str,
+    source: str,
+    function_arn: str | None,
+    providers: list[str],
+    ttl: int | None,
+    problems: _Problems,
+) -> None:
+    """An authorizer's type, identity source, function, pools and TTL, each at its own key."""
+    if kind not in AUTHORIZER_TYPES:
+        problems.add(f"{where}.type", f"'{kind}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
+    else:
+        problems.attempt(f"{where}.identitySource", check_identity_source, kind=kind, source=source)
+    if function_arn is not None:
+        problems.attempt(f"{where}.functionArn", check_lambda_arn, arn=function_arn)
+    for position, arn in enumerate(providers):
+        problems.attempt(f"{where}.providerArns[{position}]", check_cognito_pool_arn, arn=arn)
+    if ttl is not None:
+        problems.attempt(f"{where}.resultTtlSeconds", check_result_ttl, seconds=ttl)
 
 
 def _canary(raw: dict[str, Any], problems: _Problems) -> CanarySpec | None:

@@ -1,8 +1,12 @@
-"""Typed arguments of `PrivateRestApi`, and the checks API Gateway would make at deploy time.
+"""Typed arguments of `PrivateRestApi` (the API), and the checks API Gateway would make at deploy
+time on what is the API's own: its backend URI, stage, endpoint type, timeouts, tags, logs.
 
-Every check raises `ValueError` with a sentence that says what is wrong and how to fix it, without
-naming where the value came from: the component prefixes the argument name, the stack-config module
-prefixes the config key, so one rule serves both and the messages cannot drift apart.
+Each concept the API holds validates itself in its own module: `link_spec`, `route_spec`,
+`authorizer_spec`, `canary_spec` (and `arns`, the ARN forms they take); `problems` adds only the
+checks across them. Every check raises `ValueError` with a sentence that says what is wrong and
+how to fix it, without naming where the value came from: the component prefixes the argument name,
+the stack-config module prefixes the config key, so one rule serves both and the messages cannot
+drift apart.
 """
 
 from __future__ import annotations
@@ -11,40 +15,49 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 
+from components.arns import check_web_acl_arn
+from components.authorizer_spec import AuthorizerSpec
+from components.backend_uri import check_integration_uri
 from components.binary_media import media_type_problems
+from components.canary_spec import CanarySpec
 from components.client_certificate_labels import label_problems
 
 # The import's rules (path parts, methods, timeouts) live in `import_rules`, each with its source;
 # the args and the team's document are both held to them.
 from components.import_rules import (
-    HTTP_METHODS,
     MAX_TIMEOUT_MS,
-    PARAM_PATH_PART,
     Limits,
     document_findings,
-    path_problem,
     sibling_problems,
     timeout_problem,
 )
-from components.regions import PARTITION_OF_REGION
+from components.link_spec import (
+    VpcLinkSpec,
+    check_link_name,
+)
+from components.observability_spec import ObservabilitySpec
+from components.route_spec import RouteSpec
 from components.tag_characters import character_problem
 
+#: The specs, with the args that hold them: what a program passes to `PrivateRestApi`.
+__all__ = [
+    "AuthorizerSpec",
+    "CanarySpec",
+    "InvalidArgsError",
+    "PrivateRestApiArgs",
+    "RouteSpec",
+    "VpcLinkSpec",
+]
+
 EndpointType = Literal["REGIONAL", "EDGE", "PRIVATE"]
-Authorization = Literal["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]
-AuthorizerType = Literal["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]
 LoggingLevel = Literal["OFF", "ERROR", "INFO"]
-VpcLinkKind = Literal["v1", "v2"]
 ApiDefinition = Literal["openapi", "resources"]
 IpAddressType = Literal["ipv4", "dualstack"]
 ResponseTransferMode = Literal["BUFFERED", "STREAM"]
 
 ENDPOINT_TYPES: tuple[EndpointType, ...] = ("REGIONAL", "EDGE", "PRIVATE")
-AUTHORIZATIONS: tuple[Authorization, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
-AUTHORIZER_TYPES: tuple[AuthorizerType, ...] = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
 LOGGING_LEVELS: tuple[LoggingLevel, ...] = ("OFF", "ERROR", "INFO")
-VPC_LINK_KINDS: tuple[VpcLinkKind, ...] = ("v1", "v2")
 API_DEFINITIONS: tuple[ApiDefinition, ...] = ("openapi", "resources")
 #: EndpointConfiguration.ipAddressType (botocore apigateway IpAddressType enum; "For the PRIVATE
 #: endpoint type, only dualstack is supported").
@@ -71,77 +84,12 @@ MAX_TAG_VALUE = 256
 #: API Gateway REST API quotas page: "Length, in characters, of the key in a stage variable: 64".
 MAX_STAGE_VARIABLE_NAME = 64
 
-#: Adjustable quotas of the REST API quotas page: exceeding one needs an increase first, so the
-#: program warns and goes on. (name of the quota as Service Quotas shows it, default value)
-QUOTA_AUTHORIZERS = ("Authorizers per API", 10)
-QUOTA_VPC_LINKS = ("VPC links per account per Region", 20)
-#: VPC links V2 have quotas of their own, both adjustable: "Quotas for configuring and running an
-#: HTTP API in API Gateway" (docs.aws.amazon.com/apigateway/latest/developerguide/
-#: http-api-quotas.html): "VPC links per account per Region | 10" and "Subnets per VPC link | 10".
-QUOTA_VPC_LINKS_V2 = ("VPC links per account per Region", 10)
-QUOTA_SUBNETS_PER_VPC_LINK_V2 = ("Subnets per VPC link", 10)
-QUOTA_RESOURCES = ("Resources per API", 300)
-QUOTA_RESOURCE_POLICY = ("Length, in characters, of API Gateway resource policy", 8192)
 
-ARN = re.compile(
-    r"^arn:(?P<partition>[a-z-]+):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
-    r"(?P<account>[0-9]{12})?:(?P<resource>.+)$"
-)
-_REGION_GROUP = r"(?P<region>[a-z]{2,4}(?:-[a-z]+)+-\d+)"
-NLB_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):elasticloadbalancing:" + _REGION_GROUP + r":"
-    r"(?P<account>\d{12}):loadbalancer/net/(?P<name>[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?)"
-    r"/(?P<id>[0-9a-f]{16})$"
-)
-NLB_ARN_FORM = "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>"
-#: An ALB or NLB: what a VPC link V2 reaches, and what an integration's `integrationTarget` names
-#: (developer guide, "Set up a private integration": "provide the ARN of an Network Load Balancer
-#: or an Application Load Balancer", its put-integration example `loadbalancer/app/...`).
-LOAD_BALANCER_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):elasticloadbalancing:" + _REGION_GROUP + r":"
-    r"(?P<account>\d{12}):loadbalancer/(?P<type>app|net)/"
-    r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?)/(?P<id>[0-9a-f]{16})$"
-)
-LOAD_BALANCER_ARN_FORM = (
-    "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id> (an ALB) or "
-    ".../loadbalancer/net/<name>/<id> (an NLB)"
-)
-#: EC2 ids: the 8-hex form of older resources and the 17-hex form of newer ones.
-SUBNET_ID = re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-SECURITY_GROUP_ID = re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-LAMBDA_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):lambda:" + _REGION_GROUP + r":\d{12}:function:"
-    r"[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]+)?$"
-)
-COGNITO_POOL_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):cognito-idp:" + _REGION_GROUP + r":\d{12}:"
-    r"userpool/[\w-]+_[0-9A-Za-z]+$"
-)
-WAF_ACL_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):wafv2:" + _REGION_GROUP + r":\d{12}:"
-    r"(?P<scope>regional|global)/webacl/[\w-]+/[\w-]+$"
-)
-VPC_LINK_ID = re.compile(r"^[a-z0-9]{1,32}$")
 VPC_ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
-# Names we turn into Pulumi resource names and stage-variable values.
-LINK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # API Gateway: stage names are letters, digits, hyphens and underscores, up to 128 characters.
 STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # API Gateway: stage variable names are letters, digits and underscores.
 STAGE_VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
-# An HTTP header name is a token (RFC 9110, 5.6.2).
-_HEADER = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-#: Authorizer identity sources (API Gateway API reference, CreateAuthorizer `identitySource`):
-#: a TOKEN or COGNITO_USER_POOLS authorizer reads one header, `method.request.header.<name>`; a
-#: REQUEST authorizer a comma-separated list of headers, query strings, stage and context variables.
-HEADER_SOURCE = re.compile(rf"^method\.request\.header\.{_HEADER}$")
-REQUEST_SOURCE = re.compile(
-    rf"^(?:method\.request\.(?:header|querystring)\.{_HEADER}|stageVariables\.[A-Za-z0-9_]+"
-    r"|context\.[A-Za-z0-9_.]+)$"
-)
-# RFC 3986: what may appear unencoded in a URI (unreserved, gen-delims, sub-delims, '%').
-_URI_CHARACTER = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
-_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
 class InvalidArgsError(ValueError):
@@ -150,164 +98,6 @@ class InvalidArgsError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__(" ".join(f"{where}: {what}" for where, what in problems))
         self.problems = problems
-
-
-def check_arn_region(arn: str, partition: str, region: str) -> None:
-    """An ARN names a region the provider knows, in that region's own partition."""
-    expected = PARTITION_OF_REGION.get(region)
-    if expected is None:
-        raise ValueError(
-            f"'{arn}' names the region '{region}', which is not an AWS region the provider "
-            "knows (components/regions.py lists them); check the ARN for a typo."
-        )
-    if expected != partition:
-        fixed = arn.replace(f"arn:{partition}:", f"arn:{expected}:", 1)
-        raise ValueError(
-            f"'{arn}' names the partition '{partition}' but the region '{region}', which is in "
-            f"'{expected}'; no such resource can exist: use '{fixed}', or the region of the "
-            f"'{partition}' partition the resource is in."
-        )
-
-
-def check_nlb_arn(arn: str) -> str:
-    """Return the load balancer's region; only NLBs can sit behind a REST API's VPC link (V1)."""
-    match = NLB_ARN.match(arn)
-    if match is None:
-        if ":loadbalancer/app/" in arn:
-            raise ValueError(
-                f"'{arn}' is an Application Load Balancer; a REST API VPC link (V1) targets "
-                f"a Network Load Balancer: give an ARN of the form {NLB_ARN_FORM}."
-            )
-        raise ValueError(
-            f"'{arn}' is not a Network Load Balancer ARN; use the form {NLB_ARN_FORM}."
-        )
-    check_arn_region(arn, match.group("partition"), match.group("region"))
-    return match.group("region")
-
-
-def check_load_balancer_arn(arn: str) -> str:
-    """Return the region of an ALB or NLB: what a VPC link V2 reaches (integrationTarget)."""
-    match = LOAD_BALANCER_ARN.match(arn)
-    if match is None:
-        if ":loadbalancer/gwy/" in arn:
-            raise ValueError(
-                f"'{arn}' is a Gateway Load Balancer; a VPC link V2 reaches an Application or "
-                f"Network Load Balancer: give an ARN of the form {LOAD_BALANCER_ARN_FORM}."
-            )
-        raise ValueError(
-            f"'{arn}' is not a load balancer ARN; use the form {LOAD_BALANCER_ARN_FORM}."
-        )
-    check_arn_region(arn, match.group("partition"), match.group("region"))
-    return match.group("region")
-
-
-def check_subnet_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
-    """Problems of a V2 link's subnets, as (position or None, message)."""
-    if not ids:
-        return [
-            (
-                None,
-                "a new VPC link V2 needs the subnets it places its network interfaces in; give "
-                "subnetIds, such as [subnet-0123456789abcdef0] (one per Availability Zone the "
-                "load balancer serves).",
-            )
-        ]
-    found: list[tuple[int | None, str]] = [
-        (index, f"'{value}' is not a subnet id; use the form subnet-0123456789abcdef0.")
-        for index, value in enumerate(ids)
-        if SUBNET_ID.match(value) is None
-    ]
-    found.extend(
-        (index, f"'{value}' is listed twice; keep one.")
-        for index, value in enumerate(ids)
-        if value in ids[:index]
-    )
-    return found
-
-
-def check_security_group_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
-    """Problems of a V2 link's security groups, as (position or None, message)."""
-    if not ids:
-        return [
-            (
-                None,
-                "a new VPC link V2 needs security groups for its network interfaces (the load "
-                "balancer's own security group must allow them); give securityGroupIds, such as "
-                "[sg-0123456789abcdef0].",
-            )
-        ]
-    found: list[tuple[int | None, str]] = [
-        (index, f"'{value}' is not a security group id; use the form sg-0123456789abcdef0.")
-        for index, value in enumerate(ids)
-        if SECURITY_GROUP_ID.match(value) is None
-    ]
-    found.extend(
-        (index, f"'{value}' is listed twice; keep one.")
-        for index, value in enumerate(ids)
-        if value in ids[:index]
-    )
-    return found
-
-
-def check_lambda_arn(arn: str) -> str:
-    """Return the function's region."""
-    match = LAMBDA_ARN.match(arn)
-    if match is None:
-        raise ValueError(
-            f"'{arn}' is not a Lambda function ARN; use the form "
-            "arn:aws:lambda:<region>:<account>:function:<name>."
-        )
-    check_arn_region(arn, match.group("partition"), match.group("region"))
-    return match.group("region")
-
-
-def check_cognito_pool_arn(arn: str) -> str:
-    """Return the user pool's region."""
-    match = COGNITO_POOL_ARN.match(arn)
-    if match is None:
-        raise ValueError(
-            f"'{arn}' is not a Cognito user pool ARN; use the form "
-            "arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>."
-        )
-    check_arn_region(arn, match.group("partition"), match.group("region"))
-    return match.group("region")
-
-
-def check_web_acl_arn(arn: str) -> str:
-    """Return the web ACL's region; only a REGIONAL-scope WAFv2 web ACL can protect a stage."""
-    match = WAF_ACL_ARN.match(arn)
-    if match is None:
-        raise ValueError(
-            f"'{arn}' is not a WAFv2 web ACL ARN; use the form "
-            "arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>."
-        )
-    if match.group("scope") == "global":
-        # AWS WAF developer guide, "Associating or disassociating a web ACL with an AWS
-        # resource": a regional web ACL protects an API Gateway REST API and "must be in the same
-        # region as your resource"; a global web ACL goes with CloudFront distributions only.
-        raise ValueError(
-            f"'{arn}' is a CloudFront (global scope) web ACL, which AWS WAF associates only with "
-            "CloudFront distributions; create a REGIONAL-scope web ACL in the stage's region and "
-            "give its ARN (...:regional/webacl/...)."
-        )
-    check_arn_region(arn, match.group("partition"), match.group("region"))
-    return match.group("region")
-
-
-def check_vpc_link_id(link_id: str) -> None:
-    if VPC_LINK_ID.match(link_id) is None:
-        raise ValueError(
-            f"'{link_id}' is not a VPC link id; use the id that `aws apigateway get-vpc-links` "
-            "prints (lowercase letters and digits, such as 'gim7c3')."
-        )
-
-
-def check_link_name(name: str) -> None:
-    if LINK_NAME.match(name) is None:
-        raise ValueError(
-            f"'{name}' is not a usable link name; use letters, digits, '-' and '_' "
-            "(up to 64, starting with a letter or digit), such as 'blue'."
-        )
 
 
 def check_stage_name(name: str) -> None:
@@ -329,98 +119,6 @@ def check_stage_variable_name(name: str) -> None:
             f"'{name}' is not a stage variable name API Gateway accepts; use letters, digits "
             "and '_' only, such as 'vpcLinkId'."
         )
-
-
-def check_result_ttl(seconds: int) -> None:
-    """API Gateway caches an authorizer's decision for 0 to 3600 seconds (CreateAuthorizer)."""
-    if not 0 <= seconds <= 3600:
-        raise ValueError(f"resultTtlSeconds {seconds} is outside 0 to 3600.")
-
-
-def check_http_method(method: str) -> None:
-    if method not in HTTP_METHODS:
-        raise ValueError(f"'{method}' is not one of {', '.join(HTTP_METHODS)}.")
-
-
-def check_identity_source(kind: str, source: str) -> None:
-    """TOKEN and COGNITO_USER_POOLS read one header; REQUEST a list of request values."""
-    if kind in ("TOKEN", "COGNITO_USER_POOLS"):
-        if HEADER_SOURCE.match(source) is None:
-            raise ValueError(
-                f"'{source}' is not a header mapping expression; a {kind} authorizer reads the "
-                "token from one request header: use 'method.request.header.<Name>', such as "
-                "'method.request.header.Authorization'."
-            )
-        return
-    bad = [part for part in source.split(",") if REQUEST_SOURCE.match(part.strip()) is None]
-    if bad:
-        raise ValueError(
-            f"'{bad[0]}' is not an identity source a REQUEST authorizer can read; use a "
-            "comma-separated list of method.request.header.<Name>, "
-            "method.request.querystring.<name>, stageVariables.<name> or context.<name>."
-        )
-
-
-def _without_credentials(uri: str) -> str:
-    parts = urlsplit(uri)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, "[credentials removed]@" + host, parts.path, "", ""))
-
-
-def check_integration_uri(uri: str) -> str:
-    """Return the URI without a trailing slash; it sets the Host header and the TLS server name.
-
-    The provider's `uri` docstring: for HTTP integrations "the URI must be a fully formed,
-    encoded HTTP(S) URL according to the RFC-3986 specification".
-    """
-    parts = urlsplit(uri)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            f"'{uri}' is not an http(s) URL; give the address your backend answers to, such as "
-            "'https://orders.internal.example.com' (it sets the Host header and, for https, the "
-            "name the certificate must match; traffic still goes through the VPC link)."
-        )
-    if "@" in parts.netloc:
-        raise ValueError(
-            f"'{_without_credentials(uri)}' carries credentials (user:password@); they would "
-            "sit in plain text in every integration and in the Pulumi state. Remove them and "
-            "authenticate API Gateway to the backend another way (the stage's client "
-            "certificate, or a header the backend checks)."
-        )
-    host = parts.hostname
-    if not host.isascii():
-        try:
-            ascii_host = host.encode("idna").decode("ascii")
-            hint = f"use its ASCII (punycode) form '{ascii_host}'"
-        except UnicodeError:
-            hint = "use its ASCII (punycode) form"
-        raise ValueError(
-            f"'{uri}' has the non-ASCII host '{host}', which an encoded URI cannot carry; {hint}."
-        )
-    for position, character in enumerate(uri):
-        if _URI_CHARACTER.fullmatch(character) is None:
-            raise ValueError(
-                f"'{uri}' is not an encoded URI: {character!r} at position {position + 1} must be "
-                f"percent-encoded (as {''.join(f'%{b:02X}' for b in character.encode())})."
-            )
-    if re.search(r"%(?![0-9A-Fa-f]{2})", uri):
-        raise ValueError(f"'{uri}' has a '%' that does not start a %XX escape; encode it as %25.")
-    if parts.query or parts.fragment:
-        raise ValueError(f"'{uri}' has a query or fragment; give a scheme, host and optional path.")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError(f"'{uri}' has an invalid port; use 1 to 65535.") from None
-    if port == 0:
-        raise ValueError(f"'{uri}' has port 0, which nothing can listen on; use 1 to 65535.")
-    if not host.startswith("[") and not re.fullmatch(r"[0-9.]+", host):
-        labels = host.rstrip(".").split(".")
-        if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
-            raise ValueError(
-                f"'{uri}' has the host '{host}', which is not a DNS name: use labels of letters, "
-                "digits and '-' (up to 63 each), separated by dots."
-            )
-    return uri.rstrip("/")
 
 
 def check_timeout(
@@ -476,350 +174,6 @@ def check_tags(tags: Mapping[str, str]) -> list[tuple[str, str]]:
             if (problem := character_problem(what, text)) is not None
         )
     return found
-
-
-def quota_warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
-    """(field, message) for each adjustable API Gateway quota the args exceed by default."""
-    found: list[tuple[str, str]] = []
-    quota, limit = QUOTA_AUTHORIZERS
-    if len(args.authorizers) > limit:
-        found.append(
-            (
-                "authorizers",
-                f"{len(args.authorizers)} authorizers exceed API Gateway's quota '{quota}' "
-                f"({limit} by default); ask AWS Support to raise it before `pulumi up`, or the "
-                "authorizer beyond it fails to create.",
-            )
-        )
-    quota, limit = QUOTA_VPC_LINKS
-    # V1 links here; V2 links count against the HTTP API quotas (vpc_link_v2_quota_warnings).
-    created = sum(1 for link in args.vpc_links.values() if link.kind == "v1" and link.creates)
-    if created > limit:
-        found.append(
-            (
-                "vpc_links",
-                f"this stack creates {created} VPC links, more than the quota '{quota}' "
-                f"({limit} by default, shared with every other link of the account in the "
-                "region); raise it in Service Quotas before `pulumi up`.",
-            )
-        )
-    found.extend(vpc_link_v2_quota_warnings(args.vpc_links))
-    # Resources per API: the component warns, since only it counts an openApiFile's paths.
-    return found
-
-
-def vpc_link_v2_quota_warnings(links: Mapping[str, VpcLinkSpec]) -> list[tuple[str, str]]:
-    """The V2 links' own quotas: links per account and Region, subnets per link."""
-    found: list[tuple[str, str]] = []
-    quota, limit = QUOTA_VPC_LINKS_V2
-    created = sum(1 for link in links.values() if link.kind == "v2" and link.creates)
-    if created > limit:
-        found.append(
-            (
-                "vpc_links",
-                f"this stack creates {created} VPC links V2, more than the quota '{quota}' of "
-                f"VPC links V2 ({limit} by default, shared with every other V2 link of the "
-                "account in the region); raise it in Service Quotas before `pulumi up`.",
-            )
-        )
-    quota, limit = QUOTA_SUBNETS_PER_VPC_LINK_V2
-    for name, link in links.items():
-        if link.kind == "v2" and len(link.subnet_ids) > limit:
-            found.append(
-                (
-                    f"vpc_links.{name}.subnet_ids",
-                    f"the VPC link V2 has {len(link.subnet_ids)} subnets, more than the quota "
-                    f"'{quota}' ({limit} by default); raise it in Service Quotas before `pulumi "
-                    "up`, or use fewer subnets (one per Availability Zone is enough).",
-                )
-            )
-    return found
-
-
-def resource_policy_warning(policy: str) -> str | None:
-    """A warning when a REST API's resource policy is longer than the default quota allows."""
-    quota, limit = QUOTA_RESOURCE_POLICY
-    if len(policy) <= limit:
-        return None
-    return (
-        f"the PRIVATE API's resource policy is {len(policy)} characters, more than the quota "
-        f"'{quota}' ({limit} by default); raise it in Service Quotas before `pulumi up`, or "
-        "allow fewer VPC endpoints."
-    )
-
-
-def parse_route_path(path: str) -> tuple[str, ...]:
-    """Split a route path into API Gateway resource path parts, rejecting what the import would
-    (`import_rules.path_problem`, the rule an openApiFile's paths are held to)."""
-    problem = path_problem(path)
-    if problem is not None:
-        raise ValueError(problem)
-    return () if path == "/" else tuple(path[1:].split("/"))
-
-
-def path_parameters(parts: tuple[str, ...]) -> tuple[str, ...]:
-    """The parameter names of a parsed path, in order ('proxy' for '{proxy+}')."""
-    names = []
-    for part in parts:
-        param = PARAM_PATH_PART.match(part)
-        if param is not None:
-            names.append(param.group("name"))
-    return tuple(names)
-
-
-@dataclass(frozen=True)
-class VpcLinkSpec:
-    """A VPC link the API can send traffic through: one this stack creates, or an existing one.
-
-    V1 (the walkthrough's, "legacy" in AWS's developer guide): `for_network_load_balancer(arn)` or
-    `from_vpc_link_id(id)`, as the CDK's `VpcLink` and `VpcLink.fromVpcLinkId`. V2 (placed on
-    subnets and security groups, reaching an ALB or an NLB of its VPC):
-    `for_load_balancer_v2(arn, subnet_ids, security_group_ids)` or `from_vpc_link_v2_id(id, arn)`.
-    The component treats all four alike: each becomes a link whose `id` the stage variable holds.
-    """
-
-    #: V1: the NLB a new link targets. V2: the ALB or NLB the integrations reach through the link
-    #: (their `integrationTarget`), required for new and existing V2 links alike. Default: None.
-    target_arn: str | None = None
-    #: Id of an existing link, owned by another stack or team. Default: None (create one).
-    vpc_link_id: str | None = None
-    #: Link generation: "v1" (an NLB, `aws.apigateway.VpcLink`) or "v2" (subnets and security
-    #: groups, `aws.apigatewayv2.VpcLink`). Default: "v1".
-    kind: VpcLinkKind = "v1"
-    #: Description of a new V1 link (V2 links have none). Default: None.
-    description: str | None = None
-    #: Subnets a new V2 link places its network interfaces in. Default: ().
-    subnet_ids: tuple[str, ...] = ()
-    #: Security groups of a new V2 link's network interfaces. Default: ().
-    security_group_ids: tuple[str, ...] = ()
-
-    @classmethod
-    def for_network_load_balancer(
-        cls, target_arn: str, description: str | None = None
-    ) -> VpcLinkSpec:
-        return cls(target_arn=target_arn, description=description)
-
-    @classmethod
-    def from_vpc_link_id(cls, vpc_link_id: str) -> VpcLinkSpec:
-        return cls(vpc_link_id=vpc_link_id)
-
-    @classmethod
-    def for_load_balancer_v2(
-        cls, target_arn: str, subnet_ids: tuple[str, ...], security_group_ids: tuple[str, ...]
-    ) -> VpcLinkSpec:
-        return cls(
-            target_arn=target_arn,
-            kind="v2",
-            subnet_ids=tuple(subnet_ids),
-            security_group_ids=tuple(security_group_ids),
-        )
-
-    @classmethod
-    def from_vpc_link_v2_id(cls, vpc_link_id: str, target_arn: str) -> VpcLinkSpec:
-        return cls(target_arn=target_arn, vpc_link_id=vpc_link_id, kind="v2")
-
-    def __post_init__(self) -> None:
-        if self.kind not in VPC_LINK_KINDS:
-            raise ValueError(f"kind '{self.kind}' is not supported; use 'v1' or 'v2'.")
-        if self.kind == "v2":
-            self._check_v2()
-            return
-        if self.subnet_ids or self.security_group_ids:
-            raise ValueError(
-                "subnetIds and securityGroupIds belong to a VPC link V2; set kind: v2, or give "
-                "a V1 link only targetArn (an NLB)."
-            )
-        if (self.target_arn is None) == (self.vpc_link_id is None):
-            raise ValueError(
-                "give exactly one of targetArn (create a link to that NLB) or id (use an "
-                "existing link)."
-            )
-        if self.target_arn is not None:
-            check_nlb_arn(self.target_arn)
-        if self.vpc_link_id is not None:
-            check_vpc_link_id(self.vpc_link_id)
-
-    def _check_v2(self) -> None:
-        if self.target_arn is None:
-            raise ValueError(
-                "a VPC link V2 needs targetArn, the ALB or NLB its integrations reach "
-                "(API Gateway refuses a V2 integration without it: 'IntegrationTarget is "
-                "required for VpcLinkV2')."
-            )
-        check_load_balancer_arn(self.target_arn)
-        if self.description is not None:
-            raise ValueError(
-                "a VPC link V2 has no description (aws.apigatewayv2.VpcLink takes a name, "
-                "subnets, security groups and tags); remove it."
-            )
-        if self.vpc_link_id is not None:
-            check_vpc_link_id(self.vpc_link_id)
-            if self.subnet_ids or self.security_group_ids:
-                raise ValueError(
-                    "an existing VPC link V2 (id) keeps the subnets and security groups it was "
-                    "created with; remove subnetIds and securityGroupIds, or remove id to "
-                    "create a new link."
-                )
-            return
-        for _, message in check_subnet_ids(self.subnet_ids)[:1]:
-            raise ValueError(message)
-        for _, message in check_security_group_ids(self.security_group_ids)[:1]:
-            raise ValueError(message)
-
-    @property
-    def creates(self) -> bool:
-        """Whether the stack creates this link (an existing one is only read)."""
-        return self.vpc_link_id is None
-
-    @property
-    def integration_target(self) -> str | None:
-        """What integrations through this link set as `integrationTarget`: the V2 link's load
-        balancer; None for V1, whose link itself names its NLB."""
-        return self.target_arn if self.kind == "v2" else None
-
-    @property
-    def region(self) -> str | None:
-        """The load balancer's region, where it is known: a REST API can only use links of its
-        own region."""
-        if self.target_arn is None:
-            return None
-        if self.kind == "v2":
-            return check_load_balancer_arn(self.target_arn)
-        return check_nlb_arn(self.target_arn)
-
-
-@dataclass(frozen=True)
-class AuthorizerSpec:
-    """An authorizer created on this API (authorizers belong to one REST API, so they live here)."""
-
-    #: TOKEN or REQUEST (a Lambda authorizer) or COGNITO_USER_POOLS. Required.
-    type: AuthorizerType
-    #: Lambda function ARN, for TOKEN and REQUEST. Default: None.
-    function_arn: str | None = None
-    #: Cognito user pool ARNs, for COGNITO_USER_POOLS. Default: ().
-    provider_arns: tuple[str, ...] = ()
-    #: Where the caller's identity is read. Default: "method.request.header.Authorization".
-    identity_source: str = "method.request.header.Authorization"
-    #: Seconds API Gateway caches a decision (0 to 3600). Default: 300.
-    result_ttl_seconds: int = 300
-
-    def __post_init__(self) -> None:
-        if self.type not in AUTHORIZER_TYPES:
-            raise ValueError(f"type '{self.type}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
-        if self.type == "COGNITO_USER_POOLS":
-            if not self.provider_arns or self.function_arn is not None:
-                raise ValueError(
-                    "a COGNITO_USER_POOLS authorizer needs providerArns (user pool ARNs) and no "
-                    "functionArn."
-                )
-            for arn in self.provider_arns:
-                check_cognito_pool_arn(arn)
-        else:
-            if self.function_arn is None or self.provider_arns:
-                raise ValueError(
-                    f"a {self.type} authorizer needs functionArn (the Lambda function) and no "
-                    "providerArns."
-                )
-            check_lambda_arn(self.function_arn)
-        check_identity_source(self.type, self.identity_source)
-        check_result_ttl(self.result_ttl_seconds)
-
-    @property
-    def is_lambda(self) -> bool:
-        return self.type != "COGNITO_USER_POOLS"
-
-
-@dataclass(frozen=True)
-class RouteSpec:
-    """One method on one path, proxied to the same path on the backend through the VPC link."""
-
-    #: Resource path; `{name}` is a parameter, a last `{name+}` is greedy. Default: "/".
-    path: str = "/"
-    #: HTTP method, or ANY. Default: "GET" (the walkthrough's `GET /`).
-    method: str = "GET"
-    #: NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS. Default: "NONE".
-    authorization: Authorization = "NONE"
-    #: Name of an authorizer in `PrivateRestApiArgs.authorizers`, for CUSTOM and COGNITO_USER_POOLS.
-    #: Default: None.
-    authorizer: str | None = None
-    #: OAuth scopes a COGNITO_USER_POOLS route requires. Default: ().
-    authorization_scopes: tuple[str, ...] = ()
-    #: Method the backend receives. Default: None (the route's method).
-    integration_http_method: str | None = None
-
-    def __post_init__(self) -> None:
-        parse_route_path(self.path)
-        if self.method not in HTTP_METHODS:
-            raise ValueError(f"method '{self.method}' is not one of {', '.join(HTTP_METHODS)}.")
-        if (
-            self.integration_http_method is not None
-            and self.integration_http_method not in HTTP_METHODS
-        ):
-            raise ValueError(
-                f"integrationHttpMethod '{self.integration_http_method}' is not one of "
-                f"{', '.join(HTTP_METHODS)}."
-            )
-        if self.authorization not in AUTHORIZATIONS:
-            raise ValueError(
-                f"authorization '{self.authorization}' is not one of {', '.join(AUTHORIZATIONS)}."
-            )
-        needs_authorizer = self.authorization in ("CUSTOM", "COGNITO_USER_POOLS")
-        if needs_authorizer and not self.authorizer:
-            raise ValueError(
-                f"authorization {self.authorization} needs an authorizer: name one of the "
-                "stack's authorizers in the route's 'authorizer' field."
-            )
-        if not needs_authorizer and self.authorizer:
-            raise ValueError(
-                f"authorizer '{self.authorizer}' is set but authorization is {self.authorization}; "
-                "set authorization to CUSTOM or COGNITO_USER_POOLS, or remove the authorizer."
-            )
-        if self.authorization_scopes and self.authorization != "COGNITO_USER_POOLS":
-            raise ValueError("authorizationScopes only apply to COGNITO_USER_POOLS routes.")
-
-    @property
-    def path_parts(self) -> tuple[str, ...]:
-        return parse_route_path(self.path)
-
-    @property
-    def backend_method(self) -> str:
-        return self.integration_http_method or self.method
-
-
-@dataclass(frozen=True)
-class CanarySpec:
-    """Send a share of the stage's traffic through another link, to migrate gradually.
-
-    Between links to one load balancer the canary shares the stage's deployment and overrides
-    only the stage variable; to another load balancer, or across link versions, it serves a
-    deployment of its own (`PrivateRestApiArgs.canary_deploys`)."""
-
-    #: Name of the link (a key of `vpc_links`) the canary share goes through. Required.
-    vpc_link: str
-    #: Share of requests, 0 to 100. Required.
-    percent: float
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.percent <= 100:
-            raise ValueError(f"percent {self.percent} is outside 0 to 100.")
-
-
-@dataclass(frozen=True)
-class ObservabilitySpec:
-    """Canary metrics, alarms and a dashboard (components/observability.py): what a link
-    migration (tools/migrate.py) watches. Needs access logging: the metrics come from it."""
-
-    #: Alarm when the canary's 5XX responses exceed this share of its requests, in percent.
-    #: Required.
-    canary_5xx_percent: float
-    #: Alarm when the canary's p99 latency exceeds this, in milliseconds. Required.
-    canary_latency_ms: float
-
-    def __post_init__(self) -> None:
-        if not 0 < self.canary_5xx_percent <= 100:
-            raise ValueError(f"canary5xxPercent {self.canary_5xx_percent} is outside (0, 100].")
-        if self.canary_latency_ms <= 0:
-            raise ValueError(f"canaryLatencyMs {self.canary_latency_ms} must be above 0.")
 
 
 @dataclass(frozen=True)
@@ -921,20 +275,52 @@ class PrivateRestApiArgs:
             raise InvalidArgsError(problems)
 
     def problems(self) -> list[tuple[str, str]]:
-        """Cross-field checks, as (field, message) pairs, so callers can name fields their way."""
+        """Cross-field checks, as (field, message) pairs, so callers can name fields their way.
+
+        One concept per helper, in the order the messages are listed."""
+        return [
+            *self._link_problems(),
+            *self._canary_problems(),
+            *self._observability_problems(),
+            *_checked("integration_uri", check_integration_uri, self.integration_uri),
+            *_checked("stage_name", check_stage_name, self.stage_name),
+            *_checked("stage_variable", check_stage_variable_name, self.stage_variable),
+            *_not_one_of("endpoint_type", self.endpoint_type, ENDPOINT_TYPES),
+            *self._endpoint_id_problems(),
+            *_checked(
+                "timeout_ms",
+                check_timeout,
+                self.timeout_ms,
+                allow_long=self.allow_long_timeout,
+                endpoint_type=self.endpoint_type,
+                transfer_mode=self.response_transfer_mode,
+            ),
+            *self._transport_problems(),
+            *self._route_problems(),
+            *(
+                (f"tags.{key}" if key else "tags", message)
+                for key, message in check_tags(self.tags)
+            ),
+            *_checked("log_retention_days", check_log_retention, self.log_retention_days),
+            *self._definition_problems(),
+            *_not_one_of("logging_level", self.logging_level, LOGGING_LEVELS),
+            *self._web_acl_problems(),
+            *media_type_problems(self.binary_media_types),
+            *label_problems(
+                self.client_certificate,
+                self.client_certificate_rotation,
+                self.client_certificate_next,
+            ),
+        ]
+
+    def _link_problems(self) -> list[tuple[str, str]]:
+        """The links: at least one, their names, one V1 link per NLB, one region, the active one."""
         found: list[tuple[str, str]] = []
-
-        def check(where: str, fn: Callable[..., object], *values: object, **kw: object) -> None:
-            try:
-                fn(*values, **kw)
-            except ValueError as error:
-                found.append((where, str(error)))
-
         if not self.vpc_links:
             found.append(("vpc_links", "no VPC link is defined; add at least one."))
         owners: dict[str, str] = {}
         for name, link in self.vpc_links.items():
-            check(f"vpc_links.{name}", check_link_name, name)
+            found.extend(_checked(f"vpc_links.{name}", check_link_name, name))
             # V1 only: a V1 link owns its NLB's endpoint service; V2 links may share a target.
             if link.kind != "v1" or link.target_arn is None:
                 continue
@@ -961,35 +347,39 @@ class PrivateRestApiArgs:
             )
         if self.active_vpc_link not in self.vpc_links:
             found.append(("active_vpc_link", _not_a_link(self.active_vpc_link, self.vpc_links)))
-        if self.canary is not None:
-            if self.canary.vpc_link not in self.vpc_links:
-                found.append(("canary.vpc_link", _not_a_link(self.canary.vpc_link, self.vpc_links)))
-            elif self.canary.vpc_link == self.active_vpc_link:
-                found.append(
-                    (
-                        "canary.vpc_link",
-                        f"the canary goes through '{self.canary.vpc_link}', which is already the "
-                        "active link; name the other link, or remove the canary.",
-                    )
-                )
-        if self.observability is not None and not self.access_logging:
-            found.append(
+        return found
+
+    def _canary_problems(self) -> list[tuple[str, str]]:
+        """The canary's link: one of the links, and not the active one."""
+        if self.canary is None:
+            return []
+        if self.canary.vpc_link not in self.vpc_links:
+            return [("canary.vpc_link", _not_a_link(self.canary.vpc_link, self.vpc_links))]
+        if self.canary.vpc_link == self.active_vpc_link:
+            return [
                 (
-                    "observability",
-                    "the canary's metrics come from the access logs; set accessLogging to true "
-                    "(`pulumi config set accessLogging true`) or remove observability.",
+                    "canary.vpc_link",
+                    f"the canary goes through '{self.canary.vpc_link}', which is already the "
+                    "active link; name the other link, or remove the canary.",
                 )
+            ]
+        return []
+
+    def _observability_problems(self) -> list[tuple[str, str]]:
+        """The canary's metrics come from the access logs."""
+        if self.observability is None or self.access_logging:
+            return []
+        return [
+            (
+                "observability",
+                "the canary's metrics come from the access logs; set accessLogging to true "
+                "(`pulumi config set accessLogging true`) or remove observability.",
             )
-        check("integration_uri", check_integration_uri, self.integration_uri)
-        check("stage_name", check_stage_name, self.stage_name)
-        check("stage_variable", check_stage_variable_name, self.stage_variable)
-        if self.endpoint_type not in ENDPOINT_TYPES:
-            found.append(
-                (
-                    "endpoint_type",
-                    f"'{self.endpoint_type}' is not one of {', '.join(ENDPOINT_TYPES)}.",
-                )
-            )
+        ]
+
+    def _endpoint_id_problems(self) -> list[tuple[str, str]]:
+        """VPC endpoint ids: needed by a PRIVATE API, and by no other."""
+        found: list[tuple[str, str]] = []
         if self.endpoint_type == "PRIVATE" and not self.vpc_endpoint_ids:
             found.append(
                 (
@@ -1003,37 +393,6 @@ class PrivateRestApiArgs:
             ("vpc_endpoint_ids", f"'{vpce}' is not a VPC endpoint id (vpce-...).")
             for vpce in self.vpc_endpoint_ids
             if VPC_ENDPOINT_ID.match(vpce) is None
-        )
-        check(
-            "timeout_ms",
-            check_timeout,
-            self.timeout_ms,
-            allow_long=self.allow_long_timeout,
-            endpoint_type=self.endpoint_type,
-            transfer_mode=self.response_transfer_mode,
-        )
-        found.extend(self._transport_problems())
-        found.extend(self._route_problems())
-        found.extend(
-            (f"tags.{key}" if key else "tags", message) for key, message in check_tags(self.tags)
-        )
-        check("log_retention_days", check_log_retention, self.log_retention_days)
-        found.extend(self._definition_problems())
-        if self.logging_level not in LOGGING_LEVELS:
-            found.append(
-                (
-                    "logging_level",
-                    f"'{self.logging_level}' is not one of {', '.join(LOGGING_LEVELS)}.",
-                )
-            )
-        found.extend(self._web_acl_problems())
-        found.extend(media_type_problems(self.binary_media_types))
-        found.extend(
-            label_problems(
-                self.client_certificate,
-                self.client_certificate_rotation,
-                self.client_certificate_next,
-            )
         )
         return found
 
@@ -1223,6 +582,23 @@ class PrivateRestApiArgs:
         """The region the links' NLBs are in, where any link names its NLB."""
         regions = sorted({region for link in self.vpc_links.values() if (region := _region(link))})
         return regions[0] if regions else None
+
+
+def _checked(
+    where: str, check: Callable[..., object], *values: object, **keywords: object
+) -> list[tuple[str, str]]:
+    """A check's ValueError as a (field, message) pair; nothing when the value passes."""
+    try:
+        check(*values, **keywords)
+    except ValueError as error:
+        return [(where, str(error))]
+    return []
+
+
+def _not_one_of(where: str, value: str, allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+    if value in allowed:
+        return []
+    return [(where, f"'{value}' is not one of {', '.join(allowed)}.")]
 
 
 def _region(link: VpcLinkSpec) -> str | None:

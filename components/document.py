@@ -102,47 +102,56 @@ def _text(path: Path) -> str:
         ) from None
 
 
+class _Shape:
+    """Expanded nodes and nesting counted from YAML events, refusing past the bounds."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sizes: dict[str, tuple[int, int]] = {}  # anchor: (expanded nodes, height)
+        self.frames: list[list[Any]] = []  # [anchor, nodes, height] per open collection
+        self.total = 0
+
+    def add(self, nodes: int, height: int, new: int) -> None:
+        """A finished node of `nodes` expanded nodes and `height` levels; `new` not yet counted."""
+        self.total += new
+        if self.frames:
+            self.frames[-1][1] += nodes
+            self.frames[-1][2] = max(self.frames[-1][2], height + 1)
+        if self.total > MAX_NODES:
+            raise DocumentError(
+                f"'{self.path}' expands to more than {MAX_NODES} nodes once its YAML aliases "
+                "(*name) are followed (a 'billion laughs' document, or one far above API "
+                "Gateway's 6 MB limit); write the repeated parts once, under components, and "
+                "refer to them with $ref."
+            )
+        if len(self.frames) + height > MAX_DEPTH:
+            raise DocumentError(_too_deep(self.path))
+
+    def event(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.frames.append([event.anchor, 0, 0])
+            if len(self.frames) > MAX_DEPTH:
+                self.add(0, MAX_DEPTH, 0)  # refused: too deep
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, nodes, height = self.frames.pop()
+            if anchor is not None:
+                self.sizes[anchor] = (nodes + 1, height)
+            self.add(nodes + 1, height, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                self.sizes[event.anchor] = (1, 0)
+            self.add(1, 0, 1)
+        elif isinstance(event, yaml.AliasEvent):
+            nodes, height = self.sizes.get(event.anchor or "", (1, 0))
+            self.add(nodes, height, nodes)
+
+
 def _check_shape(text: str, path: Path) -> None:
     """Count expanded nodes and nesting from the event stream, refusing past the bounds."""
-    sizes: dict[str, tuple[int, int]] = {}  # anchor: (expanded nodes, height)
-    frames: list[list[Any]] = []  # [anchor, nodes, height] per open collection
-    total = 0
-
-    def add(nodes: int, height: int, new: int) -> None:
-        """A finished node of `nodes` expanded nodes and `height` levels; `new` not yet counted."""
-        nonlocal total
-        total += new
-        if frames:
-            frames[-1][1] += nodes
-            frames[-1][2] = max(frames[-1][2], height + 1)
-        if total > MAX_NODES:
-            raise DocumentError(
-                f"'{path}' expands to more than {MAX_NODES} nodes once its YAML aliases (*name) "
-                "are followed (a 'billion laughs' document, or one far above API Gateway's 6 MB "
-                "limit); write the repeated parts once, under components, and refer to them "
-                "with $ref."
-            )
-        if len(frames) + height > MAX_DEPTH:
-            raise DocumentError(_too_deep(path))
-
+    shape = _Shape(path)
     try:
         for event in yaml.parse(text, Loader=Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                frames.append([event.anchor, 0, 0])
-                if len(frames) > MAX_DEPTH:
-                    add(0, MAX_DEPTH, 0)  # refused: too deep
-            elif isinstance(event, yaml.CollectionEndEvent):
-                anchor, nodes, height = frames.pop()
-                if anchor is not None:
-                    sizes[anchor] = (nodes + 1, height)
-                add(nodes + 1, height, 1)
-            elif isinstance(event, yaml.ScalarEvent):
-                if event.anchor is not None:
-                    sizes[event.anchor] = (1, 0)
-                add(1, 0, 1)
-            elif isinstance(event, yaml.AliasEvent):
-                nodes, height = sizes.get(event.anchor or "", (1, 0))
-                add(nodes, height, nodes)
+            shape.event(event)
     except yaml.YAMLError as error:
         if "nesting depth" in _problem(error):  # libyaml's own bound (1000 levels)
             raise DocumentError(_too_deep(path)) from None

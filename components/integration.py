@@ -13,7 +13,10 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.args import LAMBDA_ARN, AuthorizerSpec, RouteSpec, check_integration_uri
+from components.arns import LAMBDA_ARN
+from components.authorizer_spec import AuthorizerSpec
+from components.backend_uri import check_integration_uri
+from components.route_spec import RouteSpec
 
 #: The request validator both modes attach to every method: path parameters must be present.
 VALIDATOR_NAME = "validate-request-parameters"

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.sync_await import _sync_await
 
-from components.args import VpcLinkSpec
+from components.link_spec import VpcLinkSpec
 
 #: A link of either generation: what the component keeps and the stage variable points at.
 VpcLink = aws.apigateway.VpcLink | aws.apigatewayv2.VpcLink

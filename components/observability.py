@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.args import ObservabilitySpec, PrivateRestApiArgs
+from components.args import PrivateRestApiArgs
+from components.observability_spec import ObservabilitySpec
 
 #: Seconds per alarm evaluation: access-log metrics are published per minute at best.
 PERIOD_SECONDS = 60

@@ -17,7 +17,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from components import import_rules
-from components.args import AuthorizerSpec, PrivateRestApiArgs, RouteSpec, path_parameters
+from components.args import PrivateRestApiArgs
+from components.authorizer_spec import AuthorizerSpec
 from components.integration import (
     VALIDATOR_NAME,
     authorizer_invoke_uri,
@@ -25,6 +26,7 @@ from components.integration import (
     connection_id_expression,
     private_api_policy,
 )
+from components.route_spec import RouteSpec, path_parameters
 
 OPENAPI_VERSION = "3.0.1"
 INTEGRATION = import_rules.INTEGRATION

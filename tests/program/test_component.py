@@ -10,7 +10,9 @@ import pulumi
 import pytest
 
 from components import (
+    Authorization,
     AuthorizerSpec,
+    AuthorizerType,
     PrivateRestApi,
     PrivateRestApiArgs,
     RouteSpec,
@@ -119,8 +121,8 @@ def test_private_endpoint_gets_a_policy_limited_to_its_vpc_endpoints() -> None:
 def test_lambda_authorizer_is_created_with_its_invoke_permission() -> None:
     args = replace(
         BASE,
-        authorizers={"token": AuthorizerSpec(type="TOKEN", function_arn=LAMBDA)},
-        routes=(RouteSpec(path="/", authorization="CUSTOM", authorizer="token"),),
+        authorizers={"token": AuthorizerSpec(type=AuthorizerType.TOKEN, function_arn=LAMBDA)},
+        routes=(RouteSpec(path="/", authorization=Authorization.CUSTOM, authorizer="token"),),
     )
     run = build(args)
     authorizer = next(r for r in run.resources if r.type.endswith(":Authorizer"))
@@ -143,11 +145,13 @@ def test_lambda_authorizer_is_created_with_its_invoke_permission() -> None:
 def test_cognito_route_carries_its_scopes() -> None:
     args = replace(
         BASE,
-        authorizers={"users": AuthorizerSpec(type="COGNITO_USER_POOLS", provider_arns=(POOL,))},
+        authorizers={
+            "users": AuthorizerSpec(type=AuthorizerType.COGNITO_USER_POOLS, provider_arns=(POOL,))
+        },
         routes=(
             RouteSpec(
                 path="/",
-                authorization="COGNITO_USER_POOLS",
+                authorization=Authorization.COGNITO_USER_POOLS,
                 authorizer="users",
                 authorization_scopes=("orders/read",),
             ),
@@ -191,6 +195,6 @@ def test_specs_check_themselves() -> None:
     with pytest.raises(ValueError, match="Network Load Balancer ARN"):
         VpcLinkSpec.for_network_load_balancer("arn:aws:ec2:us-east-1:123456789012:instance/i-1")
     with pytest.raises(ValueError, match="needs functionArn"):
-        AuthorizerSpec(type="REQUEST")
+        AuthorizerSpec(type=AuthorizerType.REQUEST)
     with pytest.raises(ValueError, match="greedy"):
         RouteSpec(path="/{proxy+}/more")

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.args import resource_policy_warning
+from components.quotas import resource_policy_warning
 from stack_config import ConfigError
 from tests.program.harness import MODES, PROJECT_DIR, evaluate, integrations
 from tools import mockrun, stackfiles

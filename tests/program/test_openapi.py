@@ -16,7 +16,15 @@ import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 from pulumi.runtime import mocks
 
-from components import AuthorizerSpec, PrivateRestApi, PrivateRestApiArgs, RouteSpec, VpcLinkSpec
+from components import (
+    Authorization,
+    AuthorizerSpec,
+    AuthorizerType,
+    PrivateRestApi,
+    PrivateRestApiArgs,
+    RouteSpec,
+    VpcLinkSpec,
+)
 from stack_config import ConfigError
 from tests.program.harness import (
     INTEGRATION,
@@ -168,15 +176,17 @@ def test_authorizers_become_security_schemes() -> None:
     args = replace(
         BASE,
         authorizers={
-            "token": AuthorizerSpec(type="TOKEN", function_arn=LAMBDA),
-            "users": AuthorizerSpec(type="COGNITO_USER_POOLS", provider_arns=(POOL,)),
+            "token": AuthorizerSpec(type=AuthorizerType.TOKEN, function_arn=LAMBDA),
+            "users": AuthorizerSpec(type=AuthorizerType.COGNITO_USER_POOLS, provider_arns=(POOL,)),
         },
         routes=(
-            RouteSpec(path="/orders", method="GET", authorization="CUSTOM", authorizer="token"),
+            RouteSpec(
+                path="/orders", method="GET", authorization=Authorization.CUSTOM, authorizer="token"
+            ),
             RouteSpec(
                 path="/orders/{id}",
                 method="GET",
-                authorization="COGNITO_USER_POOLS",
+                authorization=Authorization.COGNITO_USER_POOLS,
                 authorizer="users",
                 authorization_scopes=("orders/read",),
             ),

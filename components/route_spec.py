@@ -1,0 +1,102 @@
+"""One route (`RouteSpec`): a method on a path, proxied through the VPC link, with the
+path rules the OpenAPI import holds every path to.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from components.import_rules import HTTP_METHODS, PARAM_PATH_PART, path_problem
+
+
+class Authorization(enum.StrEnum):
+    """Who may call a route: anyone, IAM-signed callers, a Lambda authorizer, a Cognito pool."""
+
+    NONE = "NONE"
+    AWS_IAM = "AWS_IAM"
+    CUSTOM = "CUSTOM"
+    COGNITO_USER_POOLS = "COGNITO_USER_POOLS"
+
+
+AUTHORIZATIONS: tuple[str, ...] = tuple(Authorization)
+
+
+def check_http_method(method: str) -> None:
+    if method not in HTTP_METHODS:
+        raise ValueError(f"'{method}' is not one of {', '.join(HTTP_METHODS)}.")
+
+
+def parse_route_path(path: str) -> tuple[str, ...]:
+    """Split a route path into API Gateway resource path parts, rejecting what the import would
+    (`import_rules.path_problem`, the rule an openApiFile's paths are held to)."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise ValueError(problem)
+    return () if path == "/" else tuple(path[1:].split("/"))
+
+
+def path_parameters(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The parameter names of a parsed path, in order ('proxy' for '{proxy+}')."""
+    names = []
+    for part in parts:
+        param = PARAM_PATH_PART.match(part)
+        if param is not None:
+            names.append(param.group("name"))
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One method on one path, proxied to the same path on the backend through the VPC link."""
+
+    #: Resource path; `{name}` is a parameter, a last `{name+}` is greedy. Default: "/".
+    path: str = "/"
+    #: HTTP method, or ANY. Default: "GET" (the walkthrough's `GET /`).
+    method: str = "GET"
+    #: NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS. Default: "NONE".
+    authorization: Authorization = Authorization.NONE
+    #: Name of an authorizer in `PrivateRestApiArgs.authorizers`, for CUSTOM and COGNITO_USER_POOLS.
+    #: Default: None.
+    authorizer: str | None = None
+    #: OAuth scopes a COGNITO_USER_POOLS route requires. Default: ().
+    authorization_scopes: tuple[str, ...] = ()
+    #: Method the backend receives. Default: None (the route's method).
+    integration_http_method: str | None = None
+
+    def __post_init__(self) -> None:
+        parse_route_path(self.path)
+        if self.method not in HTTP_METHODS:
+            raise ValueError(f"method '{self.method}' is not one of {', '.join(HTTP_METHODS)}.")
+        if (
+            self.integration_http_method is not None
+            and self.integration_http_method not in HTTP_METHODS
+        ):
+            raise ValueError(
+                f"integrationHttpMethod '{self.integration_http_method}' is not one of "
+                f"{', '.join(HTTP_METHODS)}."
+            )
+        if self.authorization not in AUTHORIZATIONS:
+            raise ValueError(
+                f"authorization '{self.authorization}' is not one of {', '.join(AUTHORIZATIONS)}."
+            )
+        object.__setattr__(self, "authorization", Authorization(self.authorization))
+        needs_authorizer = self.authorization in ("CUSTOM", "COGNITO_USER_POOLS")
+        if needs_authorizer and not self.authorizer:
+            raise ValueError(
+                f"authorization {self.authorization} needs an authorizer: name one of the "
+                "stack's authorizers in the route's 'authorizer' field."
+            )
+        if not needs_authorizer and self.authorizer:
+            raise ValueError(
+                f"authorizer '{self.authorizer}' is set but authorization is {self.authorization}; "
+                "set authorization to CUSTOM or COGNITO_USER_POOLS, or remove the authorizer."
+            )
+        if self.authorization_scopes and self.authorization != "COGNITO_USER_POOLS":
+            raise ValueError("authorizationScopes only apply to COGNITO_USER_POOLS routes.")
+
+    @property
+    def path_parts(self) -> tuple[str, ...]:
+        return parse_route_path(self.path)
+
+    @property
+    def backend_method(self) -> str:
+        return self.integration_http_method or self.method
