@@ -468,7 +468,8 @@ def test_write_permissions_only_where_needed() -> None:
             assert writes <= {"id-token", "pull-requests", "contents"}, where
             assert ("contents" in writes) == (where in WRITES_CONTENTS), where
             if "contents" in writes:
-                assert not assumes_role and "environment" not in job, where
+                assert not assumes_role, where
+                assert "environment" not in job, where
 
 
 def test_aws_access_is_by_oidc_role_only() -> None:
