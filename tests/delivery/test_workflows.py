@@ -437,8 +437,14 @@ def test_workflow_permissions_are_read_only_by_default() -> None:
         assert load(path.name)["permissions"] == {"contents": "read"}, path.name
 
 
+# The one job that may write to the repository: it commits a migration's stack file on a branch
+# and opens a pull request with it (migrate.yml).
+WRITES_CONTENTS = {"migrate.yml:pull-request"}
+
+
 def test_write_permissions_only_where_needed() -> None:
-    """id-token only where a role is assumed; pull-requests only where the preview is posted."""
+    """id-token only where a role is assumed; pull-requests only where a comment or a pull
+    request is posted; contents only where a migration's stack file is pushed."""
     for path in workflow_files():
         for job_id, job in load(path.name)["jobs"].items():
             permissions = job.get("permissions", {})
@@ -454,11 +460,16 @@ def test_write_permissions_only_where_needed() -> None:
             posts = any(
                 s.get("with", {}).get("comment-on-pr") is True
                 or "scripts/pr-comment.sh" in str(s.get("run", ""))
+                or "gh pr create" in str(s.get("run", ""))
                 for s in steps(job)
             )
             assert (permissions.get("pull-requests") == "write") == posts, where
             writes = {k for k, v in permissions.items() if v == "write"}
-            assert writes <= {"id-token", "pull-requests"}, where
+            assert writes <= {"id-token", "pull-requests", "contents"}, where
+            assert ("contents" in writes) == (where in WRITES_CONTENTS), where
+            if "contents" in writes:
+                assert not assumes_role, where
+                assert "environment" not in job, where
 
 
 def test_aws_access_is_by_oidc_role_only() -> None:
