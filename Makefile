@@ -49,6 +49,7 @@ lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow 
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/mypy examples/backend/__main__.py
+	$(BIN)/mypy package/__main__.py
 	cd policy && ../$(BIN)/mypy --strict --ignore-missing-imports __main__.py rules.py
 
 lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.

@@ -18,6 +18,9 @@ from components import private_rest_api
 from components.package_adapter import to_args
 from components.package_args import PrivateRestApiInputs
 
+#: The package's name: the first part of the component's type token, `private-api:index:...`.
+PACKAGE = private_rest_api.TYPE_TOKEN.split(":", maxsplit=1)[0]
+
 
 class PrivateRestApi(pulumi.ComponentResource):
     """An API Gateway REST API whose HTTP_PROXY integrations reach private load balancers

@@ -15,12 +15,10 @@ from typing import Any
 from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.provider.experimental.schema import generate_schema
 
-from components.package_component import PrivateRestApi
+from components.package_component import PACKAGE, PrivateRestApi
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SCHEMA_JSON = PROJECT_DIR / "package" / "schema.json"
-#: The package name: the first part of the component's type token, `private-api:index:...`.
-PACKAGE = "private-api"
 #: What the host reports when no version is passed (`component_provider_host`): the version a
 #: team pins is the git tag `pulumi package add` names, not a field of the schema.
 VERSION = "0.0.0"
