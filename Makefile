@@ -49,6 +49,7 @@ lint: venv lint-workflows  ## ruff, ruff format --check, mypy, and the workflow 
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/mypy examples/backend/__main__.py
+	$(BIN)/mypy package/__main__.py
 	cd policy && ../$(BIN)/mypy --strict --ignore-missing-imports __main__.py rules.py
 
 lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
@@ -56,11 +57,13 @@ lint-workflows: venv  ## check-jsonschema, zizmor and actionlint on .github/.
 
 # Each fact declared once, copied where it cannot be read: stacks.yaml (the list of stacks) into
 # the workflows, policy-config.sh and the trust policy; config_keys.py into Pulumi.yaml's config
-# block and the docs' key table; the rule and module docstrings into the docs' tables.
-generate: venv  ## Rewrite every generated copy: stacks, config keys, the docs' tables.
+# block and the docs' key table; the rule and module docstrings into the docs' tables; the
+# component's annotations into package/schema.json.
+generate: venv  ## Rewrite every generated copy: stacks, config keys, the docs' tables, the schema.
 	$(BIN)/python -m tools.generate
 	$(BIN)/python -m tools.key_tables
 	$(BIN)/python -m tools.doc_tables
+	$(BIN)/python -m tools.package_schema
 
 format: venv  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .

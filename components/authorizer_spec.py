@@ -13,8 +13,11 @@ class AuthorizerType(enum.StrEnum):
     """A Lambda authorizer reading a token or the request, or a Cognito user pool."""
 
     TOKEN = "TOKEN"  # noqa: S105 -- the authorizer type, not a secret
+    """A Lambda function reading one header's token."""
     REQUEST = "REQUEST"
+    """A Lambda function reading headers, query strings, stage and context variables."""
     COGNITO_USER_POOLS = "COGNITO_USER_POOLS"
+    """A Cognito user pool validating the caller's token."""
 
 
 AUTHORIZER_TYPES: tuple[str, ...] = tuple(AuthorizerType)

@@ -15,7 +15,9 @@ class VpcLinkKind(enum.StrEnum):
     subnets and security groups (`aws.apigatewayv2.VpcLink`)."""
 
     V1 = "v1"
+    """An NLB, through `aws.apigateway.VpcLink` (the walkthrough's)."""
     V2 = "v2"
+    """An ALB or NLB, from subnets and security groups (`aws.apigatewayv2.VpcLink`)."""
 
 
 VPC_LINK_KINDS: tuple[str, ...] = tuple(VpcLinkKind)

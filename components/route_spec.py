@@ -12,9 +12,13 @@ class Authorization(enum.StrEnum):
     """Who may call a route: anyone, IAM-signed callers, a Lambda authorizer, a Cognito pool."""
 
     NONE = "NONE"
+    """Anyone may call the route."""
     AWS_IAM = "AWS_IAM"
+    """Callers sign requests with IAM credentials (SigV4)."""
     CUSTOM = "CUSTOM"
+    """A Lambda authorizer decides (the route's `authorizer`)."""
     COGNITO_USER_POOLS = "COGNITO_USER_POOLS"
+    """A Cognito user pool's token decides (the route's `authorizer`)."""
 
 
 AUTHORIZATIONS: tuple[str, ...] = tuple(Authorization)
