@@ -43,21 +43,16 @@ VPC_LINK_ID = re.compile(r"^[a-z0-9]{1,32}$")
 LINK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-def check_subnet_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
-    """Problems of a V2 link's subnets, as (position or None, message)."""
+def _check_ids(
+    ids: tuple[str, ...], form: re.Pattern[str], what: str, example: str, missing: str
+) -> list[tuple[int | None, str]]:
+    """Problems of a V2 link's id list, as (position or None, message): none, bad, repeated."""
     if not ids:
-        return [
-            (
-                None,
-                "a new VPC link V2 needs the subnets it places its network interfaces in; give "
-                "subnetIds, such as [subnet-0123456789abcdef0] (one per Availability Zone the "
-                "load balancer serves).",
-            )
-        ]
+        return [(None, missing)]
     found: list[tuple[int | None, str]] = [
-        (index, f"'{value}' is not a subnet id; use the form subnet-0123456789abcdef0.")
+        (index, f"'{value}' is not {what}; use the form {example}.")
         for index, value in enumerate(ids)
-        if SUBNET_ID.match(value) is None
+        if form.match(value) is None
     ]
     found.extend(
         (index, f"'{value}' is listed twice; keep one.")
@@ -65,30 +60,32 @@ def check_subnet_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
         if value in ids[:index]
     )
     return found
+
+
+def check_subnet_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
+    """Problems of a V2 link's subnets, as (position or None, message)."""
+    return _check_ids(
+        ids,
+        SUBNET_ID,
+        "a subnet id",
+        "subnet-0123456789abcdef0",
+        "a new VPC link V2 needs the subnets it places its network interfaces in; give "
+        "subnetIds, such as [subnet-0123456789abcdef0] (one per Availability Zone the "
+        "load balancer serves).",
+    )
 
 
 def check_security_group_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
     """Problems of a V2 link's security groups, as (position or None, message)."""
-    if not ids:
-        return [
-            (
-                None,
-                "a new VPC link V2 needs security groups for its network interfaces (the load "
-                "balancer's own security group must allow them); give securityGroupIds, such as "
-                "[sg-0123456789abcdef0].",
-            )
-        ]
-    found: list[tuple[int | None, str]] = [
-        (index, f"'{value}' is not a security group id; use the form sg-0123456789abcdef0.")
-        for index, value in enumerate(ids)
-        if SECURITY_GROUP_ID.match(value) is None
-    ]
-    found.extend(
-        (index, f"'{value}' is listed twice; keep one.")
-        for index, value in enumerate(ids)
-        if value in ids[:index]
+    return _check_ids(
+        ids,
+        SECURITY_GROUP_ID,
+        "a security group id",
+        "sg-0123456789abcdef0",
+        "a new VPC link V2 needs security groups for its network interfaces (the load "
+        "balancer's own security group must allow them); give securityGroupIds, such as "
+        "[sg-0123456789abcdef0].",
     )
-    return found
 
 
 def check_vpc_link_id(link_id: str) -> None:
