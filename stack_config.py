@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import pulumi
 import pulumi.runtime.config
@@ -25,78 +25,48 @@ from components.args import (
     PrivateRestApiArgs,
 )
 from components.arns import (
-    check_cognito_pool_arn,
-    check_lambda_arn,
-    check_load_balancer_arn,
-    check_nlb_arn,
     check_web_acl_arn,
 )
-from components.authorizer_spec import (
-    AUTHORIZER_TYPES,
-    AuthorizerSpec,
-    check_identity_source,
-    check_result_ttl,
-)
 from components.backend_tls import insecure_tls_warning
-from components.canary_spec import CanarySpec
 from components.document import load_document
 
 # The resource policy's text is built by the component; its length is what the quota counts.
 from components.integration import private_api_policy
 from components.link_spec import (
-    VPC_LINK_KINDS,
     VpcLinkSpec,
-    check_security_group_ids,
-    check_subnet_ids,
-    check_vpc_link_id,
 )
-from components.observability_spec import ObservabilitySpec
 from components.quotas import quota_warnings, resource_policy_warning
-from components.route_spec import AUTHORIZATIONS, RouteSpec, check_http_method, parse_route_path
+from components.route_spec import RouteSpec
 from components.tag_characters import character_problem
 from config_keys import ARG_FIELD_TO_KEY, KEYS, NAMESPACE, Key
-
-T = TypeVar("T")
+from config_values import (
+    Problems,
+    is_json_text,
+    json_text_hint,
+    read_authorizers,
+    read_canary,
+    read_observability,
+    read_routes,
+    read_vpc_links,
+    shown,
+    string_list,
+    string_map,
+    top_key,
+)
 
 
 class ConfigError(pulumi.RunError):
     """Bad stack configuration. Pulumi's Python host prints a RunError as a plain message."""
 
 
+def _raise_if_any(problems: Problems) -> None:
+    message = problems.report()
+    if message is not None:
+        raise ConfigError(message)
+
+
 #: Where a relative openApiFile is found: the project directory, the CLI's working directory.
 PROJECT_DIR = Path(__file__).resolve().parent
-
-
-class _Problems:
-    """Collects (key, message) pairs so one run reports every mistake at once."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[str, str]] = []
-        #: Top-level keys with a problem: checks that read them would only add false problems.
-        self.bad: set[str] = set()
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append((where, message))
-        self.bad.add(top_key(where))
-
-    def attempt(self, where: str, build: Callable[..., T], **kwargs: Any) -> T | None:
-        """Build a value, recording a ValueError as a problem at `where`."""
-        try:
-            return build(**kwargs)
-        except ValueError as error:
-            self.add(where, str(error))
-            return None
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        lines = [f"{NAMESPACE}:{where}: {message}" for where, message in self.items]
-        if len(lines) == 1:
-            raise ConfigError(f"Invalid stack configuration: {lines[0]}")
-        raise ConfigError(
-            f"Invalid stack configuration ({len(lines)} problems):\n"
-            + "\n".join(f"  - {line}" for line in lines)
-        )
 
 
 #: Keys whose checks read other keys: when one of those is wrong, the check is skipped, since
@@ -118,11 +88,6 @@ _READS: dict[str, frozenset[str]] = {
 _ENUMS: dict[str, tuple[str, ...]] = {key.name: key.allowed for key in KEYS.values() if key.allowed}
 
 
-def top_key(where: str) -> str:
-    """The config key a `--path` names: `vpcLinks` of `vpcLinks.a.targetArn`, `routes[0].path`."""
-    return re.split(r"[.\[]", where, maxsplit=1)[0]
-
-
 def parse(
     values: Mapping[str, str],
     *,
@@ -136,20 +101,20 @@ def parse(
     namespaces are ignored. `aws_region` is where the stack deploys, when known. `stack_outputs`
     reads another stack's outputs, for `backendStack` (without it, the key is not followed).
     """
-    problems = _Problems()
+    problems = Problems()
     raw = _decode(values, problems)
     _backend_stack_name_problems(raw["backendStack"], problems)
     if raw["backendStack"] and stack_outputs is not None and not problems.items:
         # Only once every key decoded: the StackReference is read, not guessed.
         _use_backend_stack(raw, stack_outputs, problems)
 
-    links = _vpc_links(raw["vpcLinks"], problems)
-    routes = _routes(raw["routes"], problems)
-    authorizers = _authorizers(raw["authorizers"], problems)
-    canary = _canary(raw["canary"], problems)
-    tags = _string_map(raw["tags"], "tags", problems)
+    links = read_vpc_links(raw["vpcLinks"], problems)
+    routes = read_routes(raw["routes"], problems)
+    authorizers = read_authorizers(raw["authorizers"], problems)
+    canary = read_canary(raw["canary"], problems)
+    tags = string_map(raw["tags"], "tags", problems)
     _default_tag_problems(values.get("aws:defaultTags"), tags, problems)
-    endpoint_ids = _string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
+    endpoint_ids = string_list(raw["vpcEndpointIds"], "vpcEndpointIds", problems)
     for key, allowed in _ENUMS.items():
         empty = raw[key] is None or (raw[key] == "" and KEYS[key].default == "")
         raw[key] = None if empty else _enum(raw[key], key, allowed, problems)
@@ -169,8 +134,8 @@ def parse(
         "tags": tags,
         "webAclArn": raw["webAclArn"] or None,
         "openApiFile": document,
-        "binaryMediaTypes": _string_list(raw["binaryMediaTypes"], "binaryMediaTypes", problems),
-        "observability": _observability(raw["observability"], problems),
+        "binaryMediaTypes": string_list(raw["binaryMediaTypes"], "binaryMediaTypes", problems),
+        "observability": read_observability(raw["observability"], problems),
     }
     try:
         args = PrivateRestApiArgs(
@@ -192,19 +157,19 @@ def parse(
                 note = f" The stage is named after the stack '{stack}' unless stageName is set."
             lead = f"'{_openapi_path(raw['openApiFile'])}' " if key == "openApiFile" else ""
             problems.add(key, lead + message + note)
-        problems.raise_if_any()
+        _raise_if_any(problems)
         raise AssertionError("the args were refused for a value already reported") from error
     document = openapi.document_of(args, title=stack)
     problem = import_rules.body_size_problem(openapi.canonical(document)) if document else None
     if problem is not None:
         problems.add("openApiFile" if raw["openApiFile"] else "routes", problem)
-    problems.raise_if_any()
+    _raise_if_any(problems)
     for where, message in _warnings(args):
         pulumi.log.warn(f"{NAMESPACE}:{where}: {message}")
     return args
 
 
-def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: _Problems) -> None:
+def _default_tag_problems(text: str | None, tags: Mapping[str, str], problems: Problems) -> None:
     """The provider's default tags land on every resource too, and count toward AWS's limit."""
     if not text:
         return
@@ -259,7 +224,7 @@ def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
 
 
 def _region_problems(
-    region: str, links: Mapping[str, VpcLinkSpec], web_acl_arn: str, problems: _Problems
+    region: str, links: Mapping[str, VpcLinkSpec], web_acl_arn: str, problems: Problems
 ) -> None:
     """What the stack's region (aws:region) rules out: links and a web ACL of another region."""
     for name, link in links.items():
@@ -318,7 +283,7 @@ BACKEND_ARN_OUTPUT = "loadBalancerArn"
 STACK_NAME_PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
-def _backend_stack_name_problems(name: Any, problems: _Problems) -> None:
+def _backend_stack_name_problems(name: Any, problems: Problems) -> None:
     """A `backendStack` that cannot name a stack: the mocks answer any name, the CLI would not."""
     if not isinstance(name, str) or not name:
         return
@@ -341,7 +306,7 @@ def _backend_stack_name_problems(name: Any, problems: _Problems) -> None:
 
 
 def _use_backend_stack(
-    raw: dict[str, Any], read: Callable[[str], Mapping[str, Any]], problems: _Problems
+    raw: dict[str, Any], read: Callable[[str], Mapping[str, Any]], problems: Problems
 ) -> None:
     """`backendStack`: the active link targets that stack's NLB instead of its own targetArn."""
     name, active, links = raw["backendStack"], raw["activeVpcLink"], raw["vpcLinks"]
@@ -380,7 +345,7 @@ def _config_path(where: str) -> str:
     return ARG_FIELD_TO_KEY.get(field, field) + rest
 
 
-def _decode(values: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+def _decode(values: Mapping[str, str], problems: Problems) -> dict[str, Any]:
     """Type-check every key of our namespace; an unknown key is a typo that would go unnoticed."""
     prefix = f"{NAMESPACE}:"
     for full_key in sorted(values):
@@ -409,7 +374,7 @@ def _decode(values: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
 
 
 #: What a required key holds while it is missing or wrong: later checks then see a value of the
-#: right type, and their findings about it are dropped (`_Problems.bad`).
+#: right type, and their findings about it are dropped (`Problems.bad`).
 _STAND_IN: dict[str, Any] = {"string": "", "object": {}, "array": [], "integer": 0}
 
 
@@ -420,7 +385,7 @@ def _stand_in(key: Key) -> Any:
     return None if key.optional else _STAND_IN[key.type]
 
 
-def _decode_value(key: Key, text: str, problems: _Problems) -> Any:
+def _decode_value(key: Key, text: str, problems: Problems) -> Any:
     stand_in = _stand_in(key)
     if key.type == "string":
         return text
@@ -443,10 +408,10 @@ def _decode_value(key: Key, text: str, problems: _Problems) -> Any:
         shape = "a map (YAML keys under it)" if key.type == "object" else "a list (YAML '- ' items)"
         problems.add(
             key.name,
-            f"must be {shape} in the stack file, not {_shown(value)}; "
+            f"must be {shape} in the stack file, not {shown(value)}; "
             + (
-                _json_text_hint(key.name)
-                if _is_json_text(value)
+                json_text_hint(key.name)
+                if is_json_text(value)
                 else "see Pulumi.prod.yaml for an example, or use `pulumi config set --path`."
             ),
         )
@@ -454,30 +419,7 @@ def _decode_value(key: Key, text: str, problems: _Problems) -> Any:
     return value
 
 
-def _is_json_text(value: Any) -> bool:
-    """A string holding a JSON object or list: what `pulumi config set KEY '{...}'` stores."""
-    if not isinstance(value, str):
-        return False
-    try:
-        return isinstance(json.loads(value), dict | list)
-    except json.JSONDecodeError:
-        return False
-
-
-def _json_text_hint(where: str) -> str:
-    return (
-        "it is JSON text stored as a string, which is what `pulumi config set` without --path "
-        f"stores: set each field with `pulumi config set --path '{where}.<field>' <value>`, "
-        "or write it as a YAML map in Pulumi.<stack>.yaml."
-    )
-
-
-def _shown(value: Any) -> str:
-    text = json.dumps(value)
-    return text if len(text) <= 120 else text[:116] + "...'"
-
-
-def _enum(value: str, key: str, allowed: tuple[str, ...], problems: _Problems) -> str:
+def _enum(value: str, key: str, allowed: tuple[str, ...], problems: Problems) -> str:
     """An enum in any case becomes its spelling; anything else is refused naming the spellings."""
     for spelling in allowed:
         if value.upper() == spelling.upper():
@@ -486,7 +428,7 @@ def _enum(value: str, key: str, allowed: tuple[str, ...], problems: _Problems) -
     return allowed[0]
 
 
-def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | None:
+def _openapi_file(raw: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
     """The team's OpenAPI document, read and validated, when openApiFile names one."""
     name = raw["openApiFile"]
     if not name:
@@ -512,316 +454,3 @@ def _openapi_file(raw: dict[str, Any], problems: _Problems) -> dict[str, Any] | 
 def _openapi_path(name: str) -> Path:
     path = Path(name)
     return path if path.is_absolute() else PROJECT_DIR / path
-
-
-_LINK_FIELDS = {"targetArn", "id", "kind", "description", "subnetIds", "securityGroupIds"}
-
-
-def _vpc_links(raw: dict[str, Any], problems: _Problems) -> dict[str, VpcLinkSpec]:
-    links: dict[str, VpcLinkSpec] = {}
-    for name, entry in raw.items():
-        where = f"vpcLinks.{name}"
-        fields = _fields(entry, where, _LINK_FIELDS, problems)
-        if fields is None:
-            continue
-        before = len(problems.items)
-        target = _opt(fields, "targetArn", str, where, problems)
-        link_id = _opt(fields, "id", str, where, problems)
-        kind = (_opt(fields, "kind", str, where, problems) or "v1").lower()
-        description = _opt(fields, "description", str, where, problems)
-        subnets = _string_list(fields.get("subnetIds", []), f"{where}.subnetIds", problems)
-        groups = _string_list(
-            fields.get("securityGroupIds", []), f"{where}.securityGroupIds", problems
-        )
-        if len(problems.items) > before:
-            # A value of the wrong type stands in as empty or v1: judging the link by it would
-            # add a false second problem (no subnets; an ALB for a V1 link).
-            continue
-        if kind not in VPC_LINK_KINDS:
-            problems.add(f"{where}.kind", f"'{kind}' is not supported; use 'v1' or 'v2'.")
-        elif kind == "v2":
-            _v2_link_problems(
-                where,
-                target=target,
-                link_id=link_id,
-                subnets=subnets,
-                groups=groups,
-                problems=problems,
-            )
-        elif target is not None:
-            problems.attempt(f"{where}.targetArn", check_nlb_arn, arn=target)
-        if link_id is not None:
-            problems.attempt(f"{where}.id", check_vpc_link_id, link_id=link_id)
-        if len(problems.items) > before:
-            continue  # each wrong value reported alone
-        spec = problems.attempt(
-            where,
-            VpcLinkSpec,
-            target_arn=target,
-            vpc_link_id=link_id,
-            kind=kind,
-            description=description,
-            subnet_ids=tuple(subnets),
-            security_group_ids=tuple(groups),
-        )
-        if spec is not None:
-            links[name] = spec
-    return links
-
-
-def _v2_link_problems(
-    where: str,
-    *,
-    target: str | None,
-    link_id: str | None,
-    subnets: list[str],
-    groups: list[str],
-    problems: _Problems,
-) -> None:
-    """A V2 entry's values, each at its own `--path` key (`vpcLinks.b.subnetIds[1]`)."""
-    if target is None:
-        problems.add(
-            f"{where}.targetArn",
-            "is required for a VPC link V2: the ALB or NLB the integrations reach (API Gateway "
-            "refuses a V2 integration without it); set it with `pulumi config set --path "
-            f"{where}.targetArn <load balancer ARN>`.",
-        )
-    else:
-        problems.attempt(f"{where}.targetArn", check_load_balancer_arn, arn=target)
-    if link_id is not None:
-        return  # an existing link: VpcLinkSpec refuses subnets and security groups beside it
-    for key, check, values in (
-        ("subnetIds", check_subnet_ids, subnets),
-        ("securityGroupIds", check_security_group_ids, groups),
-    ):
-        for index, message in check(tuple(values)):
-            problems.add(f"{where}.{key}" + ("" if index is None else f"[{index}]"), message)
-
-
-def _routes(raw: list[Any], problems: _Problems) -> list[RouteSpec]:
-    allowed = {
-        "path",
-        "method",
-        "authorization",
-        "authorizer",
-        "authorizationScopes",
-        "integrationHttpMethod",
-    }
-    routes = []
-    for index, entry in enumerate(raw):
-        where = f"routes[{index}]"
-        fields = _fields(entry, where, allowed, problems)
-        if fields is None:
-            continue
-        before = len(problems.items)
-        path = _opt(fields, "path", str, where, problems)
-        method = (_opt(fields, "method", str, where, problems) or "GET").upper()
-        authorization = (_opt(fields, "authorization", str, where, problems) or "NONE").upper()
-        backend = _opt(fields, "integrationHttpMethod", str, where, problems)
-        scopes = _string_list(
-            fields.get("authorizationScopes", []), f"{where}.authorizationScopes", problems
-        )
-        authorizer = _opt(fields, "authorizer", str, where, problems)
-        if len(problems.items) > before:
-            continue  # each wrong-typed value reported alone
-        if path is None:
-            problems.add(where, "has no path; give one, such as '/' or '/{proxy+}'.")
-            continue
-        problems.attempt(f"{where}.path", parse_route_path, path=path)
-        problems.attempt(f"{where}.method", check_http_method, method=method)
-        if authorization not in AUTHORIZATIONS:
-            problems.add(
-                f"{where}.authorization",
-                f"'{authorization}' is not one of {', '.join(AUTHORIZATIONS)}.",
-            )
-        if backend is not None:
-            problems.attempt(
-                f"{where}.integrationHttpMethod", check_http_method, method=backend.upper()
-            )
-        if len(problems.items) > before:
-            continue
-        route = problems.attempt(
-            where,
-            RouteSpec,
-            path=path,
-            method=method,
-            authorization=authorization,
-            authorizer=authorizer,
-            authorization_scopes=tuple(scopes),
-            integration_http_method=backend.upper() if backend else None,
-        )
-        if route is not None:
-            routes.append(route)
-    return routes
-
-
-def _authorizers(raw: dict[str, Any], problems: _Problems) -> dict[str, AuthorizerSpec]:
-    allowed = {"type", "functionArn", "providerArns", "identitySource", "resultTtlSeconds"}
-    result = {}
-    for name, entry in raw.items():
-        where = f"authorizers.{name}"
-        fields = _fields(entry, where, allowed, problems)
-        if fields is None:
-            continue
-        before = len(problems.items)
-        kind = _opt(fields, "type", str, where, problems)
-        function_arn = _opt(fields, "functionArn", str, where, problems)
-        providers = _string_list(fields.get("providerArns", []), f"{where}.providerArns", problems)
-        source = _opt(fields, "identitySource", str, where, problems)
-        ttl = _opt(fields, "resultTtlSeconds", int, where, problems)
-        if len(problems.items) > before:
-            continue
-        if kind is None:
-            problems.add(where, "has no type; use TOKEN, REQUEST or COGNITO_USER_POOLS.")
-            continue
-        kind = kind.upper()
-        source = source or "method.request.header.Authorization"
-        _authorizer_value_problems(
-            where,
-            kind=kind,
-            source=source,
-            function_arn=function_arn,
-            providers=providers,
-            ttl=ttl,
-            problems=problems,
-        )
-        if len(problems.items) > before:
-            continue
-        spec = problems.attempt(
-            where,
-            AuthorizerSpec,
-            type=kind,
-            function_arn=function_arn,
-            provider_arns=tuple(providers),
-            identity_source=source,
-            result_ttl_seconds=300 if ttl is None else ttl,
-        )
-        if spec is not None:
-            result[name] = spec
-    return result
-
-
-def _authorizer_value_problems(
-    where: str,
-    *,
-    kind: str,
-    source: str,
-    function_arn: str | None,
-    providers: list[str],
-    ttl: int | None,
-    problems: _Problems,
-) -> None:
-    """An authorizer's type, identity source, function, pools and TTL, each at its own key."""
-    if kind not in AUTHORIZER_TYPES:
-        problems.add(f"{where}.type", f"'{kind}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
-    else:
-        problems.attempt(f"{where}.identitySource", check_identity_source, kind=kind, source=source)
-    if function_arn is not None:
-        problems.attempt(f"{where}.functionArn", check_lambda_arn, arn=function_arn)
-    for position, arn in enumerate(providers):
-        problems.attempt(f"{where}.providerArns[{position}]", check_cognito_pool_arn, arn=arn)
-    if ttl is not None:
-        problems.attempt(f"{where}.resultTtlSeconds", check_result_ttl, seconds=ttl)
-
-
-def _canary(raw: dict[str, Any], problems: _Problems) -> CanarySpec | None:
-    if not raw:
-        return None
-    fields = _fields(raw, "canary", {"vpcLink", "percent"}, problems)
-    if fields is None:
-        return None
-    before = len(problems.items)
-    link = _opt(fields, "vpcLink", str, "canary", problems)
-    percent = _opt(fields, "percent", float, "canary", problems)
-    if len(problems.items) > before:
-        return None  # a wrong-typed value is reported alone
-    if link is None or percent is None:
-        problems.add(
-            "canary",
-            "needs both vpcLink and percent, such as {vpcLink: green, percent: 10}: run "
-            "`pulumi config set --path canary.vpcLink green` and `pulumi config set --path "
-            "canary.percent 10`, or remove the canary with `pulumi config rm canary`.",
-        )
-        return None
-    return problems.attempt("canary.percent", CanarySpec, vpc_link=link, percent=percent)
-
-
-def _observability(raw: dict[str, Any], problems: _Problems) -> ObservabilitySpec | None:
-    if not raw:
-        return None
-    fields = _fields(raw, "observability", {"canary5xxPercent", "canaryLatencyMs"}, problems)
-    if fields is None:
-        return None
-    before = len(problems.items)
-    rate = _opt(fields, "canary5xxPercent", float, "observability", problems)
-    latency = _opt(fields, "canaryLatencyMs", float, "observability", problems)
-    if len(problems.items) > before:
-        return None
-    if rate is None or latency is None:
-        problems.add(
-            "observability",
-            "needs both alarm thresholds, such as {canary5xxPercent: 1, canaryLatencyMs: 2000}: "
-            "run `pulumi config set --path observability.canary5xxPercent 1` and `pulumi config "
-            "set --path observability.canaryLatencyMs 2000`, or `pulumi config rm observability`.",
-        )
-        return None
-    return problems.attempt(
-        "observability", ObservabilitySpec, canary_5xx_percent=rate, canary_latency_ms=latency
-    )
-
-
-def _fields(
-    entry: Any, where: str, allowed: set[str], problems: _Problems
-) -> dict[str, Any] | None:
-    if not isinstance(entry, dict):
-        hint = f" {_json_text_hint(where)}" if _is_json_text(entry) else ""
-        problems.add(
-            where, f"must be a map of {', '.join(sorted(allowed))}, not {_shown(entry)}.{hint}"
-        )
-        return None
-    unknown = sorted(set(entry) - allowed)
-    for name in unknown:
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        problems.add(
-            f"{where}.{name}",
-            f"is not a field here; {hint}the fields are {', '.join(sorted(allowed))}.",
-        )
-    return None if unknown else entry
-
-
-_TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
-
-
-def _opt(
-    fields: dict[str, Any], name: str, kind: type[T], where: str, problems: _Problems
-) -> T | None:
-    """A field's value if present and of the right type (ints count as numbers; bools never do)."""
-    value = fields.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) and kind is not bool:
-        ok = False
-    elif kind is float:
-        ok = isinstance(value, int | float)
-        value = float(value) if ok else value
-    else:
-        ok = isinstance(value, kind)
-    if not ok:
-        problems.add(f"{where}.{name}", f"must be {_TYPE_NAMES[kind]}, not {json.dumps(value)}.")
-        return None
-    return cast(T, value)
-
-
-def _string_list(value: Any, where: str, problems: _Problems) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        problems.add(where, f"must be a list of strings, not {json.dumps(value)}.")
-        return []
-    return value
-
-
-def _string_map(value: dict[str, Any], where: str, problems: _Problems) -> dict[str, str]:
-    for key, item in value.items():
-        if not isinstance(item, str):
-            problems.add(f"{where}.{key}", f"must be a string, not {json.dumps(item)}; quote it.")
-    return {k: v for k, v in value.items() if isinstance(v, str)}

@@ -62,7 +62,13 @@ def write_project(tmp_path: Path) -> WriteProject:
 
     `write_project(stack_text, stack="test", project_text=None)` returns the project directory.
     """
-    for name in ("__main__.py", "config_keys.py", "stack_config.py", "components"):
+    for name in (
+        "__main__.py",
+        "config_keys.py",
+        "config_values.py",
+        "stack_config.py",
+        "components",
+    ):
         (tmp_path / name).symlink_to(PROJECT_DIR / name)
 
     def write(stack_text: str, stack: str = "test", project_text: str | None = None) -> Path:
