@@ -313,47 +313,58 @@ def _authorizer_value_problems(
         problems.attempt(f"{where}.resultTtlSeconds", check_result_ttl, seconds=ttl)
 
 
-def read_canary(raw: dict[str, Any], problems: Problems) -> CanarySpec | None:
-    if not raw:
-        return None
-    fields = _fields(raw, "canary", {"vpcLink", "percent"}, problems)
+def _both(
+    raw: dict[str, Any], key: str, wanted: dict[str, type], problems: Problems, missing: str
+) -> list[Any] | None:
+    """The values of an object whose fields are all required (`canary`, `observability`), in
+    `wanted`'s order; None after reporting what is wrong. A wrong-typed value is reported alone;
+    a missing one reports `missing`, which names the commands that set them."""
+    fields = _fields(raw, key, set(wanted), problems)
     if fields is None:
         return None
     before = len(problems.items)
-    link = _opt(fields, "vpcLink", str, "canary", problems)
-    percent = _opt(fields, "percent", float, "canary", problems)
+    values = [_opt(fields, name, kind, key, problems) for name, kind in wanted.items()]
     if len(problems.items) > before:
-        return None  # a wrong-typed value is reported alone
-    if link is None or percent is None:
-        problems.add(
-            "canary",
-            "needs both vpcLink and percent, such as {vpcLink: green, percent: 10}: run "
-            "`pulumi config set --path canary.vpcLink green` and `pulumi config set --path "
-            "canary.percent 10`, or remove the canary with `pulumi config rm canary`.",
-        )
         return None
+    if any(value is None for value in values):
+        problems.add(key, missing)
+        return None
+    return values
+
+
+def read_canary(raw: dict[str, Any], problems: Problems) -> CanarySpec | None:
+    if not raw:
+        return None
+    values = _both(
+        raw,
+        "canary",
+        {"vpcLink": str, "percent": float},
+        problems,
+        "needs both vpcLink and percent, such as {vpcLink: green, percent: 10}: run "
+        "`pulumi config set --path canary.vpcLink green` and `pulumi config set --path "
+        "canary.percent 10`, or remove the canary with `pulumi config rm canary`.",
+    )
+    if values is None:
+        return None
+    link, percent = values
     return problems.attempt("canary.percent", CanarySpec, vpc_link=link, percent=percent)
 
 
 def read_observability(raw: dict[str, Any], problems: Problems) -> ObservabilitySpec | None:
     if not raw:
         return None
-    fields = _fields(raw, "observability", {"canary5xxPercent", "canaryLatencyMs"}, problems)
-    if fields is None:
+    values = _both(
+        raw,
+        "observability",
+        {"canary5xxPercent": float, "canaryLatencyMs": float},
+        problems,
+        "needs both alarm thresholds, such as {canary5xxPercent: 1, canaryLatencyMs: 2000}: "
+        "run `pulumi config set --path observability.canary5xxPercent 1` and `pulumi config "
+        "set --path observability.canaryLatencyMs 2000`, or `pulumi config rm observability`.",
+    )
+    if values is None:
         return None
-    before = len(problems.items)
-    rate = _opt(fields, "canary5xxPercent", float, "observability", problems)
-    latency = _opt(fields, "canaryLatencyMs", float, "observability", problems)
-    if len(problems.items) > before:
-        return None
-    if rate is None or latency is None:
-        problems.add(
-            "observability",
-            "needs both alarm thresholds, such as {canary5xxPercent: 1, canaryLatencyMs: 2000}: "
-            "run `pulumi config set --path observability.canary5xxPercent 1` and `pulumi config "
-            "set --path observability.canaryLatencyMs 2000`, or `pulumi config rm observability`.",
-        )
-        return None
+    rate, latency = values
     return problems.attempt(
         "observability", ObservabilitySpec, canary_5xx_percent=rate, canary_latency_ms=latency
     )

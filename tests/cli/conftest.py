@@ -117,3 +117,16 @@ def project_copy(
     for stack_file in stacks:
         shutil.copy(PROJECT_DIR / stack_file, project / stack_file)
     return project
+
+
+def enter_stack(
+    cli: PulumiCli, root: Path, monkeypatch: pytest.MonkeyPatch, stack: str, shipped: str
+) -> Path:
+    """A project copy holding `stack` made from the shipped `Pulumi.<shipped>.yaml`, entered the
+    way a tool under test calls the CLI: that directory and the CLI's environment."""
+    project = project_copy(root, "project")
+    cli.init_stack(stack, project, (PROJECT_DIR / f"Pulumi.{shipped}.yaml").read_text())
+    monkeypatch.chdir(project)
+    for name, value in cli.env.items():
+        monkeypatch.setenv(name, value)
+    return project

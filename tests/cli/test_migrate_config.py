@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import PROJECT_DIR, PulumiCli, project_copy
+from tests.cli.conftest import PulumiCli, enter_stack
 from tools.stack_cli import Placement, Stack
 
 pytestmark = pytest.mark.slow
@@ -17,11 +17,7 @@ pytestmark = pytest.mark.slow
 def test_a_migrations_config_steps_read_back(
     pulumi_cli: PulumiCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = project_copy(tmp_path, "project")
-    pulumi_cli.init_stack("mig-prod", project, (PROJECT_DIR / "Pulumi.prod.yaml").read_text())
-    monkeypatch.chdir(project)
-    for name, value in pulumi_cli.env.items():
-        monkeypatch.setenv(name, value)
+    project = enter_stack(pulumi_cli, tmp_path, monkeypatch, "mig-prod", "prod")
     stack = Stack("mig-prod", str(pulumi_cli.binary))
     assert stack.config() == Placement("blue", ["blue", "green"], None, 0.0)
     stack.set_canary("green", 10)

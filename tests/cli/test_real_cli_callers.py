@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import PROJECT_DIR, PulumiCli, project_copy
+from tests.cli.conftest import PROJECT_DIR, PulumiCli, enter_stack
 from tests.local_api import serving
 from tools import smoke, stackfiles
 
@@ -33,11 +33,7 @@ def test_smoke_reads_the_canary_percent_as_the_cli_gives_it(
     pulumi_cli: PulumiCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No canary: the CLI's "configuration key 'canary.percent' not found for stack" is 0 %."""
-    project = project_copy(tmp_path, "project")
-    pulumi_cli.init_stack("smoke-dev", project, (PROJECT_DIR / "Pulumi.dev.yaml").read_text())
-    monkeypatch.chdir(project)
-    for name, value in pulumi_cli.env.items():
-        monkeypatch.setenv(name, value)
+    project = enter_stack(pulumi_cli, tmp_path, monkeypatch, "smoke-dev", "dev")
     binary = str(pulumi_cli.binary)
     assert smoke.stack_canary_percent("smoke-dev", pulumi=binary) == 0.0
     set_percent = ("config", "set", "--path", "canary.percent", "10", "--stack", "smoke-dev")
