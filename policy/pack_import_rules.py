@@ -67,43 +67,54 @@ def path_problems(paths: Mapping[Any, Any]) -> list[str]:
     for path in paths:
         if not isinstance(path, str):
             found.append(f"has a path that is not a string ({type(path).__name__})")
-            continue
-        shown = path if len(path) <= 80 else path[:76] + "..."
-        parts = [p for p in path.strip("/").split("/")]
-        if path == "/":
-            continue
-        if not path.startswith("/") or "" in parts:
-            found.append(f"has the path '{shown}', which is not '/' followed by non-empty parts")
-            continue
-        for index, part in enumerate(parts):
-            if not PATH_PART.fullmatch(part):
-                found.append(
-                    f"has the path '{shown}', whose part '{part[:40]}' API Gateway refuses "
-                    "(\"Resource's path part only allow a-zA-Z0-9._- and curly braces at the "
-                    'beginning and the end and an optional plus sign before the closing brace")'
-                )
-            elif GREEDY_PART.fullmatch(part) and index != len(parts) - 1:
-                found.append(
-                    f"has the path '{shown}', whose greedy variable '{part}' is not its last part"
-                )
-            if VARIABLE_PART.fullmatch(part):
-                parent = "/" + "/".join(parts[:index])
-                variables.setdefault(parent, set()).add(part)
-        names = [p.strip("{}").rstrip("+") for p in parts if VARIABLE_PART.fullmatch(p)]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            found.append(
-                f"has the path '{shown}', which repeats the path parameter '{repeated[0]}'"
-            )
-    for parent, children in sorted(variables.items()):
-        if len(children) > 1:
-            listed = ", ".join(sorted(children)[:3])
-            found.append(
-                f"gives the resource '{parent[:80]}' more than one variable child ({listed}): "
-                'API Gateway allows one ("A sibling ({...}) of this resource already has a '
-                'variable path part -- only one is allowed")'
-            )
+        elif path != "/":
+            found.extend(_one_path_problems(path, variables))
+    found.extend(_sibling_variable_problems(variables))
     return found
+
+
+def _one_path_problems(path: str, variables: dict[str, set[str]]) -> list[str]:
+    """One path's form, parts and parameters; its variable parts are added to `variables`."""
+    shown = path if len(path) <= 80 else path[:76] + "..."
+    parts = path.strip("/").split("/")
+    if not path.startswith("/") or "" in parts:
+        return [f"has the path '{shown}', which is not '/' followed by non-empty parts"]
+    found: list[str] = []
+    for index, part in enumerate(parts):
+        found.extend(_part_problems(shown, part, last=index == len(parts) - 1))
+        if VARIABLE_PART.fullmatch(part):
+            parent = "/" + "/".join(parts[:index])
+            variables.setdefault(parent, set()).add(part)
+    names = [p.strip("{}").rstrip("+") for p in parts if VARIABLE_PART.fullmatch(p)]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        found.append(f"has the path '{shown}', which repeats the path parameter '{repeated[0]}'")
+    return found
+
+
+def _part_problems(shown: str, part: str, *, last: bool) -> list[str]:
+    """A path part API Gateway refuses, or a greedy variable before the last part."""
+    if not PATH_PART.fullmatch(part):
+        return [
+            f"has the path '{shown}', whose part '{part[:40]}' API Gateway refuses "
+            "(\"Resource's path part only allow a-zA-Z0-9._- and curly braces at the "
+            'beginning and the end and an optional plus sign before the closing brace")'
+        ]
+    if GREEDY_PART.fullmatch(part) and not last:
+        return [f"has the path '{shown}', whose greedy variable '{part}' is not its last part"]
+    return []
+
+
+def _sibling_variable_problems(variables: dict[str, set[str]]) -> list[str]:
+    """A resource with more than one variable child, which API Gateway refuses."""
+    return [
+        f"gives the resource '{parent[:80]}' more than one variable child "
+        f"({', '.join(sorted(children)[:3])}): "
+        'API Gateway allows one ("A sibling ({...}) of this resource already has a '
+        'variable path part -- only one is allowed")'
+        for parent, children in sorted(variables.items())
+        if len(children) > 1
+    ]
 
 
 def integration_problems(operation: str, spec: Mapping[Any, Any]) -> list[str]:

@@ -104,71 +104,99 @@ def parse_body(text: str, *, secret: bool = False) -> Body:
         return Body(problem=problem, secret=True)
     if read.refused:
         return Body(problem=read.refused)
-    document = read.value
-    if not isinstance(document, Mapping):
-        return Body(problem="is not an OpenAPI document (its top level is not a map)")
-    if not ("openapi" in document or "swagger" in document):
-        return Body(problem="has neither an 'openapi' nor a 'swagger' version")
-    paths = document.get("paths", {})
-    if not isinstance(paths, Mapping):
-        return Body(problem="has 'paths' that is not a map")
+    problem = _document_problem(read.value)
+    if problem:
+        return Body(problem=problem)
     notes = [
         f"has values nested deeper than {pack_body.MAX_DEPTH} levels (at {where}), which the "
         "pack did not read"
         for where in read.too_deep
     ]
+    reading = _Reading(read.value, secret, notes)
+    paths = read.value.get("paths", {})
     notes += rules.path_problems(paths)
-    found: list[BodyIntegration] = []
-    methods = 0
     for path, written in paths.items():
-        item = _resolved(document, written, f"the path item '{_cut(str(path))}'", notes)
-        if item is None:
-            continue
-        if not isinstance(item, Mapping):
-            notes.append(f"has the path '{_cut(str(path))}' set to {_kind(item)}, not a map")
-            continue
-        for key in OPERATION_KEYS:
-            if key not in item:
-                continue
-            method = "ANY" if key == ANY_METHOD else key.upper()
-            name = f"{method} {path}"
-            operation = item[key]
-            if not isinstance(operation, Mapping):
-                notes.append(
-                    f"has the operation '{_cut(name)}' set to {_kind(operation)}, not a map"
-                )
-                continue
-            methods += 1
-            if EXTENSION not in operation:
-                continue
-            spec = _resolved(
-                document, operation[EXTENSION], f"the integration of '{_cut(name)}'", notes
-            )
-            if spec is None:
-                continue
-            if not isinstance(spec, Mapping):
-                notes.append(
-                    f"gives '{_cut(name)}' an {EXTENSION} that is {_kind(spec)}, not a map, so "
-                    "its integration was not judged"
-                )
-                continue
-            notes += rules.integration_problems(_cut(name), spec)
-            label = f"#{len(found) + 1}" if secret else name
-            found.append(BodyIntegration(label, _as_integration(spec, secret)))
-    if methods == 0:
+        reading.path_item(str(path), written)
+    if reading.methods == 0:
         notes.append(
             "has no operation API Gateway imports as a method, so deploying it fails "
             f'("{rules.NO_METHODS}")'
         )
+    return Body(integrations=tuple(reading.found), notes=tuple(_kept(notes, secret)), secret=secret)
+
+
+def _document_problem(document: object) -> str:
+    """Why a read body is not an OpenAPI document with a map of paths ("" when it is)."""
+    if not isinstance(document, Mapping):
+        return "is not an OpenAPI document (its top level is not a map)"
+    if not ("openapi" in document or "swagger" in document):
+        return "has neither an 'openapi' nor a 'swagger' version"
+    if not isinstance(document.get("paths", {}), Mapping):
+        return "has 'paths' that is not a map"
+    return ""
+
+
+def _kept(notes: list[str], secret: bool) -> list[str]:
+    """The notes a body reports: none quoted from a secret body, at most MAX_NOTES."""
     if secret and notes:
-        notes = [
+        return [
             f"has {len(notes)} problem(s) API Gateway's import or this pack's reading would "
             "refuse, not quoted here because the body is secret (check it with the program's "
             "validator)"
         ]
-    elif len(notes) > MAX_NOTES:
-        notes = [*notes[:MAX_NOTES], f"has {len(notes) - MAX_NOTES} more problems like these"]
-    return Body(integrations=tuple(found), notes=tuple(notes), secret=secret)
+    if len(notes) > MAX_NOTES:
+        return [*notes[:MAX_NOTES], f"has {len(notes) - MAX_NOTES} more problems like these"]
+    return notes
+
+
+class _Reading:
+    """A document's operations being read: the integrations found, the methods counted, the
+    notes of what is wrong."""
+
+    def __init__(self, document: Mapping[Any, Any], secret: bool, notes: list[str]) -> None:
+        self.document = document
+        self.secret = secret
+        self.notes = notes
+        self.found: list[BodyIntegration] = []
+        self.methods = 0
+
+    def path_item(self, path: str, written: object) -> None:
+        """One path item's operations ($refs followed)."""
+        item = _resolved(self.document, written, f"the path item '{_cut(path)}'", self.notes)
+        if item is None:
+            return
+        if not isinstance(item, Mapping):
+            self.notes.append(f"has the path '{_cut(path)}' set to {_kind(item)}, not a map")
+            return
+        for key in OPERATION_KEYS:
+            if key in item:
+                method = "ANY" if key == ANY_METHOD else key.upper()
+                self.operation(f"{method} {path}", item[key])
+
+    def operation(self, name: str, operation: object) -> None:
+        """One operation: a method API Gateway imports, and its integration if it has one."""
+        if not isinstance(operation, Mapping):
+            self.notes.append(
+                f"has the operation '{_cut(name)}' set to {_kind(operation)}, not a map"
+            )
+            return
+        self.methods += 1
+        if EXTENSION not in operation:
+            return
+        spec = _resolved(
+            self.document, operation[EXTENSION], f"the integration of '{_cut(name)}'", self.notes
+        )
+        if spec is None:
+            return
+        if not isinstance(spec, Mapping):
+            self.notes.append(
+                f"gives '{_cut(name)}' an {EXTENSION} that is {_kind(spec)}, not a map, so "
+                "its integration was not judged"
+            )
+            return
+        self.notes += rules.integration_problems(_cut(name), spec)
+        label = f"#{len(self.found) + 1}" if self.secret else name
+        self.found.append(BodyIntegration(label, _as_integration(spec, self.secret)))
 
 
 def _cut(text: str, limit: int = 120) -> str:

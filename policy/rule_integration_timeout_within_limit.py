@@ -47,38 +47,42 @@ def integration_timeout_within_limit(args: ResourceValidationArgs, report: Repor
         # quota increase (developer guide, "Set up an HTTP proxy integration with payload
         # response streaming").
         maximum = MAX_STREAM_TIMEOUT_MS
+    problem = _timeout_problem(args.name, value, maximum)
+    if problem is not None:
+        report(problem, args.urn)
+
+
+def _timeout_problem(name: str, value: object, maximum: float) -> str | None:
+    """What is wrong with a set timeoutMilliseconds, held to MIN_TIMEOUT_MS and `maximum`."""
     limits = f"between {MIN_TIMEOUT_MS} and {pv.display_number(maximum)}"
     timeout = pv.number(value)
     if pv.is_secret(value) and timeout is not None:
-        if not MIN_TIMEOUT_MS <= timeout <= maximum:
-            report(
-                f"Integration '{args.name}' sets timeoutMilliseconds to a secret value that is not "
-                f"{limits} ms (not shown, being secret); set it {limits}.",
-                args.urn,
-            )
-        return
+        if MIN_TIMEOUT_MS <= timeout <= maximum:
+            return None
+        return (
+            f"Integration '{name}' sets timeoutMilliseconds to a secret value that is not "
+            f"{limits} ms (not shown, being secret); set it {limits}."
+        )
     if timeout is None:
-        report(
-            f"Integration '{args.name}' sets timeoutMilliseconds to {pv.shown(value)}, which is "
-            f"not a number; set it to a number of milliseconds {limits}.",
-            args.urn,
+        return (
+            f"Integration '{name}' sets timeoutMilliseconds to {pv.shown(value)}, which is "
+            f"not a number; set it to a number of milliseconds {limits}."
         )
-    elif timeout < MIN_TIMEOUT_MS:
-        report(
-            f"Integration '{args.name}' sets timeoutMilliseconds to "
+    if timeout < MIN_TIMEOUT_MS:
+        return (
+            f"Integration '{name}' sets timeoutMilliseconds to "
             f"{pv.display_number(timeout)}, below API Gateway's minimum of {MIN_TIMEOUT_MS} ms; "
-            f"set it {limits}.",
-            args.urn,
+            f"set it {limits}."
         )
-    elif not timeout <= maximum:
-        report(
-            f"Integration '{args.name}' sets timeoutMilliseconds to "
+    if not timeout <= maximum:
+        return (
+            f"Integration '{name}' sets timeoutMilliseconds to "
             f"{pv.display_number(timeout)}, above the {pv.display_number(maximum)} ms limit; "
             f"lower it to at most {pv.display_number(maximum)}, or, once AWS has raised the "
             "account's integration timeout quota (REGIONAL and PRIVATE APIs), raise this rule's "
-            "maxTimeoutMs.",
-            args.urn,
+            "maxTimeoutMs."
         )
+    return None
 
 
 #: The rule as the pack declares it: name, default level, description, settings.

@@ -50,19 +50,10 @@ def private_integration_uses_vpc_link(
     http = isinstance(kind, str) and kind.upper() in HTTP_TYPES
     connection_id = pv.get(args.props, "connectionId")
     sets_id = not isinstance(connection_id, pv.Unknown) and not pv.is_absent(connection_id)
-    if not sets_id:
-        if isinstance(kind, pv.Unknown):
-            kind.defer()
-        if not http:
-            # Lambda, AWS service and MOCK integrations: only a connectionId concerns this rule.
-            if isinstance(connection_id, pv.Unknown):
-                if isinstance(connection_type, pv.Unknown):
-                    connection_type.defer()
-                connection_id.defer()
-            return
+    if not sets_id and not _judged_without_id(kind, http, connection_type, connection_id):
+        return
     if isinstance(connection_type, pv.Unknown):
         connection_type.defer()
-    name = args.name
     wanted = expression(stage_variable(args))
     current = (
         "has no connectionType (so INTERNET)"
@@ -70,30 +61,52 @@ def private_integration_uses_vpc_link(
         else f"has connectionType {pv.shown(connection_type)}"
     )
     if sets_id:
-        of_kind = f" ({pv.shown(kind)})" if isinstance(kind, str) and kind and not http else ""
-        effect = ", and its requests go over the internet" if http else ""
-        report(
-            f"Integration '{name}'{of_kind} sets connectionId to {pv.shown(connection_id)} but "
-            f"{current}: API Gateway uses connectionId only with connectionType VPC_LINK, so the "
-            f"integration does not go through the VPC link{effect}. Set connectionType to "
-            f"'VPC_LINK' and connectionId to the stage variable expression ('{wanted}'), or "
-            "remove connectionId if the integration is not meant to use a VPC link.",
-            args.urn,
-        )
+        report(_stray_id_message(args.name, kind, http, connection_id, current, wanted), args.urn)
         return
     public = host_is_public(pv.get(args.props, "uri"), config_strings(args, "publicHosts"))
     if public is False:
         report(
-            f"Integration '{name}' is an HTTP integration that {current}: it reaches its backend "
-            "over the public internet instead of through the VPC link. Set connectionType to "
-            f"'VPC_LINK' and connectionId to '{wanted}', or, if the backend is meant to be "
-            "public, add its host to this rule's publicHosts.",
+            f"Integration '{args.name}' is an HTTP integration that {current}: it reaches its "
+            "backend over the public internet instead of through the VPC link. Set "
+            f"connectionType to 'VPC_LINK' and connectionId to '{wanted}', or, if the backend is "
+            "meant to be public, add its host to this rule's publicHosts.",
             args.urn,
         )
     elif isinstance(public, pv.Unknown):
         public.defer()
     elif isinstance(connection_id, pv.Unknown):
         connection_id.defer()
+
+
+def _judged_without_id(
+    kind: object, http: bool, connection_type: object, connection_id: object
+) -> bool:
+    """Whether an integration that sets no connectionId concerns the rule: an HTTP one does; for
+    Lambda, AWS service and MOCK integrations only a connectionId does (an unknown one defers)."""
+    if isinstance(kind, pv.Unknown):
+        kind.defer()
+    if http:
+        return True
+    if isinstance(connection_id, pv.Unknown):
+        if isinstance(connection_type, pv.Unknown):
+            connection_type.defer()
+        connection_id.defer()
+    return False
+
+
+def _stray_id_message(
+    name: str, kind: object, http: bool, connection_id: object, current: str, wanted: str
+) -> str:
+    """A connectionId set without VPC_LINK, which API Gateway ignores."""
+    of_kind = f" ({pv.shown(kind)})" if isinstance(kind, str) and kind and not http else ""
+    effect = ", and its requests go over the internet" if http else ""
+    return (
+        f"Integration '{name}'{of_kind} sets connectionId to {pv.shown(connection_id)} but "
+        f"{current}: API Gateway uses connectionId only with connectionType VPC_LINK, so the "
+        f"integration does not go through the VPC link{effect}. Set connectionType to "
+        f"'VPC_LINK' and connectionId to the stage variable expression ('{wanted}'), or "
+        "remove connectionId if the integration is not meant to use a VPC link."
+    )
 
 
 #: The rule as the pack declares it: name, default level, description, settings.

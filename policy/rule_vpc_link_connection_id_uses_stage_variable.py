@@ -47,7 +47,6 @@ def vpc_link_connection_id_uses_stage_variable(
         f"set it to '{wanted}' so the stage variable chooses the VPC link, and switch links by "
         "changing the stage variable"
     )
-    name = args.name
     value = pv.get(args.props, "connectionId")
     if isinstance(value, pv.Unknown):
         value.defer()
@@ -55,40 +54,37 @@ def vpc_link_connection_id_uses_stage_variable(
     if other is not None and (pinned is None or other == pinned):
         # Whether the stage defines it as a link id is stage-defines-vpc-link-variable's part.
         return
+    report(_connection_id_problem(args.name, value, other, variable, fix), args.urn)
+
+
+def _connection_id_problem(
+    name: str, value: object, other: str | None, variable: str, fix: str
+) -> str:
+    """Why a VPC_LINK integration's connectionId is not the stage variable the rule wants:
+    absent, not a string, another (or a secret) variable, a broken expression, or a literal."""
+    wanted = expression(variable)
     if pv.is_absent(value):
-        report(
-            f"Integration '{name}' is a VPC_LINK integration with no connectionId; {fix}.", args.urn
-        )
-        return
+        return f"Integration '{name}' is a VPC_LINK integration with no connectionId; {fix}."
     if not isinstance(value, str):
-        report(
-            f"Integration '{name}' sets connectionId to {pv.shown(value)}, not a string; {fix}.",
-            args.urn,
-        )
-        return
+        return f"Integration '{name}' sets connectionId to {pv.shown(value)}, not a string; {fix}."
     if other is not None and pv.is_secret(value):
-        report(
+        return (
             f"Integration '{name}' takes its connectionId from a stage variable named in a secret "
-            f"value, not from '{variable}', which this pack's config pins; {fix}.",
-            args.urn,
+            f"value, not from '{variable}', which this pack's config pins; {fix}."
         )
-    elif other is not None:
-        report(
+    if other is not None:
+        return (
             f"Integration '{name}' takes its connectionId from the stage variable '{other}', but "
             f"this pack's config pins the links' variable to '{variable}'; set it to '{wanted}' "
             f"(or set this rule's stageVariable to '{other}' if that is the variable every stage "
-            "defines, or remove the setting to accept any stage variable the stages define).",
-            args.urn,
+            "defines, or remove the setting to accept any stage variable the stages define)."
         )
-    elif "stagevariables" in value.lower() or not value.isascii():
-        report(
+    if "stagevariables" in value.lower() or not value.isascii():
+        return (
             f"Integration '{name}' sets connectionId to {pv.shown(value)}, which is not a stage "
-            f"variable expression API Gateway substitutes: {pv.expression_problem(value)}; {fix}.",
-            args.urn,
+            f"variable expression API Gateway substitutes: {pv.expression_problem(value)}; {fix}."
         )
-    else:
-        literal = pv.shown(value)
-        report(f"Integration '{name}' sets connectionId to the literal {literal}; {fix}.", args.urn)
+    return f"Integration '{name}' sets connectionId to the literal {pv.shown(value)}; {fix}."
 
 
 #: The rule as the pack declares it: name, default level, description, settings.

@@ -49,46 +49,54 @@ def _report_cross_region_link(
 def vpc_link_targets_nlb(args: ResourceValidationArgs, report: ReportViolation) -> None:
     """A REST API VPC link (V1) reaches exactly one NLB; a V2 target must be an ALB or NLB of
     the integration's region."""
-    name = args.name
     if args.resource_type == REST_API:
         pack_openapi.judge_body(args, report, vpc_link_targets_nlb)
-        return
-    if args.resource_type == VPC_LINK:
-        targets = link_targets(args.props)
-        if isinstance(targets, pv.Unknown):
-            targets.defer()
-        if len(targets) == 1 and isinstance(targets[0], pv.Unknown):
-            targets[0].defer()
-        # Two or more targets are wrong whatever the unknown ones turn out to be.
-        if len(targets) != 1:
-            unknown = sum(isinstance(t, pv.Unknown) for t in targets)
-            not_yet = f" ({unknown} of them not known yet)" if unknown else ""
-            report(
-                f"VPC link '{name}' names {len(targets)} targets{not_yet}; a REST API VPC link "
-                "targets exactly one Network Load Balancer. Set targetArn to that NLB's ARN.",
-                args.urn,
-            )
-        elif (problem := pv.arn_partition_problem(targets[0])) is not None:
-            report(
-                f"VPC link '{name}' targets {pv.shown(targets[0], 160)}, which cannot exist: "
-                f"{problem}. Give the ARN of the Network Load Balancer as AWS prints it "
-                "(`aws elbv2 describe-load-balancers`).",
-                args.urn,
-            )
-        elif not pv.is_nlb_arn(targets[0]):
-            report(
-                f"VPC link '{name}' targets {pv.shown(targets[0], 160)}, which is not a Network "
-                "Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer"
-                "/net/<name>/<id>); REST API VPC links (V1) reach only NLBs. Point targetArn at an "
-                "NLB, or use a VPC link V2 (aws:apigatewayv2/vpcLink) with the integration's "
-                "integrationTarget for an Application Load Balancer.",
-                args.urn,
-            )
-        else:
-            _report_cross_region_link(args, targets[0], report)
-        return
-    if args.resource_type != INTEGRATION:
-        return
+    elif args.resource_type == VPC_LINK:
+        _judge_link(args, report)
+    elif args.resource_type == INTEGRATION:
+        _judge_integration_target(args, report)
+
+
+def _judge_link(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A V1 link: exactly one target, an NLB ARN that can exist, in the link's region."""
+    name = args.name
+    targets = link_targets(args.props)
+    if isinstance(targets, pv.Unknown):
+        targets.defer()
+    if len(targets) == 1 and isinstance(targets[0], pv.Unknown):
+        targets[0].defer()
+    # Two or more targets are wrong whatever the unknown ones turn out to be.
+    if len(targets) != 1:
+        unknown = sum(isinstance(t, pv.Unknown) for t in targets)
+        not_yet = f" ({unknown} of them not known yet)" if unknown else ""
+        report(
+            f"VPC link '{name}' names {len(targets)} targets{not_yet}; a REST API VPC link "
+            "targets exactly one Network Load Balancer. Set targetArn to that NLB's ARN.",
+            args.urn,
+        )
+    elif (problem := pv.arn_partition_problem(targets[0])) is not None:
+        report(
+            f"VPC link '{name}' targets {pv.shown(targets[0], 160)}, which cannot exist: "
+            f"{problem}. Give the ARN of the Network Load Balancer as AWS prints it "
+            "(`aws elbv2 describe-load-balancers`).",
+            args.urn,
+        )
+    elif not pv.is_nlb_arn(targets[0]):
+        report(
+            f"VPC link '{name}' targets {pv.shown(targets[0], 160)}, which is not a Network "
+            "Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer"
+            "/net/<name>/<id>); REST API VPC links (V1) reach only NLBs. Point targetArn at an "
+            "NLB, or use a VPC link V2 (aws:apigatewayv2/vpcLink) with the integration's "
+            "integrationTarget for an Application Load Balancer.",
+            args.urn,
+        )
+    else:
+        _report_cross_region_link(args, targets[0], report)
+
+
+def _judge_integration_target(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A V2 integration's integrationTarget: a load balancer ARN, in the integration's region."""
+    name = args.name
     target = pv.get(args.props, "integrationTarget")
     if pv.is_absent(target) or not http_integration(args):
         return

@@ -75,86 +75,109 @@ def _canary_has_own_deployment(stage: PolicyResource) -> bool:
     return isinstance(canary, pv.Unknown) and isinstance(own, str)
 
 
+#: (api key, connectionId, has integrationTarget) -> users, for resources and body operations.
+_Users = dict[tuple[str, object, bool], list[str]]
+
+
+def _note(users: _Users, api: str | None, props: object, label: str) -> None:
+    """Record an HTTP VPC_LINK integration whose connectionId is a string, by its API."""
+    if api is None or pv.get(props, "connectionType") != "VPC_LINK":
+        return
+    kind = pv.get(props, "type")
+    if not (isinstance(kind, str) and kind.upper() in HTTP_TYPES):
+        return
+    connection_id = pv.get(props, "connectionId")
+    if not isinstance(connection_id, str):
+        return
+    has_target = not pv.is_absent(pv.get(props, "integrationTarget"))
+    users.setdefault((api, connection_id, has_target), []).append(label)
+
+
 def vpc_link_version_matches_target(args: StackValidationArgs, report: ReportViolation) -> None:
     """integrationTarget goes with a VPC link V2 and only with one, where the stack shows which
     link an integration uses (a literal id, or the stage variable its stage sets)."""
     graph = StackGraph(args.resources)
     links = LinkIndex(graph)
-    # (api key, connectionId, has integrationTarget) -> users, for resources and body operations.
-    users: dict[tuple[str, object, bool], list[str]] = {}
-
-    def note(api: str | None, props: object, label: str) -> None:
-        if api is None or pv.get(props, "connectionType") != "VPC_LINK":
-            return
-        kind = pv.get(props, "type")
-        if not (isinstance(kind, str) and kind.upper() in HTTP_TYPES):
-            return
-        connection_id = pv.get(props, "connectionId")
-        if not isinstance(connection_id, str):
-            return
-        has_target = not pv.is_absent(pv.get(props, "integrationTarget"))
-        users.setdefault((api, connection_id, has_target), []).append(label)
-
+    users: _Users = {}
     for integration in graph.of_type(INTEGRATION):
-        note(graph.api_of(integration), integration.props, f"Integration '{integration.name}'")
-        literal = pv.get(integration.props, "connectionId")
-        if isinstance(literal, str) and pv.stage_variable_name(literal) is None:
-            link = _link_of(literal, property_dependencies(integration, "connectionId"), links)
-            has_target = not pv.is_absent(pv.get(integration.props, "integrationTarget"))
-            problem = _version_problem(link, has_target) if link is not None else None
-            if problem is not None:
-                report(
-                    f"Integration '{integration.name}' uses as its connectionId {problem}.",
-                    integration.urn,
-                )
+        _note(
+            users, graph.api_of(integration), integration.props, f"Integration '{integration.name}'"
+        )
+        _judge_literal(integration, links, report)
     for rest_api in graph.of_type(REST_API):
         body = pack_openapi.read_body(rest_api.props)
         for operation in [] if isinstance(body, pv.Unknown) else body.integrations:
-            note(
+            _note(
+                users,
                 rest_api.urn,
                 operation.props,
                 f"operation '{operation.operation}' of RestApi '{rest_api.name}'",
             )
     for stage in graph.of_type(STAGE):
         api = graph.api_of(stage)
-        if api is None:
+        if api is not None:
+            _judge_stage(stage, api, users, links, report)
+
+
+def _judge_literal(integration: PolicyResource, links: LinkIndex, report: ReportViolation) -> None:
+    """An integration whose connectionId is a link's id itself, not a stage variable."""
+    literal = pv.get(integration.props, "connectionId")
+    if not isinstance(literal, str) or pv.stage_variable_name(literal) is not None:
+        return
+    link = _link_of(literal, property_dependencies(integration, "connectionId"), links)
+    has_target = not pv.is_absent(pv.get(integration.props, "integrationTarget"))
+    problem = _version_problem(link, has_target) if link is not None else None
+    if problem is not None:
+        report(
+            f"Integration '{integration.name}' uses as its connectionId {problem}.",
+            integration.urn,
+        )
+
+
+def _judge_stage(
+    stage: PolicyResource, api: str, users: _Users, links: LinkIndex, report: ReportViolation
+) -> None:
+    """The links a stage's variable (and its canary's override) points the API's integrations
+    at, for each variable they use."""
+    own_canary = _canary_has_own_deployment(stage)
+    for (key, connection_id, has_target), named in sorted(
+        users.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2])
+    ):
+        variable = pv.stage_variable_name(connection_id)
+        if key != api or variable is None:
             continue
-        variables = pv.get(stage.props, "variables")
-        overrides = pv.get(stage.props, "canarySettings", "stageVariableOverrides")
-        own_canary = _canary_has_own_deployment(stage)
-        for (key, connection_id, has_target), named in sorted(
-            users.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2])
-        ):
-            variable = pv.stage_variable_name(connection_id)
-            if key != api or variable is None:
-                continue
-            who = named[0] if len(named) == 1 else f"{len(named)} integrations (such as {named[0]})"
-            checks = [
-                (
-                    "variables",
-                    pv.get(variables, variable),
-                    property_dependencies(stage, "variables"),
-                ),
-                (
-                    "canarySettings.stageVariableOverrides",
-                    pv.get(overrides, variable),
-                    property_dependencies(stage, "canarySettings"),
-                ),
-            ]
-            if own_canary:
-                # The integrations as the stack declares them are the canary's deployment; the
-                # stage serves an older one the stack no longer describes. Judge them against
-                # the link the canary uses: its override, else the stage's own value.
-                checks = [checks[1]] if checks[1][1] is not pv.MISSING else [checks[0]]
-            for where, value, deps in checks:
-                link = _link_of(value, deps, links)
-                problem = _version_problem(link, has_target) if link is not None else None
-                if problem is not None:
-                    report(
-                        f"Stage '{stage.name}' points {where}['{variable}'], which {who} use as "
-                        f"connectionId, at {problem}.",
-                        stage.urn,
-                    )
+        who = named[0] if len(named) == 1 else f"{len(named)} integrations (such as {named[0]})"
+        for where, value, deps in _stage_values(stage, variable, own_canary):
+            link = _link_of(value, deps, links)
+            problem = _version_problem(link, has_target) if link is not None else None
+            if problem is not None:
+                report(
+                    f"Stage '{stage.name}' points {where}['{variable}'], which {who} use as "
+                    f"connectionId, at {problem}.",
+                    stage.urn,
+                )
+
+
+def _stage_values(
+    stage: PolicyResource, variable: str, own_canary: bool
+) -> list[tuple[str, object, list[PolicyResource]]]:
+    """Where the stage sets the variable: (where, value, what the value was computed from)."""
+    variables = pv.get(stage.props, "variables")
+    overrides = pv.get(stage.props, "canarySettings", "stageVariableOverrides")
+    checks = [
+        ("variables", pv.get(variables, variable), property_dependencies(stage, "variables")),
+        (
+            "canarySettings.stageVariableOverrides",
+            pv.get(overrides, variable),
+            property_dependencies(stage, "canarySettings"),
+        ),
+    ]
+    if own_canary:
+        # The integrations as the stack declares them are the canary's deployment; the stage
+        # serves an older one the stack no longer describes. Judge them against the link the
+        # canary uses: its override, else the stage's own value.
+        return [checks[1]] if checks[1][1] is not pv.MISSING else [checks[0]]
+    return checks
 
 
 #: The rule as the pack declares it: name, default level, description, settings.
