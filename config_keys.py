@@ -20,13 +20,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from components.args import (
-    API_DEFINITIONS,
-    ENDPOINT_TYPES,
-    IP_ADDRESS_TYPES,
-    LOGGING_LEVELS,
-    RESPONSE_TRANSFER_MODES,
-)
+# The allowed values of the enum keys are the args' enums' (one source: the component's).
+from components.definition_spec import API_DEFINITIONS
+from components.endpoint_spec import ENDPOINT_TYPES, IP_ADDRESS_TYPES
+from components.integration_spec import RESPONSE_TRANSFER_MODES
+from components.stage_spec import LOGGING_LEVELS
 
 NAMESPACE: Final = "private-api"
 

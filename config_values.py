@@ -150,8 +150,8 @@ def read_vpc_links(raw: dict[str, Any], problems: Problems) -> dict[str, VpcLink
             vpc_link_id=link_id,
             kind=kind,
             description=description,
-            subnet_ids=tuple(subnets),
-            security_group_ids=tuple(groups),
+            subnet_ids=list(subnets),
+            security_group_ids=list(groups),
         )
         if spec is not None:
             links[name] = spec
@@ -183,7 +183,7 @@ def _v2_link_problems(
         ("subnetIds", check_subnet_ids, subnets),
         ("securityGroupIds", check_security_group_ids, groups),
     ):
-        for index, message in check(tuple(values)):
+        for index, message in check(values):
             problems.add(f"{where}.{key}" + ("" if index is None else f"[{index}]"), message)
 
 
@@ -236,7 +236,7 @@ def read_routes(raw: list[Any], problems: Problems) -> list[RouteSpec]:
             method=method,
             authorization=authorization,
             authorizer=authorizer,
-            authorization_scopes=tuple(scopes),
+            authorization_scopes=list(scopes),
             integration_http_method=backend.upper() if backend else None,
         )
         if route is not None:
@@ -281,7 +281,7 @@ def read_authorizers(raw: dict[str, Any], problems: Problems) -> dict[str, Autho
             AuthorizerSpec,
             type=kind,
             function_arn=function_arn,
-            provider_arns=tuple(providers),
+            provider_arns=list(providers),
             identity_source=source,
             result_ttl_seconds=300 if ttl is None else ttl,
         )

@@ -19,11 +19,7 @@ import pulumi
 import pulumi.runtime.config
 
 from components import import_rules, openapi
-from components.args import (
-    MAX_TAGS,
-    InvalidArgsError,
-    PrivateRestApiArgs,
-)
+from components.args import InvalidArgsError, PrivateRestApiArgs
 from components.arns import (
     check_web_acl_arn,
 )
@@ -38,6 +34,7 @@ from components.link_spec import (
 from components.quotas import quota_warnings, resource_policy_warning
 from components.route_spec import RouteSpec
 from components.tag_characters import character_problem
+from components.tags import MAX_TAGS
 from config_keys import ARG_FIELD_TO_KEY, KEYS, NAMESPACE, Key
 from config_values import (
     Problems,
@@ -127,10 +124,10 @@ def parse(
     built: dict[str, Any] = {
         "vpcLinks": links,
         "stageName": raw["stageName"] or stack,
-        "routes": tuple(routes) or (RouteSpec(),),
+        "routes": list(routes) or [RouteSpec()],
         "authorizers": authorizers,
         "canary": canary,
-        "vpcEndpointIds": tuple(endpoint_ids),
+        "vpcEndpointIds": list(endpoint_ids),
         "tags": tags,
         "webAclArn": raw["webAclArn"] or None,
         "openApiFile": document,

@@ -4,7 +4,7 @@ with the checks CreateAuthorizer would make.
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from components.arns import check_cognito_pool_arn, check_lambda_arn
 
@@ -73,8 +73,8 @@ class AuthorizerSpec:
     type: AuthorizerType
     #: Lambda function ARN, for TOKEN and REQUEST. Default: None.
     function_arn: str | None = None
-    #: Cognito user pool ARNs, for COGNITO_USER_POOLS. Default: ().
-    provider_arns: tuple[str, ...] = ()
+    #: Cognito user pool ARNs, for COGNITO_USER_POOLS. Default: [].
+    provider_arns: list[str] = field(default_factory=list)
     #: Where the caller's identity is read. Default: "method.request.header.Authorization".
     identity_source: str = "method.request.header.Authorization"
     #: Seconds API Gateway caches a decision (0 to 3600). Default: 300.
@@ -84,6 +84,7 @@ class AuthorizerSpec:
         if self.type not in AUTHORIZER_TYPES:
             raise ValueError(f"type '{self.type}' is not one of {', '.join(AUTHORIZER_TYPES)}.")
         object.__setattr__(self, "type", AuthorizerType(self.type))
+        object.__setattr__(self, "provider_arns", list(self.provider_arns))
         if self.type == "COGNITO_USER_POOLS":
             if not self.provider_arns or self.function_arn is not None:
                 raise ValueError(

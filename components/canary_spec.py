@@ -1,6 +1,10 @@
 """A canary (`CanarySpec`): a share of the stage's traffic through another link."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from components.link_spec import VpcLinkSpec, not_a_link
+from components.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -19,3 +23,17 @@ class CanarySpec:
     def __post_init__(self) -> None:
         if not 0 <= self.percent <= 100:
             raise ValueError(f"percent {self.percent} is outside 0 to 100.")
+
+    def link_problems(self, links: Mapping[str, VpcLinkSpec], active: str) -> list[Problem]:
+        """The canary's link: one of the links, and not the active one."""
+        if self.vpc_link not in links:
+            return [("canary.vpc_link", not_a_link(self.vpc_link, links))]
+        if self.vpc_link == active:
+            return [
+                (
+                    "canary.vpc_link",
+                    f"the canary goes through '{self.vpc_link}', which is already the active "
+                    "link; name the other link, or remove the canary.",
+                )
+            ]
+        return []

@@ -4,10 +4,11 @@ the checks API Gateway and EC2 would make on its target, subnets and security gr
 
 import enum
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from components.arns import check_load_balancer_arn, check_nlb_arn
+from components.problems import Problem, checked
 
 
 class VpcLinkKind(enum.StrEnum):
@@ -44,7 +45,7 @@ LINK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
 def _check_ids(
-    ids: tuple[str, ...], form: re.Pattern[str], what: str, example: str, missing: str
+    ids: Sequence[str], form: re.Pattern[str], what: str, example: str, missing: str
 ) -> list[tuple[int | None, str]]:
     """Problems of a V2 link's id list, as (position or None, message): none, bad, repeated."""
     if not ids:
@@ -62,7 +63,7 @@ def _check_ids(
     return found
 
 
-def check_subnet_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
+def check_subnet_ids(ids: Sequence[str]) -> list[tuple[int | None, str]]:
     """Problems of a V2 link's subnets, as (position or None, message)."""
     return _check_ids(
         ids,
@@ -75,7 +76,7 @@ def check_subnet_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
     )
 
 
-def check_security_group_ids(ids: tuple[str, ...]) -> list[tuple[int | None, str]]:
+def check_security_group_ids(ids: Sequence[str]) -> list[tuple[int | None, str]]:
     """Problems of a V2 link's security groups, as (position or None, message)."""
     return _check_ids(
         ids,
@@ -153,10 +154,10 @@ class VpcLinkSpec:
     kind: VpcLinkKind = VpcLinkKind.V1
     #: Description of a new V1 link (V2 links have none). Default: None.
     description: str | None = None
-    #: Subnets a new V2 link places its network interfaces in. Default: ().
-    subnet_ids: tuple[str, ...] = ()
-    #: Security groups of a new V2 link's network interfaces. Default: ().
-    security_group_ids: tuple[str, ...] = ()
+    #: Subnets a new V2 link places its network interfaces in. Default: [].
+    subnet_ids: list[str] = field(default_factory=list)
+    #: Security groups of a new V2 link's network interfaces. Default: [].
+    security_group_ids: list[str] = field(default_factory=list)
 
     @classmethod
     def for_network_load_balancer(
@@ -170,13 +171,13 @@ class VpcLinkSpec:
 
     @classmethod
     def for_load_balancer_v2(
-        cls, target_arn: str, subnet_ids: tuple[str, ...], security_group_ids: tuple[str, ...]
+        cls, target_arn: str, subnet_ids: Sequence[str], security_group_ids: Sequence[str]
     ) -> "VpcLinkSpec":
         return cls(
             target_arn=target_arn,
             kind=VpcLinkKind.V2,
-            subnet_ids=tuple(subnet_ids),
-            security_group_ids=tuple(security_group_ids),
+            subnet_ids=list(subnet_ids),
+            security_group_ids=list(security_group_ids),
         )
 
     @classmethod
@@ -186,8 +187,11 @@ class VpcLinkSpec:
     def __post_init__(self) -> None:
         if self.kind not in VPC_LINK_KINDS:
             raise ValueError(f"kind '{self.kind}' is not supported; use 'v1' or 'v2'.")
-        # Any spelling the enum takes, held as the enum (a plain "v2" from a program or config).
+        # Any spelling the enum takes, held as the enum (a plain "v2" from a program or config),
+        # and any sequence of ids held as a list.
         object.__setattr__(self, "kind", VpcLinkKind(self.kind))
+        object.__setattr__(self, "subnet_ids", list(self.subnet_ids))
+        object.__setattr__(self, "security_group_ids", list(self.security_group_ids))
         if self.kind == "v2":
             self._check_v2()
             return
@@ -253,3 +257,72 @@ class VpcLinkSpec:
         if self.kind == "v2":
             return check_load_balancer_arn(self.target_arn)
         return check_nlb_arn(self.target_arn)
+
+
+def link_problems(links: Mapping[str, VpcLinkSpec], active: str) -> list[Problem]:
+    """The links together: at least one, their names, one V1 link per NLB, one region, the
+    active one among them."""
+    found: list[Problem] = []
+    if not links:
+        found.append(("vpc_links", "no VPC link is defined; add at least one."))
+    owners: dict[str, str] = {}
+    for name, link in links.items():
+        found.extend(checked(f"vpc_links.{name}", check_link_name, name))
+        found.extend(_shared_nlb_problems(name, link, owners))
+    regions = _regions(links)
+    if len(regions) > 1:
+        found.append(
+            (
+                "vpc_links",
+                f"the links' load balancers are in different regions ({', '.join(regions)}); "
+                "a REST API can only use VPC links of its own region.",
+            )
+        )
+    if active not in links:
+        found.append(("active_vpc_link", not_a_link(active, links)))
+    return found
+
+
+def _shared_nlb_problems(name: str, link: VpcLinkSpec, owners: dict[str, str]) -> list[Problem]:
+    """V1 only: a V1 link owns its NLB's endpoint service; V2 links may share a target.
+    `owners` maps each NLB seen so far to its first link."""
+    if link.kind != "v1" or link.target_arn is None:
+        return []
+    owner = owners.setdefault(link.target_arn, name)
+    if owner == name:
+        return []
+    return [
+        (
+            f"vpc_links.{name}.target_arn",
+            f"targets the same NLB as '{owner}'; an NLB can back one VPC link only (AWS would "
+            "leave the second FAILED: 'NLB is already associated with another VPC Endpoint "
+            "Service'), so point it at another NLB.",
+        )
+    ]
+
+
+def links_region(links: Mapping[str, VpcLinkSpec]) -> str | None:
+    """The region the links' NLBs are in, where any link names its NLB."""
+    regions = _regions(links)
+    return regions[0] if regions else None
+
+
+def _regions(links: Mapping[str, VpcLinkSpec]) -> list[str]:
+    """The links' regions, sorted; a link whose region is unknown (or whose ARN is already
+    reported as wrong) has none."""
+    found: set[str] = set()
+    for link in links.values():
+        try:
+            region = link.region
+        except ValueError:
+            continue
+        if region:
+            found.add(region)
+    return sorted(found)
+
+
+def not_a_link(name: str, links: Mapping[str, VpcLinkSpec]) -> str:
+    return (
+        f"'{name}' is not one of the VPC links ({', '.join(sorted(links)) or 'none defined'}); "
+        f"name one of them, or add '{name}' to the VPC links."
+    )

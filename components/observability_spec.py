@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from components.problems import Problem
+
 
 @dataclass(frozen=True)
 class ObservabilitySpec:
@@ -19,3 +21,15 @@ class ObservabilitySpec:
             raise ValueError(f"canary5xxPercent {self.canary_5xx_percent} is outside (0, 100].")
         if self.canary_latency_ms <= 0:
             raise ValueError(f"canaryLatencyMs {self.canary_latency_ms} must be above 0.")
+
+    def logging_problems(self, access_logging: bool) -> list[Problem]:
+        """The canary's metrics come from the access logs."""
+        if access_logging:
+            return []
+        return [
+            (
+                "observability",
+                "the canary's metrics come from the access logs; set accessLogging to true "
+                "(`pulumi config set accessLogging true`) or remove observability.",
+            )
+        ]

@@ -8,16 +8,20 @@ annotation and the string literal after it (its description); it cannot read a `
 `from __future__ import annotations` here), and it ignores defaults: a field without `| None`
 becomes required. Every field with a default is therefore `X | None = None` here, and
 `package_adapter.to_args` lets `PrivateRestApiArgs` supply the default, one source for it.
-The enums' values are `args.py`'s tuples (a test holds them equal).
+The enums are the args' own, each in the spec module of its concept: one source for the
+program, the config keys and the schema.
 """
 
-import enum
 from dataclasses import dataclass
 from typing import Any
 
 from components.authorizer_spec import AuthorizerType
+from components.definition_spec import ApiDefinition
+from components.endpoint_spec import EndpointType, IpAddressType
+from components.integration_spec import ResponseTransferMode
 from components.link_spec import VpcLinkKind
 from components.route_spec import Authorization
+from components.stage_spec import LoggingLevel
 
 __all__ = [
     "ApiDefinition",
@@ -35,55 +39,6 @@ __all__ = [
     "VpcLink",
     "VpcLinkKind",
 ]
-
-
-class EndpointType(enum.StrEnum):
-    """Where the API's endpoint lives: a Region, CloudFront's edge, or only inside VPCs."""
-
-    REGIONAL = "REGIONAL"
-    """An endpoint in the API's Region."""
-    EDGE = "EDGE"
-    """An endpoint behind CloudFront's edge locations."""
-    PRIVATE = "PRIVATE"
-    """Reachable only through interface VPC endpoints (`vpcEndpointIds`)."""
-
-
-class LoggingLevel(enum.StrEnum):
-    """Execution logging level of the stage."""
-
-    OFF = "OFF"
-    """No execution logs."""
-    ERROR = "ERROR"
-    """Execution logs for errors only."""
-    INFO = "INFO"
-    """Execution logs for every request."""
-
-
-class ApiDefinition(enum.StrEnum):
-    """How the API is defined: one OpenAPI document, or one resource per route."""
-
-    OPENAPI = "openapi"
-    """One OpenAPI document, the RestApi's body, imported with overwrite."""
-    RESOURCES = "resources"
-    """One Resource, Method and Integration per route (the walkthrough's shape)."""
-
-
-class IpAddressType(enum.StrEnum):
-    """Who may call the API: IPv4 callers, or IPv4 and IPv6."""
-
-    IPV4 = "ipv4"
-    """IPv4 callers only."""
-    DUALSTACK = "dualstack"
-    """IPv4 and IPv6 callers (the only choice for PRIVATE APIs)."""
-
-
-class ResponseTransferMode(enum.StrEnum):
-    """How integration responses return: whole, or streamed as they arrive."""
-
-    BUFFERED = "BUFFERED"
-    """The whole response, then returned (API Gateway's default)."""
-    STREAM = "STREAM"
-    """Streamed as it arrives; timeouts up to 900000 ms."""
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,12 @@ path rules the OpenAPI import holds every path to.
 """
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from components.import_rules import HTTP_METHODS, PARAM_PATH_PART, path_problem
+from components.authorizer_spec import AuthorizerSpec
+from components.import_rules import HTTP_METHODS, PARAM_PATH_PART, path_problem, sibling_problems
+from components.problems import Problem
 
 
 class Authorization(enum.StrEnum):
@@ -61,8 +64,8 @@ class RouteSpec:
     #: Name of an authorizer in `PrivateRestApiArgs.authorizers`, for CUSTOM and COGNITO_USER_POOLS.
     #: Default: None.
     authorizer: str | None = None
-    #: OAuth scopes a COGNITO_USER_POOLS route requires. Default: ().
-    authorization_scopes: tuple[str, ...] = ()
+    #: OAuth scopes a COGNITO_USER_POOLS route requires. Default: [].
+    authorization_scopes: list[str] = field(default_factory=list)
     #: Method the backend receives. Default: None (the route's method).
     integration_http_method: str | None = None
 
@@ -83,6 +86,7 @@ class RouteSpec:
                 f"authorization '{self.authorization}' is not one of {', '.join(AUTHORIZATIONS)}."
             )
         object.__setattr__(self, "authorization", Authorization(self.authorization))
+        object.__setattr__(self, "authorization_scopes", list(self.authorization_scopes))
         needs_authorizer = self.authorization in ("CUSTOM", "COGNITO_USER_POOLS")
         if needs_authorizer and not self.authorizer:
             raise ValueError(
@@ -104,3 +108,51 @@ class RouteSpec:
     @property
     def backend_method(self) -> str:
         return self.integration_http_method or self.method
+
+
+def route_problems(
+    routes: Sequence[RouteSpec], authorizers: Mapping[str, AuthorizerSpec]
+) -> list[Problem]:
+    """The routes together: at least one, paths API Gateway can hold side by side, each method
+    once per path, each authorizer defined and of the route's authorization."""
+    found: list[Problem] = []
+    if not routes:
+        found.append(("routes", "no route is defined; add at least one, such as GET /."))
+    found.extend(
+        (f"routes[{index}].path", problem)
+        for index, problem in sibling_problems([route.path for route in routes])
+    )
+    seen: set[tuple[str, str]] = set()
+    for index, route in enumerate(routes):
+        where = f"routes[{index}]"
+        if (route.path, route.method) in seen:
+            found.append((where, f"{route.method} {route.path} is defined twice; keep one."))
+        seen.add((route.path, route.method))
+        found.extend(_authorizer_problems(route, authorizers, f"{where}.authorizer"))
+    return found
+
+
+def _authorizer_problems(
+    route: RouteSpec, authorizers: Mapping[str, AuthorizerSpec], where: str
+) -> list[Problem]:
+    """The route's authorizer: one of the API's, of the kind its authorization uses."""
+    if route.authorizer is None:
+        return []
+    authorizer = authorizers.get(route.authorizer)
+    if authorizer is None:
+        return [
+            (
+                where,
+                f"'{route.authorizer}' is not one of the authorizers "
+                f"({', '.join(sorted(authorizers)) or 'none defined'}).",
+            )
+        ]
+    if authorizer.is_lambda != (route.authorization == "CUSTOM"):
+        return [
+            (
+                where,
+                f"'{route.authorizer}' is a {authorizer.type} authorizer; use it with "
+                f"authorization {'CUSTOM' if authorizer.is_lambda else 'COGNITO_USER_POOLS'}.",
+            )
+        ]
+    return []

@@ -18,7 +18,7 @@ from components import (
     RouteSpec,
     VpcLinkSpec,
 )
-from components.args import InvalidArgsError
+from components.args import ApiDefinition, EndpointType, InvalidArgsError
 from tools.mockrun import ProgramRun, fake_id, run_function
 
 NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders/0123456789abcdef"
@@ -31,7 +31,7 @@ BASE = PrivateRestApiArgs(
     integration_uri="https://orders.internal.example.com/api/",
     stage_name="test",
     # These tests read the per-call resources; tests/program/test_openapi.py reads the document.
-    api_definition="resources",
+    api_definition=ApiDefinition.RESOURCES,
 )
 
 
@@ -69,12 +69,12 @@ def test_an_existing_link_is_read_not_created_and_used_like_a_new_one() -> None:
 
 
 def test_nested_paths_create_each_resource_once_and_map_every_parameter() -> None:
-    routes = (
+    routes = [
         RouteSpec(path="/orders", method="GET"),
         RouteSpec(path="/orders", method="POST"),
         RouteSpec(path="/orders/{id}", method="GET"),
         RouteSpec(path="/orders/{id}/items/{itemId}", method="PUT"),
-    )
+    ]
     run = build(replace(BASE, routes=routes))
     resources = {r.name: r.inputs for r in run.resources if r.type.endswith(":Resource")}
     assert sorted(resources) == [
@@ -106,7 +106,9 @@ def test_nested_paths_create_each_resource_once_and_map_every_parameter() -> Non
 
 
 def test_private_endpoint_gets_a_policy_limited_to_its_vpc_endpoints() -> None:
-    args = replace(BASE, endpoint_type="PRIVATE", vpc_endpoint_ids=("vpce-0123456789abcdef0",))
+    args = replace(
+        BASE, endpoint_type=EndpointType.PRIVATE, vpc_endpoint_ids=["vpce-0123456789abcdef0"]
+    )
     api = of_type(build(args), "RestApi")[0]
     assert api["endpointConfiguration"] == {
         "types": "PRIVATE",
@@ -122,7 +124,7 @@ def test_lambda_authorizer_is_created_with_its_invoke_permission() -> None:
     args = replace(
         BASE,
         authorizers={"token": AuthorizerSpec(type=AuthorizerType.TOKEN, function_arn=LAMBDA)},
-        routes=(RouteSpec(path="/", authorization=Authorization.CUSTOM, authorizer="token"),),
+        routes=[RouteSpec(path="/", authorization=Authorization.CUSTOM, authorizer="token")],
     )
     run = build(args)
     authorizer = next(r for r in run.resources if r.type.endswith(":Authorizer"))
@@ -146,16 +148,16 @@ def test_cognito_route_carries_its_scopes() -> None:
     args = replace(
         BASE,
         authorizers={
-            "users": AuthorizerSpec(type=AuthorizerType.COGNITO_USER_POOLS, provider_arns=(POOL,))
+            "users": AuthorizerSpec(type=AuthorizerType.COGNITO_USER_POOLS, provider_arns=[POOL])
         },
-        routes=(
+        routes=[
             RouteSpec(
                 path="/",
                 authorization=Authorization.COGNITO_USER_POOLS,
                 authorizer="users",
-                authorization_scopes=("orders/read",),
+                authorization_scopes=["orders/read"],
             ),
-        ),
+        ],
     )
     run = build(args)
     assert of_type(run, "Permission") == []

@@ -25,6 +25,7 @@ from components import (
     RouteSpec,
     VpcLinkSpec,
 )
+from components.args import EndpointType
 from stack_config import ConfigError
 from tests.program.harness import (
     INTEGRATION,
@@ -149,7 +150,7 @@ def build(args: PrivateRestApiArgs) -> ProgramRun:
 
 def test_private_api_keeps_its_endpoints_and_policy_through_every_import() -> None:
     """Overwrite resets what the body leaves out; the body carries both, so nothing is reset."""
-    run = build(replace(BASE, endpoint_type="PRIVATE", vpc_endpoint_ids=(VPCE,)))
+    run = build(replace(BASE, endpoint_type=EndpointType.PRIVATE, vpc_endpoint_ids=[VPCE]))
     api = run.one(REST_API).inputs
     doc = json.loads(api["body"])
     # OpenAPI 3.0's place: the Server object's extensions ("x-amazon-apigateway-endpoint-
@@ -165,9 +166,13 @@ def test_private_api_keeps_its_endpoints_and_policy_through_every_import() -> No
 
 
 def test_a_policy_change_redeploys() -> None:
-    first = build(replace(BASE, endpoint_type="PRIVATE", vpc_endpoint_ids=(VPCE,)))
+    first = build(replace(BASE, endpoint_type=EndpointType.PRIVATE, vpc_endpoint_ids=[VPCE]))
     other = build(
-        replace(BASE, endpoint_type="PRIVATE", vpc_endpoint_ids=(VPCE, "vpce-0fedcba9876543210"))
+        replace(
+            BASE,
+            endpoint_type=EndpointType.PRIVATE,
+            vpc_endpoint_ids=[VPCE, "vpce-0fedcba9876543210"],
+        )
     )
     assert first.one(DEPLOYMENT).inputs["triggers"] != other.one(DEPLOYMENT).inputs["triggers"]
 
@@ -177,9 +182,9 @@ def test_authorizers_become_security_schemes() -> None:
         BASE,
         authorizers={
             "token": AuthorizerSpec(type=AuthorizerType.TOKEN, function_arn=LAMBDA),
-            "users": AuthorizerSpec(type=AuthorizerType.COGNITO_USER_POOLS, provider_arns=(POOL,)),
+            "users": AuthorizerSpec(type=AuthorizerType.COGNITO_USER_POOLS, provider_arns=[POOL]),
         },
-        routes=(
+        routes=[
             RouteSpec(
                 path="/orders", method="GET", authorization=Authorization.CUSTOM, authorizer="token"
             ),
@@ -188,10 +193,10 @@ def test_authorizers_become_security_schemes() -> None:
                 method="GET",
                 authorization=Authorization.COGNITO_USER_POOLS,
                 authorizer="users",
-                authorization_scopes=("orders/read",),
+                authorization_scopes=["orders/read"],
             ),
             RouteSpec(path="/health", method="GET"),
-        ),
+        ],
     )
     run = build(args)
     doc = document(run)
