@@ -267,7 +267,10 @@ def check_head(
 ) -> tuple[stackcheck.Evaluation, preview.Plan]:
     """The head of one stack, planned from `before` and checked by the pack (as `--compare`)."""
     config = stackcheck.load_config(project_dir, stack, overrides)
-    with stackcheck.PackSession(stackcheck.pack_env(config), policy_config) as session:
+    session = stackcheck.PackSession(
+        stackcheck.pack_env(config), policy_config, pack_dir=stackcheck.PACK_DIR
+    )
+    with session:
         session.start()  # the pack starts on the other core while the program runs
         try:
             previous = stackcheck.Evaluation(stack=stack, config=base_config or config, run=before)
