@@ -120,13 +120,10 @@ def smoke_probe(stack: Stack, sigv4: bool) -> Callable[[float], str | None]:
     def probe(percent: float) -> str | None:
         ok = smoke.check_canary(
             url,
+            probe=smoke.Probe(smoke.Expect.parse("200"), timeout=10, out=sys.stderr, sign=sign),
             percent=percent,
-            expect=smoke.Expect.parse("200"),
             max_requests=smoke.MAX_REQUESTS,
             deadline=120,
-            timeout=10,
-            sign=sign,
-            out=sys.stderr,
         )
         return None if ok else f"a GET / failed at {percent:g} %"
 

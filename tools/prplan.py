@@ -373,69 +373,67 @@ def _markdown(plans: Sequence[StackPlan], base: Base | None, *, full: bool) -> s
 
 
 def _section(entry: StackPlan, *, full: bool) -> list[str]:
-    lines: list[str] = []
     violations = entry.evaluation.violations if entry.evaluation else []
     mandatory = [v for v in violations if v.enforcement_level == "mandatory"]
     others = [v for v in violations if v.enforcement_level != "mandatory"]
+    lines: list[str] = []
     if mandatory:
         lines += [f"**Mandatory policy violations ({len(mandatory)}): the check fails.**", ""]
         lines += [_finding(v) for v in mandatory] + [""]
     for note in entry.plan.notes:
         lines += [f"> [!WARNING]\n> {note}", ""]
+    lines += _status(entry) + _changes(entry, full=full)
+    if others:
+        lines += [f"<details><summary>Advisory policy findings ({len(others)})</summary>", ""]
+        lines += [_finding(v) for v in others] + ["", "</details>", ""]
+    if entry.evaluation is not None and entry.evaluation.warnings:
+        lines += [f"- warning: {_escape(w)}" for w in entry.evaluation.warnings] + [""]
+    return lines
+
+
+def _status(entry: StackPlan) -> list[str]:
     if entry.status == "removed":
-        lines += [
+        return [
             f"`Pulumi.{entry.stack}.yaml` is removed by this change: `pulumi destroy` of the stack "
             "would delete every resource below.",
             "",
         ]
-    elif entry.status == "new":
-        lines += [f"`Pulumi.{entry.stack}.yaml` is new: its first `pulumi up` creates it.", ""]
+    if entry.status == "new":
+        return [f"`Pulumi.{entry.stack}.yaml` is new: its first `pulumi up` creates it.", ""]
+    return []
+
+
+def _changes(entry: StackPlan, *, full: bool) -> list[str]:
+    """The table of changed resources, changed outputs and (full) the preview's own text."""
     changes = entry.plan.changes()
+    lines: list[str] = []
     if changes:
         table = ["| | resource | type | change |", "|---|---|---|---|"]
-        for step in changes:
-            table.append(
-                f"| `{preview.SYMBOLS[step.op]}` | {_code(step.name)} | {_code(step.type)} | "
-                f"{_what(step)} |"
-            )
+        table += [
+            f"| `{preview.SYMBOLS[step.op]}` | {_code(step.name)} | {_code(step.type)} | "
+            f"{_what(step)} |"
+            for step in changes
+        ]
         if len(changes) > 12:
-            lines += [f"<details><summary>{len(changes)} resources</summary>", "", *table]
-            lines += ["", "</details>"]
-        else:
-            lines += table
-        lines.append("")
+            table = [f"<details><summary>{len(changes)} resources</summary>", "", *table]
+            table += ["", "</details>"]
+        lines += [*table, ""]
     outputs = [
         (name, change)
         for name, change in entry.plan.outputs.items()
         if preview._json(change["old"]) != preview._json(change["new"])
     ]
     if outputs and entry.status == "changed":
-        lines.append(
-            "Outputs: "
-            + "; ".join(f"{_code(n)} {_value(c['old'])} → {_value(c['new'])}" for n, c in outputs)
-        )
-        lines.append("")
+        shown = "; ".join(f"{_code(n)} {_value(c['old'])} → {_value(c['new'])}" for n, c in outputs)
+        lines += [f"Outputs: {shown}", ""]
     if full and changes:
         text = preview.render(entry.plan, entry.stack)
         fence = _fence(text)
         block = [f"{fence}text", *text, fence]
         if len(text) > OPEN_LINES:
-            lines += [
-                f"<details><summary><code>pulumi preview --diff</code> ({len(text)} lines)"
-                "</summary>",
-                "",
-                *block,
-                "",
-                "</details>",
-            ]
-        else:
-            lines += block
-        lines.append("")
-    if others:
-        lines += [f"<details><summary>Advisory policy findings ({len(others)})</summary>", ""]
-        lines += [_finding(v) for v in others] + ["", "</details>", ""]
-    if entry.evaluation is not None and entry.evaluation.warnings:
-        lines += [f"- warning: {_escape(w)}" for w in entry.evaluation.warnings] + [""]
+            summary = f"<code>pulumi preview --diff</code> ({len(text)} lines)"
+            block = [f"<details><summary>{summary}</summary>", "", *block, "", "</details>"]
+        lines += [*block, ""]
     return lines
 
 
