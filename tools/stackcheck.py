@@ -44,7 +44,7 @@ from typing import Any
 import pulumi
 import yaml
 
-from tools import mockrun, policy_client, preview, route_notes, stackfiles
+from tools import mockrun, policy_client, preview, report, route_notes, stackfiles
 from tools.pack_session import (
     CheckError,
     PackSession,
@@ -52,8 +52,17 @@ from tools.pack_session import (
     config_message,
     pack_env,
 )
+from tools.report import document_json, plan_json, render_table
 
-__all__ = ["CheckError", "PackSession", "Violation", "pack_env"]
+__all__ = [
+    "CheckError",
+    "PackSession",
+    "Violation",
+    "document_json",
+    "pack_env",
+    "plan_json",
+    "render_table",
+]
 from tools.warn_once import warnings_once
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -264,77 +273,6 @@ def evaluate_change(
     raise CheckError("planning the change did not settle: replacements kept causing replacements")
 
 
-def plan_json(change: preview.Plan) -> dict[str, Any]:
-    """`added`, `removed`, `changed: [{urn, type, op, keys, diff}]`, outputs and the counts."""
-    return {
-        "added": [s.urn for s in change.steps if s.op == "create"],
-        "removed": [s.urn for s in change.steps if s.op == "delete"],
-        "changed": preview.steps_json(
-            s for s in change.steps if s.op in ("update", "replace", "read")
-        ),
-        "outputs": {k: v for k, v in change.outputs.items() if _json(v["old"]) != _json(v["new"])},
-        "summary": change.counts(),
-        "notes": list(change.notes),
-    }
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=repr)
-
-
-def document_json(evaluation: Evaluation) -> dict[str, Any]:
-    """`{stack, resources, violations, warnings}`: what `--json` prints for one stack."""
-    return {
-        "stack": evaluation.stack,
-        "resources": [_resource_json(r) for r in preview.ordered(evaluation.run.resources)],
-        "violations": [v.as_json() for v in evaluation.violations],
-        "warnings": evaluation.warnings,
-    }
-
-
-def _resource_json(resource: mockrun.RecordedResource) -> dict[str, Any]:
-    return {
-        "urn": resource.urn,
-        "type": resource.type,
-        "name": resource.name,
-        "inputs": resource.inputs,
-    }
-
-
-def render_table(evaluation: Evaluation, change: preview.Plan | None) -> str:
-    resources = preview.ordered(evaluation.run.resources)
-    lines = [f"Stack {evaluation.stack}: {len(resources)} resources"]
-    width = max((len(r.type) for r in resources), default=0)
-    for resource in resources:
-        note = "  (read, not managed)" if resource.read else ""
-        lines.append(f"  {resource.type:<{width}}  {resource.name}{note}")
-    if change is not None:
-        lines.append("")
-        lines += preview.render(change, evaluation.stack)
-        lines.extend(f"  ! {note}" for note in change.notes)
-    lines.append("")
-    if not evaluation.violations:
-        lines.append("Policy pack: no violations.")
-    else:
-        lines.append(f"Policy pack: {len(evaluation.violations)} violations")
-        by_policy: dict[tuple[str, str], list[Violation]] = {}
-        for violation in evaluation.violations:
-            by_policy.setdefault((violation.policy, violation.enforcement_level), []).append(
-                violation
-            )
-        for (policy, level), found in sorted(
-            by_policy.items(), key=lambda item: (item[0][1] != "mandatory", item[0][0])
-        ):
-            lines.append(f"  [{level}] {policy} ({len(found)})")
-            for violation in found:
-                message = " ".join(violation.message.split())
-                lines.append(f"    {violation.urn or '(stack)'}")
-                lines.append(f"      {message}")
-    verdict = "FAIL" if evaluation.mandatory else "PASS"
-    lines.append(f"{verdict}: {len(evaluation.mandatory)} mandatory violations")
-    return "\n".join(lines)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools.stackcheck",
@@ -439,9 +377,9 @@ def _main(argv: Sequence[str] | None, project_dir: Path) -> int:
         document = document_json(evaluation)
         if change is not None:
             document.update(plan_json(change))
-        text = json.dumps(document, indent=2, default=repr)
+        text = report.dump_json(document)
     elif output_format(args) == "markdown":
-        text = prplan.render_markdown([prplan.single(evaluation, change)], None)
+        text = report.render_markdown([report.single(evaluation, change)], None)
     else:
         text = render_table(evaluation, change)
     if evaluation.warnings:
