@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -148,53 +149,40 @@ class Yaml12Loader(yaml.CSafeLoader):
             return TAG + resolve_tag(value)
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
-    def construct_yaml_int(self, node: Any) -> int:
-        number = _go_int(self.construct_scalar(node).replace("_", ""))
-        if number is None:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot decode {node.value!r} as an integer", node.start_mark
-            )
-        return number
 
-    def construct_yaml_float(self, node: Any) -> float:
-        text = self.construct_scalar(node)
-        if text in _SPECIAL_FLOATS:
-            return _SPECIAL_FLOATS[text]
-        plain = text.replace("_", "") if text[:1] != "." else text
-        number = _go_float(plain) if _YAML_FLOAT.fullmatch(plain) else None
-        if number is None:
-            number = _go_int(plain)  # `!!float 0x10`, as yaml.v3 allows
-            if number is None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"cannot decode {node.value!r} as a float", node.start_mark
-                )
-        return float(number)
+def _float(text: str) -> float | None:
+    """yaml.v3's float: a YAML 1.2 form within float64, or Go's integer syntax (`!!float 0x10`)."""
+    if text in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text]
+    plain = text.replace("_", "") if text[:1] != "." else text
+    number = _go_float(plain) if _YAML_FLOAT.fullmatch(plain) else None
+    number = _go_int(plain) if number is None else number
+    return None if number is None else float(number)
 
-    def construct_yaml_bool(self, node: Any) -> bool:
-        text = self.construct_scalar(node)
-        if text not in _BOOLS:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot decode {text!r} as a boolean", node.start_mark
-            )
-        return _BOOLS[text]
 
-    def construct_yaml_timestamp(self, node: Any) -> GoTime:  # type: ignore[override]
-        text = self.construct_scalar(node)
-        value = _go_time(text)
+#: yaml.v3's decoder of each scalar tag (None: it refuses the text), and the refusal's words.
+_DECODERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "int": ("an integer", lambda text: _go_int(text.replace("_", ""))),
+    "float": ("a float", _float),
+    "bool": ("a boolean", _BOOLS.get),
+    "timestamp": ("a timestamp", _go_time),
+}
+
+
+def _constructor(what: str, decode: Callable[[str], Any]) -> Callable[[Yaml12Loader, Any], Any]:
+    def construct(loader: Yaml12Loader, node: Any) -> Any:
+        value = decode(loader.construct_scalar(node))
         if value is None:
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot decode {text!r} as a timestamp", node.start_mark
+                None, None, f"cannot decode {node.value!r} as {what}", node.start_mark
             )
         return value
 
+    return construct
 
-for _tag, _constructor in (
-    ("int", Yaml12Loader.construct_yaml_int),
-    ("float", Yaml12Loader.construct_yaml_float),
-    ("bool", Yaml12Loader.construct_yaml_bool),
-    ("timestamp", Yaml12Loader.construct_yaml_timestamp),
-):
-    Yaml12Loader.add_constructor(TAG + _tag, _constructor)
+
+for _tag, (_what, _decode) in _DECODERS.items():
+    Yaml12Loader.add_constructor(TAG + _tag, _constructor(_what, _decode))
 
 
 def load_yaml(text: str) -> Any:
