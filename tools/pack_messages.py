@@ -2,7 +2,7 @@
 
 Properties are a protobuf Struct where a value not known yet is the engine's unknown sentinel (put
 `UNKNOWN` in a property dict) and a secret is the engine's secret envelope (wrap it in `Secret`);
-the sentinels are the SDK's own (pulumi.runtime.rpc).
+both read from the SDK's own serializer (pulumi.runtime.rpc), not restated.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2
 
 # protobuf ships no type stubs (types-protobuf is not a dependency): use it untyped.
 struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
 
 #: The engine's marker for a value not known until the cloud creates a resource.
-UNKNOWN_SENTINEL: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN_SENTINEL: Final = rpc.UNKNOWN
 #: The engine's envelope for secrets: {SIG_KEY: SECRET_SIG, "value": ...}.
-SIG_KEY: Final = "4dabf18193072939515e22adb298388d"
-SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (a type tag, not a secret)
+SIG_KEY: Final = rpc._special_sig_key
+SECRET_SIG: Final = rpc._special_secret_sig
 
 
 class _Unknown:
