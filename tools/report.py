@@ -11,13 +11,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tools import mockrun, preview
+from tools.evaluation import Evaluation
 from tools.pack_session import Violation
-
-if TYPE_CHECKING:  # stackcheck imports this module to print what it evaluated
-    from tools.stackcheck import Evaluation
 
 #: The first line of the markdown: how the pull-request workflow finds its own comment again.
 MARKER = "<!-- private-api:stackcheck-plan -->"
