@@ -1,4 +1,4 @@
-"""A policy pack's policies and their configuration, as the CLI reads and reconciles them.
+"""A policy pack as the CLI finds and configures it: its interpreter, policies and config.
 
 `--policy-pack-config` parsed as the CLI parses it, then layered over the policies' defaults and
 the pack's initial config and checked against each policy's schema, as the CLI does before it
@@ -10,12 +10,15 @@ from __future__ import annotations
 import difflib
 import importlib
 import json
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import jsonschema
+import yaml
 from pulumi.runtime.proto import analyzer_pb2
 
 from tools.pack_messages import level_name, severity_name
@@ -24,6 +27,44 @@ from tools.pack_messages import level_name, severity_name
 json_format: Any = importlib.import_module("google.protobuf.json_format")
 
 ENFORCEMENT_LEVELS: Final = ("advisory", "mandatory", "remediate", "disabled")
+
+
+def pack_interpreter(pack_dir: Path) -> tuple[str, Path | None]:
+    """The Python the CLI runs a local pack with, and its virtualenv (None: not a virtualenv).
+
+    The CLI's `pulumi-analyzer-policy-python` shim runs `<virtualenv>/bin/python` when
+    `PulumiPolicy.yaml` names `runtime.options.virtualenv` (relative to the pack directory), and
+    fails if it is missing: the CLI does not create a local pack's virtualenv. Here a missing
+    one falls back to this process's interpreter, so tests run without it.
+    """
+    try:
+        project = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return sys.executable, None
+    runtime = project.get("runtime") if isinstance(project, dict) else None
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
+    if isinstance(virtualenv, str) and virtualenv.strip():
+        root = pack_dir / virtualenv.strip()  # an absolute path replaces pack_dir
+        python = root / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        if python.is_file():
+            return str(python), root
+    return sys.executable, None
+
+
+# --- The client -------------------------------------------------------------------------------
+
+
+def shim_interpreter(pack_dir: Path, environment: dict[str, str]) -> str:
+    """The pack's interpreter (`pack_interpreter`), its `bin` first on PATH as the shim puts it."""
+    python, virtualenv = pack_interpreter(pack_dir)
+    if virtualenv is not None:
+        bin_dir = str(Path(python).parent)
+        environment["PATH"] = os.pathsep.join(
+            p for p in (bin_dir, environment.get("PATH", "")) if p
+        )
+        environment.pop("PYTHONHOME", None)
+    return python
 
 
 class PolicyPackError(RuntimeError):

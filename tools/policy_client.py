@@ -18,7 +18,6 @@ import importlib
 import os
 import queue
 import subprocess
-import sys
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -27,7 +26,6 @@ from types import TracebackType
 from typing import IO, Any, Final, Self
 
 import grpc
-import yaml
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from tools.pack_config import (
@@ -39,8 +37,10 @@ from tools.pack_config import (
     PolicyPackError,
     load_policy_config,
     pack_info,
+    pack_interpreter,
     parse_policy_config,
     reconcile_policy_config,
+    shim_interpreter,
 )
 from tools.pack_messages import (
     SECRET_SIG,
@@ -78,6 +78,7 @@ __all__ = [
     "Secret",
     "StackContext",
     "load_policy_config",
+    "pack_interpreter",
     "parse_policy_config",
     "reconcile_policy_config",
     "serialize",
@@ -91,32 +92,6 @@ empty_pb2: Any = importlib.import_module("google.protobuf.empty_pb2")
 _MAX_MESSAGE: Final = 400 * 1024 * 1024  # as the pack's server allows
 #: The engine's address the CLI passes; the pack's rules never call the engine here.
 _ENGINE_ADDRESS: Final = "127.0.0.1:0"
-
-
-def pack_interpreter(pack_dir: Path) -> tuple[str, Path | None]:
-    """The Python the CLI runs a local pack with, and its virtualenv (None: not a virtualenv).
-
-    The CLI's `pulumi-analyzer-policy-python` shim runs `<virtualenv>/bin/python` when
-    `PulumiPolicy.yaml` names `runtime.options.virtualenv` (relative to the pack directory), and
-    fails if it is missing: the CLI does not create a local pack's virtualenv. Here a missing
-    one falls back to this process's interpreter, so tests run without it.
-    """
-    try:
-        project = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return sys.executable, None
-    runtime = project.get("runtime") if isinstance(project, dict) else None
-    options = runtime.get("options") if isinstance(runtime, dict) else None
-    virtualenv = options.get("virtualenv") if isinstance(options, dict) else None
-    if isinstance(virtualenv, str) and virtualenv.strip():
-        root = pack_dir / virtualenv.strip()  # an absolute path replaces pack_dir
-        python = root / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-        if python.is_file():
-            return str(python), root
-    return sys.executable, None
-
-
-# --- The client -------------------------------------------------------------------------------
 
 
 class PolicyPackClient:
@@ -184,7 +159,7 @@ class PolicyPackClient:
         if not (pack_dir / "PulumiPolicy.yaml").is_file():
             raise PolicyPackError(f"no policy pack at {pack_dir} (PulumiPolicy.yaml is missing)")
         environment = {**os.environ, **(stack.env() if stack else {}), **(env or {})}
-        python = python or _shim_interpreter(pack_dir, environment)
+        python = python or shim_interpreter(pack_dir, environment)
         process = subprocess.Popen(
             [python, "-u", "-m", "pulumi.policy", _ENGINE_ADDRESS, "."],
             cwd=pack_dir,
@@ -361,18 +336,6 @@ class PolicyPackClient:
     def analyze_stack(self, resources: Sequence[Resource]) -> list[Diagnostic]:
         """What the engine asks once every resource of the stack is known."""
         return diagnostics(self._call("AnalyzeStack", stack_request(resources)))
-
-
-def _shim_interpreter(pack_dir: Path, environment: dict[str, str]) -> str:
-    """The pack's interpreter (`pack_interpreter`), its `bin` first on PATH as the shim puts it."""
-    python, virtualenv = pack_interpreter(pack_dir)
-    if virtualenv is not None:
-        bin_dir = str(Path(python).parent)
-        environment["PATH"] = os.pathsep.join(
-            p for p in (bin_dir, environment.get("PATH", "")) if p
-        )
-        environment.pop("PYTHONHOME", None)
-    return python
 
 
 def _port(
