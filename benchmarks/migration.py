@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.gates import PERIOD_SECONDS, Reading, Thresholds
-from tools.migration import Event, Migration, Step
+from tools.migration import Event, Migration, Plan, Step
 from tools.stack_cli import Placement
 
 
@@ -109,10 +109,7 @@ def reaction() -> dict[str, Any]:
         stack,  # type: ignore[arg-type]  # the same methods as tools.stack_cli.Stack
         lambda: metrics,
         clock,
-        target="green",
-        schedule=[Step(10, 120), Step(50, 120)],
-        min_requests=100,
-        max_wait_seconds=600,
+        Plan("green", [Step(10, 120), Step(50, 120)], min_requests=100, max_wait_seconds=600),
         view=view,
     )
     result = migration.run()

@@ -75,7 +75,7 @@ def set_args(routes: int, links: int) -> list[str]:
 
 def measure_one(routes: int, links: int) -> dict[str, Any]:
     """Runs in a child process: check one size, with timings and peak memory."""
-    from tools import policy_client, stackcheck  # noqa: PLC0415 (their import counts here)
+    from tools import pack_session, policy_client, stackcheck  # noqa: PLC0415 (their import counts here)
 
     evaluation, _ = stackcheck.check(PROJECT_DIR, "dev", overrides(routes, links))
     program_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -91,7 +91,7 @@ def measure_one(routes: int, links: int) -> dict[str, Any]:
                 urn=recorded.urn,
                 type=recorded.type,
                 name=recorded.name,
-                properties=stackcheck._for_pack(recorded.inputs),
+                properties=pack_session._for_pack(recorded.inputs),
                 parent=recorded.parent,
             )
             clock = time.perf_counter()

@@ -27,6 +27,7 @@ from tools.migration import (
     SCHEDULES,
     Event,
     Migration,
+    Plan,
     Result,
     parse_schedule,
     safe_state,
@@ -120,13 +121,10 @@ def smoke_probe(stack: Stack, sigv4: bool) -> Callable[[float], str | None]:
     def probe(percent: float) -> str | None:
         ok = smoke.check_canary(
             url,
+            probe=smoke.Probe(smoke.Expect.parse("200"), timeout=10, out=sys.stderr, sign=sign),
             percent=percent,
-            expect=smoke.Expect.parse("200"),
             max_requests=smoke.MAX_REQUESTS,
             deadline=120,
-            timeout=10,
-            sign=sign,
-            out=sys.stderr,
         )
         return None if ok else f"a GET / failed at {percent:g} %"
 
@@ -184,10 +182,7 @@ def main(argv: Sequence[str] | None = None, clock: Any = None, metrics: Any = No
             stack,
             metrics or (lambda: cloudwatch_metrics(stack)),
             clock or RealClock(),
-            target=args.to,
-            schedule=schedule,
-            min_requests=args.min_requests,
-            max_wait_seconds=args.max_wait,
+            Plan(args.to, schedule, args.min_requests, args.max_wait),
             view=lambda event: show(event, sys.stderr if args.json else out, args.json),
             probe=smoke_probe(stack, args.sigv4) if args.smoke else None,
         )

@@ -102,27 +102,36 @@ class Result:
     breached: list[dict[str, object]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What to do: the link to move to, the canary steps, and how each step is judged."""
+
+    target: str
+    schedule: list[Step]
+    #: Requests a step's canary must have served before any gate judges it.
+    min_requests: int
+    #: How long past its bake a step may wait for enough requests before it rolls back.
+    max_wait_seconds: float
+
+
 class Migration:
     def __init__(
         self,
         stack: Stack,
         metrics: Callable[[], Metrics],
         clock: Clock,
+        plan: Plan,
         *,
-        target: str,
-        schedule: list[Step],
-        min_requests: int,
-        max_wait_seconds: float,
         view: Callable[[Event], None],
         probe: Callable[[float], str | None] | None = None,
     ) -> None:
         self.stack = stack
         self.metrics = metrics
         self.clock = clock
-        self.target = target
-        self.schedule = schedule
-        self.min_requests = min_requests
-        self.max_wait = max_wait_seconds
+        self.target = plan.target
+        self.schedule = plan.schedule
+        self.min_requests = plan.min_requests
+        self.max_wait = plan.max_wait_seconds
         self.view = view
         #: Optional extra gate per step (the smoke check's probes): None or what failed.
         self.probe = probe

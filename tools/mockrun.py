@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pulumi
 import pulumi.runtime
@@ -303,72 +303,61 @@ def _on_path(directory: Path) -> Iterator[None]:
         sys.path.remove(str(directory))
 
 
-def run_program(
-    project_dir: Path,
-    *,
-    project: str,
-    stack: str,
-    config: Mapping[str, str],
-    secret_keys: tuple[str, ...] = (),
-    preview: bool = False,
-    into: ProgramRun | None = None,
-    on_register: Callable[[RecordedResource], None] | None = None,
-    pause_gc: bool = True,
-    replaced: Mapping[str, int] | None = None,
-) -> ProgramRun:
-    """Evaluate `project_dir/__main__.py` once with this config; raise what the program raises.
+class _Options(TypedDict, total=False):
+    secret_keys: tuple[str, ...]
+    preview: bool
+    #: Keeps what was registered even when the program fails.
+    into: ProgramRun | None
+    #: Sees each resource as the engine would, when it is registered (from the SDK's threads).
+    on_register: Callable[[RecordedResource], None] | None
+    #: False leaves the cyclic garbage collector running (to measure what pausing saves).
+    pause_gc: bool
+    #: URN -> generation: those resources get new ids, as after a replacement.
+    replaced: Mapping[str, int] | None
 
-    Pass `into` to keep what was registered even when the program fails, and `on_register` to see
-    each resource as the engine would, when it is registered (called from the SDK's threads).
-    `pause_gc=False` leaves the cyclic garbage collector running (to measure what pausing saves).
-    `replaced` (URN -> generation) gives those resources new ids, as after a replacement.
-    """
+
+class ProgramOptions(_Options):
+    """How `run_program` evaluates the program: the stack and its config are required."""
+
+    project: str
+    stack: str
+    config: Mapping[str, str]
+
+
+class RunOptions(_Options, total=False):
+    """How `run_function` evaluates: the stack `private-api`/`test` with no config by default."""
+
+    project: str
+    stack: str
+    config: Mapping[str, str] | None
+
+
+def run_program(project_dir: Path, **options: Unpack[ProgramOptions]) -> ProgramRun:
+    """Evaluate `project_dir/__main__.py` once with this config; raise what the program raises."""
     program = str(project_dir / "__main__.py")
 
     def main() -> None:
         with _on_path(project_dir):
             runpy.run_path(program, run_name="__main__")
 
-    return run_function(
-        main,
-        project=project,
-        stack=stack,
-        config=config,
-        secret_keys=secret_keys,
-        preview=preview,
-        into=into,
-        on_register=on_register,
-        pause_gc=pause_gc,
-        replaced=replaced,
-    )
+    return run_function(main, **options)
 
 
-def run_function(
-    main: Callable[[], object],
-    *,
-    project: str = "private-api",
-    stack: str = "test",
-    config: Mapping[str, str] | None = None,
-    secret_keys: tuple[str, ...] = (),
-    preview: bool = False,
-    into: ProgramRun | None = None,
-    on_register: Callable[[RecordedResource], None] | None = None,
-    pause_gc: bool = True,
-    replaced: Mapping[str, int] | None = None,
-) -> ProgramRun:
+def run_function(main: Callable[[], object], **options: Unpack[RunOptions]) -> ProgramRun:
     """Evaluate `main` as a Pulumi program under mocks: what it registered and exported."""
+    into, preview = options.get("into"), options.get("preview", False)
     run = ProgramRun() if into is None else into
-    config = config or {}
-    cloud = _CloudMocks(config.get("aws:region", "us-east-1"), preview, replaced)
+    config = options.get("config") or {}
+    cloud = _CloudMocks(config.get("aws:region", "us-east-1"), preview, options.get("replaced"))
     settings.ROOT.set(None)
     mocks.set_mocks(
         cloud,
-        project=project,
-        stack=stack,
+        project=options.get("project", "private-api"),
+        stack=options.get("stack", "test"),
         preview=preview,
-        monitor=_RecordingMonitor(cloud, run, on_register),
+        monitor=_RecordingMonitor(cloud, run, options.get("on_register")),
     )
-    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    pulumi.runtime.set_all_config(dict(config), list(options.get("secret_keys", ())))
     settings.SETTINGS.rpc_manager.clear()
 
     def program() -> None:
@@ -386,7 +375,7 @@ def run_function(
         gc.unfreeze()
         gc.collect()
         _frozen = False
-    collecting = gc.isenabled() and pause_gc
+    collecting = gc.isenabled() and options.get("pause_gc", True)
     if collecting:
         gc.disable()
     try:

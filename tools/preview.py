@@ -303,7 +303,12 @@ def render(plan_: Plan, stack: str) -> list[str]:
                 lines.append(f"    {name}: {_show(new)}")
             else:
                 lines += _value_diff(name, old, new, "  ")
-    lines.append("Resources:")
+    return lines + _counts(plan_)
+
+
+def _counts(plan_: Plan) -> list[str]:
+    """The footer: how many resources each operation touches, and the unknown types."""
+    lines = ["Resources:"]
     counts = plan_.counts()
     for op in COUNTED:
         if counts[op]:

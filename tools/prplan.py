@@ -20,8 +20,6 @@ again, about 1 s a side on a quiet machine (BENCHMARKS.md, "`--base`: one proces
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import subprocess
 import sys
@@ -29,53 +27,23 @@ import tarfile
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tools import mockrun, preview, route_notes, stackcheck, stackfiles
+from tools.report import (
+    MARKER,
+    Base,
+    StackPlan,
+    dump_json,
+    render_json,
+    render_markdown,
+    render_text,
+)
 
-#: The first line of the markdown: how the pull-request workflow finds its own comment again.
-MARKER = "<!-- private-api:stackcheck-plan -->"
-#: GitHub refuses a comment longer than 65536 characters (the REST API's 422 "Body is too long
-#: (maximum is 65536 characters)", e.g. danger/danger#424); a step's job summary may hold 1024 KiB
-#: (the runner's "$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k").
-MAX_MARKDOWN = 60_000
-#: A plan's `preview --diff` text longer than this many lines is collapsed in the markdown.
-OPEN_LINES = 20
-#: Changes described in a stack's headline; with more, the headline gives the counts only.
-HEADLINE_CHANGES = 3
+__all__ = ["MARKER", "Base", "StackPlan", "render_markdown"]
+
 CheckError = stackcheck.CheckError
-
-
-@dataclass(frozen=True)
-class Base:
-    """The git ref the pull request is compared with, as given and as the commit it names."""
-
-    ref: str
-    commit: str
-
-    @property
-    def label(self) -> str:
-        short = self.commit[:12]
-        return short if self.ref.startswith(short[:7]) else f"{self.ref} ({short})"
-
-
-@dataclass
-class StackPlan:
-    """One stack: "changed" (at both sides), "new" (not at the base), "removed" (not at the
-    head), or "checked" (no base and no `--compare`: the findings alone)."""
-
-    stack: str
-    status: str
-    plan: preview.Plan
-    #: The head's evaluation, with the pack's findings; None for a removed stack.
-    evaluation: stackcheck.Evaluation | None
-    project: str
-
-    @property
-    def mandatory(self) -> list[stackcheck.Violation]:
-        return self.evaluation.mandatory if self.evaluation else []
 
 
 # --- the base, from git -----------------------------------------------------------------------
@@ -267,7 +235,10 @@ def check_head(
 ) -> tuple[stackcheck.Evaluation, preview.Plan]:
     """The head of one stack, planned from `before` and checked by the pack (as `--compare`)."""
     config = stackcheck.load_config(project_dir, stack, overrides)
-    with stackcheck.PackSession(stackcheck.pack_env(config), policy_config) as session:
+    session = stackcheck.PackSession(
+        stackcheck.pack_env(config), policy_config, pack_dir=stackcheck.PACK_DIR
+    )
+    with session:
         session.start()  # the pack starts on the other core while the program runs
         try:
             previous = stackcheck.Evaluation(stack=stack, config=base_config or config, run=before)
@@ -291,253 +262,6 @@ def check_head(
 
 
 # --- text and JSON ------------------------------------------------------------------------------
-
-
-def render_text(plans: Sequence[StackPlan], base: Base) -> str:
-    """Each stack as `--compare` prints it (resources, plan, findings), the base named first."""
-    parts = [f"Base: {base.label}"]
-    for entry in plans:
-        if entry.evaluation is None:
-            lines = [
-                f"Stack {entry.stack}: removed (Pulumi.{entry.stack}.yaml is not in the working "
-                "tree)",
-                "",
-                *preview.render(entry.plan, entry.stack),
-            ]
-            parts.append("\n".join(lines))
-        else:
-            note = " (new: no stack file at the base)" if entry.status == "new" else ""
-            text = stackcheck.render_table(entry.evaluation, entry.plan)
-            first, _, rest = text.partition("\n")
-            parts.append(first + note + "\n" + rest)
-    return "\n\n".join(parts)
-
-
-def render_json(plans: Sequence[StackPlan], base: Base) -> dict[str, Any]:
-    """`{base: {ref, commit}, stacks: [{stack, status, resources, violations, ...plan}]}`."""
-    stacks = []
-    for entry in plans:
-        document: dict[str, Any] = {"stack": entry.stack, "status": entry.status}
-        if entry.evaluation is not None:
-            document |= stackcheck.document_json(entry.evaluation)
-            document["status"] = entry.status
-        document |= stackcheck.plan_json(entry.plan)
-        stacks.append(document)
-    return {"base": {"ref": base.ref, "commit": base.commit}, "stacks": stacks}
-
-
-# --- markdown for a job summary or a pull-request comment ---------------------------------------
-
-
-def render_markdown(
-    plans: Sequence[StackPlan], base: Base | None, *, max_chars: int = MAX_MARKDOWN
-) -> str:
-    """GitHub-flavoured markdown: a section per stack, its headline the change in one line.
-
-    Within a section, mandatory findings first, then the changed resources, then the plan as
-    `pulumi preview --diff` prints it (collapsed when long), then the other findings. If the
-    whole is too long for a comment, the plans' texts are left out (the job log has them).
-    """
-    text = _markdown(plans, base, full=True)
-    if len(text) > max_chars:
-        text = _markdown(plans, base, full=False)
-    return text
-
-
-def _markdown(plans: Sequence[StackPlan], base: Base | None, *, full: bool) -> str:
-    against = f" against `{base.label}`" if base else ""
-    lines = [MARKER, f"## Stack check{against}", ""]
-    where = "at both commits" if base else "of the working tree"
-    lines.append(
-        "What each stack's `pulumi up` would do, planned without credentials: the program and "
-        f"the stack files {where} under mocks, then the policy pack on the result. Ids are the "
-        "mocks' stand-ins."
-    )
-    failing = [p.stack for p in plans if p.mandatory]
-    if failing:
-        lines += ["", f"**Failing: {', '.join(failing)}** (mandatory policy violations)."]
-    for entry in plans:
-        lines += ["", f"### {headline(entry)}", ""]
-        lines += _section(entry, full=full)
-    if not full:
-        ref = base.commit if base else "REF"
-        lines += [
-            "",
-            "_The plans' `pulumi preview --diff` text is left out to fit in a comment; "
-            f"`python -m tools.stackcheck --base {ref}` prints it._",
-        ]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
-
-
-def _section(entry: StackPlan, *, full: bool) -> list[str]:
-    lines: list[str] = []
-    violations = entry.evaluation.violations if entry.evaluation else []
-    mandatory = [v for v in violations if v.enforcement_level == "mandatory"]
-    others = [v for v in violations if v.enforcement_level != "mandatory"]
-    if mandatory:
-        lines += [f"**Mandatory policy violations ({len(mandatory)}): the check fails.**", ""]
-        lines += [_finding(v) for v in mandatory] + [""]
-    for note in entry.plan.notes:
-        lines += [f"> [!WARNING]\n> {note}", ""]
-    if entry.status == "removed":
-        lines += [
-            f"`Pulumi.{entry.stack}.yaml` is removed by this change: `pulumi destroy` of the stack "
-            "would delete every resource below.",
-            "",
-        ]
-    elif entry.status == "new":
-        lines += [f"`Pulumi.{entry.stack}.yaml` is new: its first `pulumi up` creates it.", ""]
-    changes = entry.plan.changes()
-    if changes:
-        table = ["| | resource | type | change |", "|---|---|---|---|"]
-        for step in changes:
-            table.append(
-                f"| `{preview.SYMBOLS[step.op]}` | {_code(step.name)} | {_code(step.type)} | "
-                f"{_what(step)} |"
-            )
-        if len(changes) > 12:
-            lines += [f"<details><summary>{len(changes)} resources</summary>", "", *table]
-            lines += ["", "</details>"]
-        else:
-            lines += table
-        lines.append("")
-    outputs = [
-        (name, change)
-        for name, change in entry.plan.outputs.items()
-        if preview._json(change["old"]) != preview._json(change["new"])
-    ]
-    if outputs and entry.status == "changed":
-        lines.append(
-            "Outputs: "
-            + "; ".join(f"{_code(n)} {_value(c['old'])} → {_value(c['new'])}" for n, c in outputs)
-        )
-        lines.append("")
-    if full and changes:
-        text = preview.render(entry.plan, entry.stack)
-        fence = _fence(text)
-        block = [f"{fence}text", *text, fence]
-        if len(text) > OPEN_LINES:
-            lines += [
-                f"<details><summary><code>pulumi preview --diff</code> ({len(text)} lines)"
-                "</summary>",
-                "",
-                *block,
-                "",
-                "</details>",
-            ]
-        else:
-            lines += block
-        lines.append("")
-    if others:
-        lines += [f"<details><summary>Advisory policy findings ({len(others)})</summary>", ""]
-        lines += [_finding(v) for v in others] + ["", "</details>", ""]
-    if entry.evaluation is not None and entry.evaluation.warnings:
-        lines += [f"- warning: {_escape(w)}" for w in entry.evaluation.warnings] + [""]
-    return lines
-
-
-def headline(entry: StackPlan) -> str:
-    """`prod: 1 to update: stage variables vpcLinkId `a` → `b``: the stack's change in a line."""
-    changes = entry.plan.changes()
-    counts = preview.summary_line(entry.plan)
-    if entry.status == "checked" and entry.evaluation is not None:
-        return f"{entry.stack}: {len(entry.evaluation.run.resources)} resources checked"
-    if entry.status == "removed":
-        return f"{entry.stack}: removed, {counts}"
-    if entry.status == "new":
-        return f"{entry.stack}: new stack, {counts}"
-    if not changes:
-        return f"{entry.stack}: no changes"
-    if len(changes) > HEADLINE_CHANGES:
-        return f"{entry.stack}: {counts}"
-    prefix = f"{entry.project}-{entry.stack}-"
-    described = []
-    for step in changes:
-        short = _escape(step.name.removeprefix(prefix))
-        if step.op in ("create", "delete"):
-            described.append(f"{short} {'created' if step.op == 'create' else 'deleted'}")
-            continue
-        what = ", ".join(
-            _leaf(_escape(k), step.diff[k]["old"], step.diff[k]["new"]) for k in step.keys
-        )
-        replaced = step.op == "replace"
-        described.append(f"{short} replaced ({what})" if replaced else f"{short} {what}")
-    return f"{entry.stack}: {counts}: " + "; ".join(described)
-
-
-def _leaf(path: str, old: Any, new: Any) -> str:
-    """The one value that changed under `path`, with its old and new value, if there is one."""
-    while isinstance(old, dict) and isinstance(new, dict):
-        differing = [
-            k
-            for k in sorted(old.keys() | new.keys())
-            if preview._json(old.get(k)) != preview._json(new.get(k))
-        ]
-        if len(differing) != 1:
-            return path
-        key = differing[0]
-        path, old, new = f"{path} {_escape(key)}", old.get(key), new.get(key)
-    shown_old, shown_new = _value(old), _value(new)
-    if len(shown_old) + len(shown_new) > 80:
-        return path
-    return f"{path} {shown_old} → {shown_new}"
-
-
-def _value(value: Any) -> str:
-    """A value as inline code: a string as it is (no quotes), anything else as JSON."""
-    if value is None:
-        return "(none)"
-    return _code(value if isinstance(value, str) else preview._show(value))
-
-
-def _code(text: str) -> str:
-    """Inline code that nothing in `text` can end early or split (a table cell's `|`)."""
-    return "`" + " ".join(text.split()).replace("`", "'").replace("|", "\\|") + "`"
-
-
-def _fence(lines: Sequence[str]) -> str:
-    """A code fence longer than any run of backticks in the block, so none can close it."""
-    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
-    return "`" * max(3, longest + 1)
-
-
-def _what(step: preview.Step) -> str:
-    if step.op == "create":
-        return "create"
-    if step.op == "delete":
-        return "delete"
-    keys = ", ".join(_code(k) for k in step.keys)
-    if step.op == "replace":
-        forced = ", ".join(_code(k) for k in step.replace_keys)
-        return f"replace ({forced} forces a new resource); changes {keys}"
-    return f"{step.op} {keys}"
-
-
-_SPECIAL = re.compile(r"([\\`*_<>\[\]|])")
-
-
-def _escape(text: str) -> str:
-    """Text from a message, safe in a markdown line (no HTML, no accidental emphasis or table)."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def _finding(violation: stackcheck.Violation) -> str:
-    where = violation.urn.rsplit("::", 1)[-1] if violation.urn else "the stack"
-    return (
-        f"- `{violation.policy}` ({violation.enforcement_level}) on `{where}`: "
-        f"{_escape(violation.message)}"
-    )
-
-
-def dump_json(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, indent=2, default=repr)
-
-
-def single(evaluation: stackcheck.Evaluation, change: preview.Plan | None) -> StackPlan:
-    """One stack checked without `--base` (with `--compare`, its plan), for the markdown."""
-    plan = change if change is not None else preview.Plan([], {})
-    status = "changed" if change is not None else "checked"
-    return StackPlan(evaluation.stack, status, plan, evaluation, evaluation.config.project)
 
 
 def main(args: Any, project_dir: Path) -> int:

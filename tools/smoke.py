@@ -35,10 +35,6 @@ output, a bad URL, a bad `--expect`, missing credentials for `--sigv4`).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import hashlib
-import hmac
-import http.client
 import math
 import os
 import re
@@ -46,15 +42,34 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from email.message import Message
 from typing import TextIO
 
 from tools import cert_expiry
+from tools.smoke_http import (
+    BODY_EXCERPT_CHARS,
+    Answer,
+    Credentials,
+    SmokeError,
+    excerpt,
+    fetch,
+    signer,
+    sigv4_headers,
+    target_url,
+    url_region,
+)
+
+__all__ = [
+    "BODY_EXCERPT_CHARS",
+    "Credentials",
+    "SmokeError",
+    "excerpt",
+    "signer",
+    "sigv4_headers",
+    "target_url",
+    "url_region",
+]
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 OUTPUT_NAME = "invokeUrl"
@@ -63,52 +78,6 @@ CANARY_PERCENT_KEY = "canary.percent"
 #: The probability with which a canary that fails every request must be caught.
 CANARY_CONFIDENCE = 0.99
 MAX_REQUESTS = 1000
-#: How much of a body is read and shown: enough for API Gateway's `{"message": ...}` errors.
-BODY_READ_BYTES = 4096
-BODY_EXCERPT_CHARS = 200
-#: Headers that name what went wrong and let AWS support find the request.
-DIAGNOSTIC_HEADERS = ("x-amzn-ErrorType", "x-amzn-RequestId", "x-amz-apigw-id")
-_EXECUTE_API_HOST = re.compile(
-    r"^[a-z0-9]+\.execute-api\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$"
-)
-_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-
-
-class SmokeError(Exception):
-    """Nothing to check (no CLI, no output, bad URL, no credentials): exit 2 with the message."""
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What one attempt got back; `status` is None when no HTTP response arrived at all."""
-
-    status: int | None
-    summary: str
-    body: str = ""
-    elapsed: float = 0.0
-
-    def describe(self) -> str:
-        text = f"{self.summary} in {self.elapsed:.2f}s"
-        return f"{text}: {self.body}" if self.body else text
-
-
-@dataclass(frozen=True)
-class Credentials:
-    access_key: str
-    secret_key: str
-    session_token: str | None = None
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Credentials:
-        access_key = environ.get("AWS_ACCESS_KEY_ID", "")
-        secret_key = environ.get("AWS_SECRET_ACCESS_KEY", "")
-        if not access_key or not secret_key:
-            raise SmokeError(
-                "--sigv4 needs AWS credentials in the environment (AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY, plus AWS_SESSION_TOKEN for a role); in GitHub Actions, "
-                "aws-actions/configure-aws-credentials exports them"
-            )
-        return cls(access_key, secret_key, environ.get("AWS_SESSION_TOKEN") or None)
 
 
 @dataclass(frozen=True)
@@ -212,201 +181,36 @@ def stack_canary_percent(stack: str, pulumi: str = "pulumi") -> float:
     return percent
 
 
-def target_url(base: str, path: str) -> str:
-    """`base` (the stage's invoke URL) joined with `path`; only http(s) URLs are accepted."""
-    parts = urllib.parse.urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SmokeError(f"not an http(s) URL: {base!r}")
-    if not path.startswith("/"):
-        path = "/" + path
-    return base.rstrip("/") + path
-
-
-# --- one attempt --------------------------------------------------------------------------------
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    """urllib's default opener without the redirect handler: a 3xx is reported, not followed."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.UnknownHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
-_OPENER = _opener()
-
-
-def excerpt(raw: bytes, limit: int = BODY_EXCERPT_CHARS) -> str:
-    """A body as one short line: control characters and runs of whitespace become one space."""
-    text = raw.decode("utf-8", errors="replace")
-    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _summary(status: int, reason: str, headers: Message) -> str:
-    parts = [f"HTTP {status} {reason}".rstrip()]
-    parts += [f"{name}={headers[name]}" for name in DIAGNOSTIC_HEADERS if headers.get(name)]
-    return " ".join(parts)
-
-
-def fetch(url: str, timeout: float, headers: Mapping[str, str] | None = None) -> Answer:
-    """One GET; any failure to get an HTTP answer is reported as an Answer without a status."""
-    # target_url let only http and https through, and the opener has no file or ftp handler.
-    request = urllib.request.Request(url, headers=dict(headers or {}), method="GET")  # noqa: S310
-    started = time.monotonic()
-    try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            body = response.read(BODY_READ_BYTES)
-            return Answer(
-                response.status,
-                _summary(response.status, response.reason, response.headers),
-                excerpt(body),
-                time.monotonic() - started,
-            )
-    except urllib.error.HTTPError as error:
-        # 3xx (redirects are not followed), 4xx and 5xx answers: the status is what we report.
-        try:
-            body = error.read(BODY_READ_BYTES)
-        except (OSError, ValueError):
-            body = b""
-        finally:
-            error.close()
-        return Answer(
-            error.code,
-            _summary(error.code, error.reason, error.headers),
-            excerpt(body),
-            time.monotonic() - started,
-        )
-    except TimeoutError:
-        return Answer(None, "no answer: timed out", "", time.monotonic() - started)
-    except urllib.error.URLError as error:
-        reason = "timed out" if isinstance(error.reason, TimeoutError) else error.reason
-        return Answer(None, f"no answer: {reason}", "", time.monotonic() - started)
-    except (OSError, ValueError, http.client.HTTPException) as error:
-        # A reset connection, a malformed status line: retried like any other failure.
-        elapsed = time.monotonic() - started
-        return Answer(None, f"no answer: {type(error).__name__}: {error}", "", elapsed)
-
-
-# --- AWS Signature Version 4 ----------------------------------------------------------------------
-
-
-def _hmac(key: bytes, text: str) -> bytes:
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
-
-
-def _quote(text: str) -> str:
-    return urllib.parse.quote(text, safe="-_.~")
-
-
-def sigv4_headers(
-    method: str,
-    url: str,
-    *,
-    region: str,
-    credentials: Credentials,
-    now: dt.datetime,
-    service: str = "execute-api",
-) -> dict[str, str]:
-    """Headers that sign a body-less request (AWS SigV4, as botocore signs execute-api calls)."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.netloc.lower()
-    amz_date = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    day = amz_date[:8]
-    canonical_uri = urllib.parse.quote(parts.path or "/", safe="/~")
-    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    canonical_query = "&".join(f"{_quote(k)}={_quote(v)}" for k, v in sorted(query))
-    signed = {"host": host, "x-amz-date": amz_date}
-    if credentials.session_token:
-        signed["x-amz-security-token"] = credentials.session_token
-    names = sorted(signed)
-    canonical_headers = "".join(f"{name}:{signed[name].strip()}\n" for name in names)
-    signed_headers = ";".join(names)
-    canonical_request = "\n".join(
-        [method, canonical_uri, canonical_query, canonical_headers, signed_headers, _EMPTY_SHA256]
-    )
-    scope = f"{day}/{region}/{service}/aws4_request"
-    string_to_sign = "\n".join(
-        [
-            "AWS4-HMAC-SHA256",
-            amz_date,
-            scope,
-            hashlib.sha256(canonical_request.encode("utf-8")).hexdigest(),
-        ]
-    )
-    key = ("AWS4" + credentials.secret_key).encode("utf-8")
-    for part in (day, region, service, "aws4_request"):
-        key = _hmac(key, part)
-    signature = hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    headers = {
-        "X-Amz-Date": amz_date,
-        "Authorization": (
-            f"AWS4-HMAC-SHA256 Credential={credentials.access_key}/{scope}, "
-            f"SignedHeaders={signed_headers}, Signature={signature}"
-        ),
-    }
-    if credentials.session_token:
-        headers["X-Amz-Security-Token"] = credentials.session_token
-    return headers
-
-
-def url_region(url: str, environ: Mapping[str, str]) -> str:
-    """The region to sign for: from an execute-api host name, else AWS_REGION/AWS_DEFAULT_REGION."""
-    match = _EXECUTE_API_HOST.match(urllib.parse.urlsplit(url).hostname or "")
-    if match:
-        return match.group("region")
-    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
-    if not region:
-        raise SmokeError(
-            f"cannot tell the region to sign for from {url}; set AWS_REGION (custom domain names "
-            "do not name their region)"
-        )
-    return region
-
-
-def signer(credentials: Credentials, region: str) -> Callable[[str], Mapping[str, str]]:
-    """Sign each attempt afresh: a signature is valid for five minutes, a deadline can be longer."""
-
-    def sign(url: str) -> Mapping[str, str]:
-        now = dt.datetime.now(dt.UTC)
-        return sigv4_headers("GET", url, region=region, credentials=credentials, now=now)
-
-    return sign
-
-
 # --- the loop ---------------------------------------------------------------------------------
 
 
-def check(
-    url: str,
-    *,
-    expect: Expect,
-    deadline: float,
-    interval: float,
-    timeout: float,
-    sign: Callable[[str], Mapping[str, str]] | None = None,
-    out: TextIO,
-) -> bool:
-    """GET `url` until it answers as `expect` says or `deadline` passes; print each attempt."""
+@dataclass(frozen=True)
+class Probe:
+    """How each request is sent and judged, and where the attempts are printed."""
+
+    expect: Expect
+    #: Seconds for one answer (never past the deadline).
+    timeout: float
+    out: TextIO
+    #: Headers for a URL (SigV4), or None to send none.
+    sign: Callable[[str], Mapping[str, str]] | None = None
+
+    def send(self, url: str, remaining: float) -> Answer:
+        headers = self.sign(url) if self.sign is not None else None
+        return fetch(url, max(0.05, min(self.timeout, remaining)), headers)
+
+
+def check(url: str, probe: Probe, *, deadline: float, interval: float) -> bool:
+    """GET `url` until it answers as the probe expects or `deadline` passes; print each attempt."""
+    expect, out = probe.expect, probe.out
     started = time.monotonic()
     print(f"smoke: GET {url} (expect {expect}, deadline {deadline:g}s)", file=out)
     last: Answer | None = None
     attempt = 0
     while True:
         attempt += 1
-        remaining = deadline - (time.monotonic() - started)
-        # Never wait past the deadline for one slow answer.
-        request_timeout = max(0.05, min(timeout, remaining))
-        headers = sign(url) if sign is not None else None
         offset = time.monotonic() - started
-        last = fetch(url, request_timeout, headers)
+        last = probe.send(url, deadline - offset)  # never waits past the deadline
         print(f"  attempt {attempt} at {offset:.1f}s: {last.describe()}", file=out, flush=True)
         elapsed = time.monotonic() - started
         if expect.matches(last.status):
@@ -429,17 +233,10 @@ def check(
 
 
 def check_canary(
-    url: str,
-    *,
-    percent: float,
-    expect: Expect,
-    max_requests: int,
-    deadline: float,
-    timeout: float,
-    sign: Callable[[str], Mapping[str, str]] | None = None,
-    out: TextIO,
+    url: str, *, probe: Probe, percent: float, max_requests: int, deadline: float
 ) -> bool:
     """Send enough requests to catch a failing canary of `percent`; every one must succeed."""
+    expect, out = probe.expect, probe.out
     needed = canary_requests(percent)
     count = min(needed, max_requests)
     why = (
@@ -462,9 +259,8 @@ def check_canary(
         remaining = deadline - (time.monotonic() - started)
         cut_short = False
         if remaining > 0:
-            headers = sign(url) if sign is not None else None
             offset = time.monotonic() - started
-            answer = fetch(url, max(0.05, min(timeout, remaining)), headers)
+            answer = probe.send(url, remaining)
             cut_short = answer.status is None and time.monotonic() - started >= deadline
         if remaining <= 0 or cut_short:  # the time is up, not the service
             sent = number - 1
@@ -592,15 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SmokeError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    ok = check(
-        url,
-        expect=expect,
-        deadline=args.deadline,
-        interval=args.interval,
-        timeout=args.timeout,
-        sign=sign,
-        out=sys.stdout,
-    )
+    probe = Probe(expect, args.timeout, sys.stdout, sign)
+    ok = check(url, probe, deadline=args.deadline, interval=args.interval)
     if args.url is None:
         warning = cert_expiry.check_stack(args.stack)
         if warning:
@@ -608,13 +397,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ok and percent > 0:
         ok = check_canary(
             url,
+            probe=probe,
             percent=percent,
-            expect=expect,
             max_requests=args.max_requests,
             deadline=args.canary_deadline,
-            timeout=args.timeout,
-            sign=sign,
-            out=sys.stdout,
         )
     return EXIT_OK if ok else EXIT_FAILED
 

@@ -31,437 +31,52 @@ that could not be written (a closed pipe, a full disk): one line on stderr, neve
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import os
 import sys
-import threading
-import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import grpc
-import pulumi
-import yaml
-from pulumi.runtime.proto import analyzer_pb2
+from tools import policy_client, preview, report, route_notes
+from tools.evaluation import (
+    PROVIDER_CONFIG,
+    Evaluation,
+    config_warnings,
+    evaluate,
+    evaluate_change,
+    load_config,
+    parse_assignment,
+)
+from tools.pack_session import (
+    CheckError,
+    PackSession,
+    Violation,
+    config_message,
+    pack_env,
+)
+from tools.report import document_json, plan_json, render_table
 
-from tools import mockrun, policy_client, preview, route_notes, stackfiles
+__all__ = [
+    "PROVIDER_CONFIG",
+    "CheckError",
+    "Evaluation",
+    "PackSession",
+    "Violation",
+    "config_warnings",
+    "document_json",
+    "evaluate",
+    "evaluate_change",
+    "load_config",
+    "pack_env",
+    "parse_assignment",
+    "plan_json",
+    "render_table",
+]
 from tools.warn_once import warnings_once
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"
-PROVIDER_CONFIG = Path(__file__).with_name("provider_config.json")
 EXIT_OK, EXIT_VIOLATION, EXIT_ERROR = 0, 1, 2
-
-
-class CheckError(Exception):
-    """Bad config, an unknown stack, a failing program or pack: reported as a message, exit 2."""
-
-
-@dataclass(frozen=True)
-class Violation:
-    policy: str
-    enforcement_level: str
-    urn: str
-    message: str
-
-    def as_json(self) -> dict[str, str]:
-        return {
-            "policy": self.policy,
-            "enforcementLevel": self.enforcement_level,
-            "urn": self.urn,
-            "message": self.message,
-        }
-
-
-@dataclass
-class Evaluation:
-    """One evaluation of a stack: its config, what the program registered, what the pack said."""
-
-    stack: str
-    config: stackfiles.StackConfig
-    run: mockrun.ProgramRun
-    violations: list[Violation] = field(default_factory=list)
-    #: Seconds: program evaluation ("program"); pack start-up to configured ("start"); waiting
-    #: for the last `Analyze` replies once the program is done ("analyze"); "analyze_stack".
-    timings: dict[str, float] = field(default_factory=dict)
-    #: Peak resident memory of the pack process, KiB (Linux), once it has been closed.
-    pack_peak_kib: int | None = None
-    #: Config keys nothing reads (typos of another namespace), each a sentence.
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def mandatory(self) -> list[Violation]:
-        return [v for v in self.violations if v.enforcement_level == "mandatory"]
-
-
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """`KEY=VALUE` with VALUE read as YAML, as if written `KEY: VALUE` in the stack file."""
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise CheckError(f"'{text}' is not KEY=VALUE (for example activeVpcLink=green)")
-    try:
-        return key, stackfiles.parse_value(value) if value else ""
-    except yaml.YAMLError as error:
-        raise CheckError(f"the value of {key} is not valid YAML: {error}") from None
-
-
-def load_config(project_dir: Path, stack: str, overrides: dict[str, Any]) -> stackfiles.StackConfig:
-    try:
-        return stackfiles.load(project_dir, stack, overrides)
-    except stackfiles.StackFileError as error:
-        raise CheckError(str(error)) from None
-
-
-def evaluate(
-    project_dir: Path,
-    stack: str,
-    overrides: dict[str, Any],
-    *,
-    config: stackfiles.StackConfig | None = None,
-    on_register: Callable[[mockrun.RecordedResource], None] | None = None,
-    replaced: dict[str, int] | None = None,
-) -> Evaluation:
-    """Load the stack as the CLI would (unless `config` is given); run the program under mocks.
-
-    `replaced` (URN -> generation) gives those resources new ids, as after a replacement.
-    """
-    if config is None:
-        config = load_config(project_dir, stack, overrides)
-    clock = time.perf_counter()
-    try:
-        run = mockrun.run_program(
-            project_dir,
-            project=config.project,
-            stack=stack,
-            config=config.values,
-            secret_keys=config.secret_keys,
-            on_register=on_register,
-            replaced=replaced,
-        )
-    except pulumi.RunError as error:  # a config error: Pulumi prints these as plain messages
-        raise CheckError(str(error) + _secret_note(config)) from None
-    except Exception as error:  # noqa: BLE001 (any program failure is reported, not raised)
-        message = f"the program failed: {type(error).__name__}: {error}"
-        raise CheckError(message + _secret_note(config)) from None
-    evaluation = Evaluation(stack=stack, config=config, run=run)
-    evaluation.timings["program"] = time.perf_counter() - clock
-    return evaluation
-
-
-def _secret_note(config: stackfiles.StackConfig) -> str:
-    """Why a program may fail on a secret here: it saw the placeholder, not the plaintext."""
-    if not config.secret_keys:
-        return ""
-    keys = ", ".join(config.secret_keys)
-    example = config.secret_keys[0]
-    return (
-        f"\nnote: {keys} {'is' if len(config.secret_keys) == 1 else 'are'} encrypted (secure:) "
-        f"in Pulumi.{config.stack}.yaml; the stack check cannot decrypt secrets, so the program "
-        f"saw '{stackfiles.SECRET_PLACEHOLDER}' instead. If the error is about "
-        f"{'it' if len(config.secret_keys) == 1 else 'one of them'}, pass a stand-in value: "
-        f"--set {example}=VALUE"
-    )
-
-
-def config_warnings(config: stackfiles.StackConfig) -> list[str]:
-    """Keys of another namespace that no provider reads: probably a typo, named with the fix.
-
-    The program itself refuses unknown keys of its own namespace; the CLI passes every other
-    key on, so `aws:regon` or `privat-api:timeoutMs` would be read by nothing, silently.
-    """
-    data = json.loads(PROVIDER_CONFIG.read_text(encoding="utf-8"))
-    known: dict[str, list[str]] = data["namespaces"]
-    unchecked = {config.project, *data["unchecked"]}
-    own = sorted(k for k in config.values if k.startswith(config.project + ":"))
-    every = own + [f"{ns}:{name}" for ns, names in known.items() for name in names]
-    warnings = []
-    for key in sorted(config.values):
-        namespace, _, name = key.partition(":")
-        if namespace in unchecked or (namespace in known and name in known[namespace]):
-            continue
-        if namespace in known:
-            close = difflib.get_close_matches(name, known[namespace], n=1)
-            what = f"{key} is not a setting of the {namespace} provider"
-            meant = f"{namespace}:{close[0]}" if close else None
-        else:
-            close = difflib.get_close_matches(key, every, n=1)
-            what = f"{key}: no provider of this project reads the namespace '{namespace}'"
-            meant = close[0] if close else None
-        hint = f"; did you mean {meant}?" if meant else "."
-        warnings.append(
-            f"{what}{hint} Nothing reads it; fix or remove it in Pulumi.{config.stack}.yaml."
-        )
-    return warnings
-
-
-def pack_env(config: stackfiles.StackConfig) -> dict[str, str]:
-    """What the CLI sets for a policy pack it starts."""
-    return {
-        "PULUMI_PROJECT": config.project,
-        "PULUMI_STACK": config.stack,
-        "PULUMI_CONFIG": json.dumps(config.values),
-        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(config.secret_keys)),
-        "PULUMI_DRY_RUN": "true",
-    }
-
-
-class PackSession:
-    """The policy pack, run beside the program: `Analyze` is sent as each resource registers.
-
-    The engine calls `Analyze` for each resource before it creates it, so sending the calls while
-    the program runs is what a real preview does; here it lets the pack (another process) work on
-    the second core while the program runs on the first. Calls go over the pack client's one
-    channel without waiting for each other; replies are gathered as they come; `finish` waits for
-    the last ones, then sends the whole stack to `AnalyzeStack`. Requests are the SDK's generated
-    messages (`pulumi.runtime.proto`), their properties parsed from the Structs the SDK itself
-    serialized, so no value goes through Python objects again. Always `close` it (or use `with`).
-    """
-
-    def __init__(
-        self,
-        env: dict[str, str],
-        policy_config: Path | None = None,
-        *,
-        pack_dir: Path | None = None,
-    ) -> None:
-        self.env = env
-        self.policy_config = policy_config
-        self.pack_dir = pack_dir or PACK_DIR
-        self.timings: dict[str, float] = {}
-        self.pack: policy_client.PolicyPackClient | None = None
-        self._lock = threading.Condition()
-        self._ready = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-        self._serving = False
-        self._pending: list[tuple[analyzer_pb2.AnalyzeRequest, str]] = []
-        #: Per `Analyze` call, in the order sent: its violations, or the error it failed with.
-        self._results: list[list[Violation] | str | None] = []
-        self._outstanding = 0
-        self._closed = False
-
-    def __enter__(self) -> PackSession:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def start(self) -> None:
-        """Start the pack in the background (once); calls made meanwhile wait for it."""
-        with self._lock:
-            if self._thread is not None or self._closed:
-                return
-            self._thread = threading.Thread(target=self._start, name="policy-pack", daemon=True)
-            self._thread.start()
-
-    def _start(self) -> None:
-        clock = time.perf_counter()
-        try:
-            pack = policy_client.PolicyPackClient.start(self.pack_dir, env=self.env)
-            with self._lock:
-                self.pack = pack  # close() ends it from now on
-            if self.policy_config is not None:
-                given = policy_client.load_policy_config(self.policy_config)
-                check_policy_names(pack.get_info(), given)
-                pack.configure_from_file(self.policy_config)
-            with self._lock:
-                self._serving = True
-                for request, urn in self._pending:
-                    self._send(request, urn)
-                self._pending.clear()
-        except BaseException as error:  # noqa: BLE001 (reported by wait())
-            self._error = error
-        finally:
-            self.timings["start"] = time.perf_counter() - clock
-            self._ready.set()
-
-    def analyze(self, resource: mockrun.RecordedResource) -> None:
-        """Send a resource's inputs to `Analyze` (reads are not analyzed, as in the engine)."""
-        if resource.read or self._closed:
-            return
-        self.start()
-        request = analyzer_pb2.AnalyzeRequest(
-            type=resource.type,
-            urn=resource.urn,
-            name=resource.name,
-            options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent),
-        )
-        request.properties.MergeFromString(_wire(resource, "inputs"))
-        with self._lock:
-            if not self._serving:
-                self._pending.append((request, resource.urn))
-            else:
-                self._send(request, resource.urn)
-
-    def _send(self, request: analyzer_pb2.AnalyzeRequest, urn: str) -> None:
-        """Issue one `Analyze` (holding the lock); its reply is kept when it arrives."""
-        index = len(self._results)
-        self._results.append(None)
-        self._outstanding += 1
-        assert self.pack is not None
-        call = self.pack.analyze_future(request)
-        call.add_done_callback(lambda done: self._done(done, index, urn))
-
-    def _done(self, call: Any, index: int, urn: str) -> None:
-        result: list[Violation] | str = "no reply"
-        try:
-            result = [_violation(d, urn) for d in call.result().diagnostics]
-        except grpc.RpcError as error:
-            result = error.details() if hasattr(error, "details") else str(error)
-        except Exception as error:  # noqa: BLE001 (recorded: finish() must never wait on it)
-            result = f"{type(error).__name__}: {error}"
-        finally:
-            with self._lock:
-                self._results[index] = result
-                self._outstanding -= 1
-                self._lock.notify_all()
-
-    def check_config(self) -> None:
-        """Wait for the pack to be configured; raise CheckError if the config was refused."""
-        self.start()
-        self._ready.wait()
-        if isinstance(self._error, policy_client.PolicyConfigError):
-            raise CheckError(_config_message(self.policy_config, self._error))
-
-    def wait(self) -> policy_client.PolicyPackClient:
-        """The started, configured pack; raises CheckError if it could not start or configure."""
-        self.check_config()
-        if self._error is not None:
-            raise self._failure(str(self._error))
-        assert self.pack is not None
-        return self.pack
-
-    def _failure(self, problem: str) -> CheckError:
-        """The pack failed: say which pack and what it printed, without Python's traceback."""
-        return CheckError(
-            f"the policy pack in {_shown(self.pack_dir)} failed: {_untraced(problem)}"
-        )
-
-    def finish(self, resources: Sequence[mockrun.RecordedResource]) -> list[Violation]:
-        """Gather every `Analyze` reply, then send the stack's final state to `AnalyzeStack`."""
-        pack = self.wait()
-        clock = time.perf_counter()
-        with self._lock:
-            if not self._lock.wait_for(lambda: self._outstanding == 0, pack.rpc_timeout):
-                raise CheckError("the policy pack failed: Analyze did not answer in time")
-            results = list(self._results)
-        violations: list[Violation] = []
-        for result in results:
-            if isinstance(result, str):
-                raise self._failure(f"Analyze failed: {result}")
-            violations += result or []
-        # The program registers from several threads, so resources (and their replies) arrive
-        # in no fixed order: sort, so that every run prints the same report.
-        violations.sort(key=lambda v: (v.policy, v.urn))
-        self.timings["analyze"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        request = analyzer_pb2.AnalyzeStackRequest()
-        request.resources.extend(_stack_entry(r) for r in resources)
-        try:
-            reply = pack.analyze_stack_request(request)
-        except grpc.RpcError as error:
-            details = error.details() if hasattr(error, "details") else str(error)
-            raise self._failure(f"AnalyzeStack failed: {details}") from None
-        self.timings["analyze_stack"] = time.perf_counter() - clock
-        return violations + [_violation(d, "") for d in reply.diagnostics]
-
-    def close(self) -> None:
-        """End the pack (waiting for a start under way, so no process is left behind)."""
-        with self._lock:
-            self._closed = True
-            thread = self._thread
-        if thread is not None:
-            thread.join()
-        if self.pack is not None:
-            self.pack.close()
-
-
-def _stack_entry(resource: mockrun.RecordedResource) -> analyzer_pb2.AnalyzerResource:
-    """One resource of `AnalyzeStack`: its final outputs (state), not its inputs."""
-    entry = policy_client.stack_resource(
-        type_=resource.type,
-        urn=resource.urn,
-        name=resource.name,
-        parent=resource.parent,
-        dependencies=resource.dependencies,
-        property_dependencies=resource.property_dependencies,
-    )
-    entry.properties.MergeFromString(_wire(resource, "state"))
-    return entry
-
-
-def check_policy_names(info: policy_client.PackInfo, given: Mapping[str, object]) -> None:
-    """A config entry naming no policy of the pack is a typo: the policy would keep its default.
-
-    (The CLI passes such entries on and the pack ignores them; here they are an error.)
-    """
-    names = sorted(p.name for p in info.policies)
-    for name in sorted(given):
-        if name == "all" or name in names:
-            continue
-        nearest = difflib.get_close_matches(name, names, n=1, cutoff=0.0)
-        hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
-        raise policy_client.PolicyConfigError(
-            f"'{name}' is not a policy of the pack {info.name}{hint}"
-        )
-
-
-def _shown(path: Path) -> str:
-    """A path relative to the working directory when it is under it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _untraced(text: str) -> str:
-    """Text a pack printed, with any Python traceback reduced to its final line (the error)."""
-    lines = text.splitlines()
-    kept = [
-        line
-        for line in lines
-        if not line.startswith("Traceback (most recent call last):")
-        and not line.startswith((" ", "\t"))
-        and not set(line.strip()) <= set("^~")
-    ]
-    return "\n".join(kept)
-
-
-def _config_message(path: Path | None, error: Exception) -> str:
-    text = str(error)
-    if path is not None and text.startswith(f"{path} "):
-        return f"policy pack config {text}"  # it names the file already
-    return f"policy pack config {path}: {text}"
-
-
-def _violation(diagnostic: Any, default_urn: str) -> Violation:
-    level = str(analyzer_pb2.EnforcementLevel.Name(diagnostic.enforcementLevel)).lower()
-    # As the engine does, a diagnostic the pack left without a URN is the resource's.
-    urn = diagnostic.urn or default_urn
-    return Violation(diagnostic.policyName, level, urn, diagnostic.message)
-
-
-def _wire(resource: mockrun.RecordedResource, what: str) -> bytes:
-    """The resource's inputs or state as a serialized Struct, as the engine sends them."""
-    data = resource.wire.get(what)
-    if data is None:
-        data = policy_client.to_struct(_for_pack(getattr(resource, what))).SerializeToString()
-    assert isinstance(data, bytes)
-    return data
-
-
-def _for_pack(value: Any) -> Any:
-    """A recorded value with mockrun's unknown marker replaced by the engine's, for the pack."""
-    if value is mockrun.UNKNOWN:
-        return policy_client.UNKNOWN
-    if isinstance(value, dict):
-        return {k: _for_pack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_for_pack(v) for v in value]
-    return value
 
 
 def check(
@@ -484,7 +99,7 @@ def check(
     if compare_with is not None:
         config = load_config(project_dir, stack, {**overrides, **compare_with})
     change: preview.Plan | None = None
-    with PackSession(pack_env(config), policy_config) as session:
+    with PackSession(pack_env(config), policy_config, pack_dir=PACK_DIR) as session:
         if policy_config is not None or compare_with is not None:
             session.start()
         try:
@@ -522,98 +137,7 @@ def check_policy_config_file(policy_config: Path) -> None:
     try:
         policy_client.load_policy_config(policy_config)
     except policy_client.PolicyConfigError as error:
-        raise CheckError(_config_message(policy_config, error)) from None
-
-
-def evaluate_change(
-    project_dir: Path, stack: str, before: Evaluation, config: stackfiles.StackConfig
-) -> tuple[Evaluation, preview.Plan]:
-    """Evaluate the stack after the change and plan it as the engine would.
-
-    A replaced resource is a new cloud resource with a new id, which can change (and replace)
-    what refers to it: the program is evaluated again with every replaced resource given a new
-    id, until no new replacement appears (at most once per resource).
-    """
-    replaced: dict[str, int] = {}
-    for _ in range(len(before.run.resources) + 2):
-        after = evaluate(project_dir, stack, {}, config=config, replaced=replaced)
-        change = preview.plan(before.run, after.run)
-        new = change.replaced - replaced.keys()
-        if not new:
-            return after, change
-        replaced.update(dict.fromkeys(new, 1))
-    raise CheckError("planning the change did not settle: replacements kept causing replacements")
-
-
-def plan_json(change: preview.Plan) -> dict[str, Any]:
-    """`added`, `removed`, `changed: [{urn, type, op, keys, diff}]`, outputs and the counts."""
-    return {
-        "added": [s.urn for s in change.steps if s.op == "create"],
-        "removed": [s.urn for s in change.steps if s.op == "delete"],
-        "changed": preview.steps_json(
-            s for s in change.steps if s.op in ("update", "replace", "read")
-        ),
-        "outputs": {k: v for k, v in change.outputs.items() if _json(v["old"]) != _json(v["new"])},
-        "summary": change.counts(),
-        "notes": list(change.notes),
-    }
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=repr)
-
-
-def document_json(evaluation: Evaluation) -> dict[str, Any]:
-    """`{stack, resources, violations, warnings}`: what `--json` prints for one stack."""
-    return {
-        "stack": evaluation.stack,
-        "resources": [_resource_json(r) for r in preview.ordered(evaluation.run.resources)],
-        "violations": [v.as_json() for v in evaluation.violations],
-        "warnings": evaluation.warnings,
-    }
-
-
-def _resource_json(resource: mockrun.RecordedResource) -> dict[str, Any]:
-    return {
-        "urn": resource.urn,
-        "type": resource.type,
-        "name": resource.name,
-        "inputs": resource.inputs,
-    }
-
-
-def render_table(evaluation: Evaluation, change: preview.Plan | None) -> str:
-    resources = preview.ordered(evaluation.run.resources)
-    lines = [f"Stack {evaluation.stack}: {len(resources)} resources"]
-    width = max((len(r.type) for r in resources), default=0)
-    for resource in resources:
-        note = "  (read, not managed)" if resource.read else ""
-        lines.append(f"  {resource.type:<{width}}  {resource.name}{note}")
-    if change is not None:
-        lines.append("")
-        lines += preview.render(change, evaluation.stack)
-        lines.extend(f"  ! {note}" for note in change.notes)
-    lines.append("")
-    if not evaluation.violations:
-        lines.append("Policy pack: no violations.")
-    else:
-        lines.append(f"Policy pack: {len(evaluation.violations)} violations")
-        by_policy: dict[tuple[str, str], list[Violation]] = {}
-        for violation in evaluation.violations:
-            by_policy.setdefault((violation.policy, violation.enforcement_level), []).append(
-                violation
-            )
-        for (policy, level), found in sorted(
-            by_policy.items(), key=lambda item: (item[0][1] != "mandatory", item[0][0])
-        ):
-            lines.append(f"  [{level}] {policy} ({len(found)})")
-            for violation in found:
-                message = " ".join(violation.message.split())
-                lines.append(f"    {violation.urn or '(stack)'}")
-                lines.append(f"      {message}")
-    verdict = "FAIL" if evaluation.mandatory else "PASS"
-    lines.append(f"{verdict}: {len(evaluation.mandatory)} mandatory violations")
-    return "\n".join(lines)
+        raise CheckError(config_message(policy_config, error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -720,9 +244,9 @@ def _main(argv: Sequence[str] | None, project_dir: Path) -> int:
         document = document_json(evaluation)
         if change is not None:
             document.update(plan_json(change))
-        text = json.dumps(document, indent=2, default=repr)
+        text = report.dump_json(document)
     elif output_format(args) == "markdown":
-        text = prplan.render_markdown([prplan.single(evaluation, change)], None)
+        text = report.render_markdown([report.single(evaluation, change)], None)
     else:
         text = render_table(evaluation, change)
     if evaluation.warnings:
