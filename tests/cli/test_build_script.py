@@ -25,7 +25,7 @@ def run(*args: str, cache: Path, **env: str) -> subprocess.CompletedProcess[str]
 
 def test_the_path_names_the_pinned_version(tmp_path: Path) -> None:
     pinned = re.search(
-        r"^require github.com/pulumi/pulumi/pkg/v3 (\S+)$",
+        r"^(?:require )?\s*github.com/pulumi/pulumi/pkg/v3 (v\S+)$",
         (PROJECT_DIR / "cli" / "go.mod").read_text(),
         re.M,
     )
