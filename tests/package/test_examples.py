@@ -137,7 +137,7 @@ def test_the_component_accepts_the_examples_inputs() -> None:
     assert sorted(args.vpc_links) == ["blue", "green"]
 
 
-@pytest.mark.parametrize("project", ["yaml", "typescript"])
+@pytest.mark.parametrize("project", ["yaml", "typescript", "go"])
 def test_the_projects_record_the_package_as_package_add_does(project: str) -> None:
     loaded = yaml.safe_load((EXAMPLES / project / "Pulumi.yaml").read_text(encoding="utf-8"))
     assert loaded["packages"] == PACKAGE_ENTRY
