@@ -183,10 +183,15 @@ def go_vet(go_project: Path) -> str:
 
 
 # The Go generator of pkg/v3 v3.276.0 writes `Authorizers map[string]AuthorizerArgs` into
-# PrivateRestApiArgs but no AuthorizerArgs type (it writes the plain `Authorizer` struct only;
-# VpcLink, also a plain map's value, gets its VpcLinkArgs). Neither dropping Authorizer's
-# `required` nor making its `type` a plain string changes that. So the SDK itself does not
-# compile, before the example is looked at; docs/package.md says so.
+# PrivateRestApiArgs but no AuthorizerArgs type. Cause (codegen/go/gen.go,
+# populateDetailsForPropertyTypes): a plain property marks its type as an input only when the
+# property itself is an object (UnwrapType does not look into maps and arrays); plain maps and
+# arrays of objects get their Args types only because that branch's `input = true` leaks into
+# the loop's later properties. Inputs are bound in name order, so `routes` and `vpcLinks`, after
+# `canary` (the first plain object), get theirs and `authorizers` does not. Checked with schema
+# copies: without `canary` and `observability` none of the three gets one; with `canary` renamed
+# `aaaCanary` all three do. So the SDK does not compile, before the example is looked at;
+# docs/package.md says so.
 GO_SDK_ERROR = "sdks/private-api/privateapi/privateRestApi.go:157:25: undefined: AuthorizerArgs"
 
 
