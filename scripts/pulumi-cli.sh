@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# `make pulumi-cli`: build the Pulumi CLI pinned in cli/go.mod once per machine, print its version.
-#   scripts/pulumi-cli.sh          build it if the cache lacks it, then print `pulumi version`
-#   scripts/pulumi-cli.sh --path   print where the binary is (or will be); build nothing
-# The binary lands in ${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/private-api}/
-# pulumi-<version>-<hash of cli/go.mod and go.sum>/pulumi and is reused while the pin is unchanged.
-# The tests in tests/cli/ run it (docs/cli.md). It brings no provider plugin: `pulumi preview`
-# of this program still needs the AWS provider, which this builds nothing of.
+# `make pulumi-cli`: build the Pulumi CLI pinned in cli/go.mod, and the language hosts
+# `pulumi package gen-sdk` needs, once per machine; print the CLI's version.
+#   scripts/pulumi-cli.sh          build them if the cache lacks them, then print `pulumi version`
+#   scripts/pulumi-cli.sh --path   print where the CLI is (or will be); build nothing
+# Everything lands in one directory, ${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/private-api}/
+# pulumi-<version>-<hash of cli/go.mod, go.sum and langhost/main.go>/, reused while those are
+# unchanged: `pulumi`, pulumi-language-nodejs and pulumi-language-go (cli/langhost, codegen only:
+# the CLI finds language plugins beside its own binary, or on PATH). The tests in tests/cli/ run
+# them (docs/cli.md). No provider plugin: `pulumi preview` of this program still needs the AWS
+# provider, which this builds nothing of, and the hosts cannot run a program.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 
 # The version is the one cli/go.mod requires: one source for the pin.
-version="$(awk '$1 == "require" && $2 == "github.com/pulumi/pulumi/pkg/v3" { print $3 }' cli/go.mod)"
-[[ -n "${version}" ]] || die "cli/go.mod does not require github.com/pulumi/pulumi/pkg/v3 on a 'require' line; restore the pin."
-hash="$(cat cli/go.mod cli/go.sum | sha256sum | cut -c1-12)"
+# A require line, alone or in a block (replace lines name "=>"; none replaces pkg/v3).
+version="$(awk '!/=>/ { for (i = 1; i < NF; i++) if ($i == "github.com/pulumi/pulumi/pkg/v3") { print $(i + 1); exit } }' cli/go.mod)"
+[[ -n "${version}" ]] || die "cli/go.mod does not require github.com/pulumi/pulumi/pkg/v3; restore the pin."
+hash="$(cat cli/go.mod cli/go.sum cli/langhost/main.go | sha256sum | cut -c1-12)"
 dir="${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/private-api}/pulumi-${version}-${hash}"
 bin="${dir}/pulumi"
 
@@ -32,13 +36,23 @@ if [[ ! -x "${bin}" ]]; then
   exec 9>"${dir}/.lock"
   flock 9
   if [[ ! -x "${bin}" ]]; then
-    echo "Building the Pulumi CLI ${version} into ${dir} (once per machine; a few minutes)." >&2
+    echo "Building the Pulumi CLI ${version} and its language hosts into ${dir} (once per machine; a few minutes)." >&2
     # -mod=readonly: go.sum is the pin, never rewritten here. The version string is what
-    # pulumi's own Makefile sets with -X (sdk/v3/go/common/version.Version).
+    # pulumi's own Makefile sets with -X (sdk/v3/go/common/version.Version); the hosts report it
+    # too. One `go build` for both, so the packages they share compile once.
+    rm -rf "${dir}/build"
+    mkdir "${dir}/build"
     (cd cli && GOFLAGS=-mod=readonly nice -n 10 "${go}" build -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}" \
-      -o "${bin}.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
-    mv "${bin}.tmp" "${bin}"
+      -o "${dir}/build/" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./langhost)
+    # One host binary under two names: the name it is started under picks the language.
+    for language in nodejs go; do
+      ln -f "${dir}/build/langhost" "${dir}/pulumi-language-${language}"
+    done
+    rm "${dir}/build/langhost"
+    # The CLI last: its presence is what marks the directory complete.
+    mv "${dir}/build/pulumi" "${bin}"
+    rmdir "${dir}/build"
   fi
 fi
 

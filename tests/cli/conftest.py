@@ -87,7 +87,8 @@ def pulumi_cli(tmp_path_factory: pytest.TempPathFactory) -> PulumiCli:
         pytest.skip(reason)
     home = tmp_path_factory.mktemp("pulumi-home")
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # The language hosts scripts/pulumi-cli.sh builds beside the CLI come first (gen-sdk).
+        "PATH": os.pathsep.join([str(binary.parent), os.environ.get("PATH", "/usr/bin:/bin")]),
         "HOME": str(home),
         "PULUMI_HOME": str(home / ".pulumi-home"),
         "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,

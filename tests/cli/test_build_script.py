@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def run(*args: str, cache: Path, **env: str) -> subprocess.CompletedProcess[str]
 
 def test_the_path_names_the_pinned_version(tmp_path: Path) -> None:
     pinned = re.search(
-        r"^require github.com/pulumi/pulumi/pkg/v3 (\S+)$",
+        r"^(?:require )?\s*github.com/pulumi/pulumi/pkg/v3 (v\S+)$",
         (PROJECT_DIR / "cli" / "go.mod").read_text(),
         re.M,
     )
@@ -48,3 +49,26 @@ def test_no_go_is_one_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("error: no Go toolchain")
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_the_cache_key_covers_the_language_hosts_source(tmp_path: Path) -> None:
+    """A change to cli/langhost builds a new directory, as a new pin does: the hosts beside a
+    cached CLI are always the ones the source describes."""
+    copy = tmp_path / "repo"
+    (copy / "scripts").mkdir(parents=True)
+    shutil.copy(SCRIPT, copy / "scripts")
+    shutil.copytree(PROJECT_DIR / "cli", copy / "cli")
+    script = copy / "scripts" / SCRIPT.name
+    env = {**os.environ, "PULUMI_CLI_CACHE": str(tmp_path / "cache")}
+
+    def where() -> str:
+        done = subprocess.run(
+            [str(script), "--path"], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    before = where()
+    assert before == run("--path", cache=tmp_path / "cache").stdout.strip()
+    with (copy / "cli" / "langhost" / "main.go").open("a") as host:
+        host.write("// changed\n")
+    assert where() != before
