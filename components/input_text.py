@@ -1,6 +1,7 @@
-"""Values another resource computes, where the component takes them (issue 22): a plain string
-from stack config, or a `pulumi.Output` from a program that created the resource (an NLB's ARN,
-a web ACL's ARN, a link's id) or read it from another stack.
+"""Values another resource computes (issue 22): a plain string, or a `pulumi.Output`.
+
+Stack config gives text; a program using the package may give the Output of a resource it
+created (an NLB's ARN, a web ACL's ARN, a link's id) or read from another stack.
 
 An Output's text may be unknown (a preview before the resource exists) or known only once the
 resource it comes from resolves, after this component has registered its children; so a check
