@@ -9,12 +9,14 @@ is overwritten by the next line). So `to_args` checks every value's type against
 `package_args`, restores integers, and names each problem by its schema path
 (`vpcLinks.blue.targetArn`, `routes[0].method`), as config errors name the config key.
 
-An input declared `pulumi.Input[str]` may arrive as a `pulumi.Output`: the host's server
-(`pulumi/provider/server.py`, `_construct_inputs`) deserializes the engine's output values, with
-their dependencies and secrecy, and wraps a secret or dependent top-level value as one; unknown
-in a preview. Such an Output is passed through unread: the specs check its text only when it is a
-plain string (`components/input_text.py`). An Output where a plain value is declared is refused
-by path, as any other wrong type.
+An input declared `pulumi.Input[str]` may arrive as a `pulumi.Output`: the engine sends
+Construct's inputs as output values to a provider that accepts outputs (pulumi/pulumi
+`sdk/go/common/resource/plugin/provider_plugin.go`, `Construct`, `KeepOutputValues`), which the
+Python server declares (`pulumi/provider/server.py`, `Configure`); the server deserializes them
+as Outputs with their dependencies and secrecy (`_construct_inputs`), unknown in a preview.
+Such an Output is passed through unread: the specs check its text only when it is a plain
+string (`components/input_text.py`). An Output where a plain value is declared is refused by
+path, as any other wrong type.
 """
 
 import dataclasses
