@@ -6,10 +6,12 @@ How the CLI installs such a package (pulumi/pulumi at 1b5949891b,
 `refs/tags/v<version>`, shallow and without other tags) or a commit (`0.0.0-x<hash>`), in
 `gitSource.Download`; the clone is installed as `<plugins>/resource-<local name>-v<version>/`
 (`PluginDescriptor.Dir`) and the plugin runs from its subdirectory, here `package/`
-(`PluginDescriptor.SubDir`). The engine passes the plugin no version of its own, so the install
-directory's name is where the tag is read. A checkout used as a local path (`pulumi package add
-./package`) has no such name: there the tag of the checked-out commit is asked of git. Anything
-else reports `UNRELEASED`, which says so and is still the semver the schema needs.
+(`PluginDescriptor.SubDir`). The engine passes the plugin no version of its own, and
+PulumiPlugin.yaml has no version key (`sdk/go/common/workspace/project.go`, `PluginProject`), so
+the install directory's name is where the tag is read. A checkout used as a local path
+(`pulumi package add ./package`) has no such name: there the tag of the checked-out commit is
+asked of git. Anything else reports `UNRELEASED`, which says so and is still the semver the
+schema needs.
 """
 
 import re
