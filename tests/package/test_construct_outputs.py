@@ -94,3 +94,24 @@ def test_a_web_acl_output_reaches_the_association_with_its_dependency() -> None:
     association = "aws:wafv2/webAclAssociation:WebAclAssociation"
     assert wire_inputs(run, association)["webAclArn"] == acl
     assert run.one(association).property_dependencies.get("webAclArn") == (acl_urn,)
+
+
+@pytest.mark.parametrize(
+    ("value", "preview", "read_id"),
+    [(None, True, rpc.UNKNOWN), ("gim7c3", False, "gim7c3")],
+    ids=["unknown-at-preview", "known"],
+)
+def test_an_existing_links_id_output_is_the_id_read(
+    value: str | None, preview: bool, read_id: str
+) -> None:
+    """The read waits for the id. It records no dependency on the id's resource: the SDK
+    serializes a read's id with a dependency list of its own that it drops (pulumi/runtime/
+    resource.py, `read_resource`)."""
+    link_urn = "urn:pulumi:dev::team::aws:apigateway/vpcLink:VpcLink::shared"
+    run = construct(
+        output_value(NLB, [NLB_URN]),
+        preview=preview,
+        vpcLinks={"blue": {"id": output_value(value, [link_urn])}},
+    )
+    (read,) = [r for r in run.by_type(VPC_LINK) if r.read]
+    assert read.id == read_id
