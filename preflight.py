@@ -27,6 +27,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components.args import PrivateRestApiArgs
 from components.arns import LOAD_BALANCER_ARN
+from components.input_text import known_text
 from config_keys import NAMESPACE
 from stack_config import BACKEND_ARN_OUTPUT, ConfigError
 
@@ -46,7 +47,13 @@ _NOT_FOUND = ("couldn't find resource", "LoadBalancerNotFound", "returned 0 resu
 
 def check_load_balancers(args: PrivateRestApiArgs) -> None:
     """Refuse, with one ConfigError naming each key, NLBs the links could not use."""
-    targets = {name: link.target_arn for name, link in args.vpc_links.items() if link.target_arn}
+    # Stack config gives text; an Output (a program's own NLB, through the package) is not looked
+    # up: it names a load balancer that program manages.
+    targets = {
+        name: target
+        for name, link in args.vpc_links.items()
+        if (target := known_text(link.target_arn))
+    }
     if not targets:
         return
     try:

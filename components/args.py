@@ -30,6 +30,7 @@ from components.endpoint_spec import (
     ip_address_type_problems,
 )
 from components.import_rules import MAX_TIMEOUT_MS, Limits
+from components.input_text import StrInput
 from components.integration_spec import (
     ResponseTransferMode,
     check_timeout,
@@ -126,8 +127,9 @@ class PrivateRestApiArgs:
     metrics_enabled: bool = False
     #: Create a client certificate the backend can use to verify API Gateway. Default: False.
     client_certificate: bool = False
-    #: WAFv2 web ACL to associate with the stage (REGIONAL and EDGE). Default: None.
-    web_acl_arn: str | None = None
+    #: WAFv2 web ACL to associate with the stage (REGIONAL and EDGE); may be an Output (a web ACL
+    #: of the same program). Default: None.
+    web_acl_arn: StrInput | None = None
     #: How the API is defined: "openapi" (one OpenAPI document, the RestApi's body, imported
     #: with overwrite) or "resources" (one Resource, Method and Integration per call, the
     #: walkthrough's shape). Default: openapi.

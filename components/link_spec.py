@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from components.arns import check_load_balancer_arn, check_nlb_arn
+from components.input_text import StrInput, known_text
 from components.problems import Problem, checked
 
 
@@ -145,10 +146,13 @@ class VpcLinkSpec:
     """
 
     #: V1: the NLB a new link targets. V2: the ALB or NLB the integrations reach through the link
-    #: (their `integrationTarget`), required for new and existing V2 links alike. Default: None.
-    target_arn: str | None = None
-    #: Id of an existing link, owned by another stack or team. Default: None (create one).
-    vpc_link_id: str | None = None
+    #: (their `integrationTarget`), required for new and existing V2 links alike. A V1 link's
+    #: may be an Output (an NLB of the same program); a V2 link's is written into the API's
+    #: OpenAPI body and its deployment trigger, so it is a plain string. Default: None.
+    target_arn: StrInput | None = None
+    #: Id of an existing link, owned by another stack or team; may be an Output. Default: None
+    #: (create one).
+    vpc_link_id: StrInput | None = None
     #: Link generation: "v1" (an NLB, `aws.apigateway.VpcLink`) or "v2" (subnets and security
     #: groups, `aws.apigatewayv2.VpcLink`). Default: "v1".
     kind: VpcLinkKind = VpcLinkKind.V1
@@ -161,12 +165,12 @@ class VpcLinkSpec:
 
     @classmethod
     def for_network_load_balancer(
-        cls, target_arn: str, description: str | None = None
+        cls, target_arn: StrInput, description: str | None = None
     ) -> "VpcLinkSpec":
         return cls(target_arn=target_arn, description=description)
 
     @classmethod
-    def from_vpc_link_id(cls, vpc_link_id: str) -> "VpcLinkSpec":
+    def from_vpc_link_id(cls, vpc_link_id: StrInput) -> "VpcLinkSpec":
         return cls(vpc_link_id=vpc_link_id)
 
     @classmethod
@@ -181,7 +185,7 @@ class VpcLinkSpec:
         )
 
     @classmethod
-    def from_vpc_link_v2_id(cls, vpc_link_id: str, target_arn: str) -> "VpcLinkSpec":
+    def from_vpc_link_v2_id(cls, vpc_link_id: StrInput, target_arn: str) -> "VpcLinkSpec":
         return cls(target_arn=target_arn, vpc_link_id=vpc_link_id, kind=VpcLinkKind.V2)
 
     def __post_init__(self) -> None:
@@ -205,10 +209,14 @@ class VpcLinkSpec:
                 "give exactly one of targetArn (create a link to that NLB) or id (use an "
                 "existing link)."
             )
-        if self.target_arn is not None:
-            check_nlb_arn(self.target_arn)
-        if self.vpc_link_id is not None:
-            check_vpc_link_id(self.vpc_link_id)
+        # An Output's text is left to AWS: CreateVpcLink takes an NLB's ARN of the account
+        # (API reference, `targetArns`); whether it refuses another ARN or leaves the link FAILED
+        # (which `links.watch_created_link` reports) was not verified here. `VpcLink.get`
+        # (GetVpcLink) fails on an id that does not exist.
+        if (target := known_text(self.target_arn)) is not None:
+            check_nlb_arn(target)
+        if (link_id := known_text(self.vpc_link_id)) is not None:
+            check_vpc_link_id(link_id)
 
     def _check_v2(self) -> None:
         if self.target_arn is None:
@@ -217,6 +225,14 @@ class VpcLinkSpec:
                 "(API Gateway refuses a V2 integration without it: 'IntegrationTarget is "
                 "required for VpcLinkV2')."
             )
+        if not isinstance(self.target_arn, str):
+            raise ValueError(
+                "a VPC link V2's targetArn must be a plain string, not an output of another "
+                "resource: it is written into every integration of the API's OpenAPI body "
+                "(integrationTarget) and into the deployment's redeploy trigger, both settled "
+                "before any resource is registered. Give the load balancer's ARN as text, or use "
+                "a V1 link (kind: v1, an NLB), whose target may be an output."
+            )
         check_load_balancer_arn(self.target_arn)
         if self.description is not None:
             raise ValueError(
@@ -224,7 +240,8 @@ class VpcLinkSpec:
                 "subnets, security groups and tags); remove it."
             )
         if self.vpc_link_id is not None:
-            check_vpc_link_id(self.vpc_link_id)
+            if (link_id := known_text(self.vpc_link_id)) is not None:
+                check_vpc_link_id(link_id)
             if self.subnet_ids or self.security_group_ids:
                 raise ValueError(
                     "an existing VPC link V2 (id) keeps the subnets and security groups it was "
@@ -246,17 +263,18 @@ class VpcLinkSpec:
     def integration_target(self) -> str | None:
         """What integrations through this link set as `integrationTarget`: the V2 link's load
         balancer; None for V1, whose link itself names its NLB."""
-        return self.target_arn if self.kind == "v2" else None
+        return known_text(self.target_arn) if self.kind == "v2" else None
 
     @property
     def region(self) -> str | None:
         """The load balancer's region, where it is known: a REST API can only use links of its
-        own region."""
-        if self.target_arn is None:
+        own region (an Output's is not known here, and not checked before `pulumi up`)."""
+        target = known_text(self.target_arn)
+        if target is None:
             return None
         if self.kind == "v2":
-            return check_load_balancer_arn(self.target_arn)
-        return check_nlb_arn(self.target_arn)
+            return check_load_balancer_arn(target)
+        return check_nlb_arn(target)
 
 
 def link_problems(links: Mapping[str, VpcLinkSpec], active: str) -> list[Problem]:
@@ -285,10 +303,13 @@ def link_problems(links: Mapping[str, VpcLinkSpec], active: str) -> list[Problem
 
 def _shared_nlb_problems(name: str, link: VpcLinkSpec, owners: dict[str, str]) -> list[Problem]:
     """V1 only: a V1 link owns its NLB's endpoint service; V2 links may share a target.
-    `owners` maps each NLB seen so far to its first link."""
-    if link.kind != "v1" or link.target_arn is None:
+    `owners` maps each NLB seen so far to its first link. An Output target is not compared: AWS
+    leaves a second link to its NLB FAILED, which `links.watch_created_link` reports on the next
+    preview."""
+    target = known_text(link.target_arn)
+    if link.kind != "v1" or target is None:
         return []
-    owner = owners.setdefault(link.target_arn, name)
+    owner = owners.setdefault(target, name)
     if owner == name:
         return []
     return [

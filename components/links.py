@@ -32,7 +32,9 @@ def vpc_link(
         return _vpc_link_v2(resource_name, spec, tags, opts)
     if spec.vpc_link_id is not None:
         return aws.apigateway.VpcLink.get(resource_name, spec.vpc_link_id, opts=opts)
-    # Only NLB links are created here; the ARN was checked by VpcLinkSpec.
+    # Only NLB links are created here; the ARN was checked by VpcLinkSpec where its text is known.
+    # An Output (an NLB of the consumer's program) goes straight into the input, so the link
+    # depends on that NLB and nothing is created inside `apply`.
     assert spec.target_arn is not None
     return aws.apigateway.VpcLink(
         resource_name,
@@ -79,19 +81,23 @@ def check_existing_link(
     request sent through it (developer guide, "Private integrations for REST APIs").
     """
     where = f"vpc_links['{link_name}'] (stack config vpcLinks.{link_name}.id)"
+    # The id as text for the messages; an Output's (the package's `vpcLinks.<name>.id` from
+    # another resource) is named by its input.
+    known = spec.vpc_link_id if isinstance(spec.vpc_link_id, str) else None
+    link_id = known or f"(vpcLinks.{link_name}.id)"
     try:
         status = read_status(link)
     except Exception as error:  # noqa: BLE001 (an invoke failure is a plain Exception)
         pulumi.log.warn(
-            f"{where}: the status of VPC link {spec.vpc_link_id} could not be read ({error}); "
+            f"{where}: the status of VPC link {link_id} could not be read ({error}); "
             "check it is AVAILABLE: aws apigateway get-vpc-link --vpc-link-id "
-            f"{spec.vpc_link_id} --query status."
+            f"{known or '<id>'} --query status."
         )
         return
     if status is None or status[0] == AVAILABLE:
         return
     state, message = status
-    detail = f"VPC link {spec.vpc_link_id} is {state}" + (f" ({message})" if message else "")
+    detail = f"VPC link {link_id} is {state}" + (f" ({message})" if message else "")
     if state == PENDING or not in_use:
         pulumi.log.warn(
             f"{where}: {detail}; only an AVAILABLE link carries traffic. Wait for AVAILABLE "

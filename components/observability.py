@@ -101,15 +101,17 @@ def observe(
             )
     alarms = _alarms(name, spec, dict(args.tags), opts)
     region = created.arn.apply(lambda arn: arn.split(":")[3])
-    balancers = {
-        link: spec_.target_arn.split(":loadbalancer/", 1)[1]
-        for link, spec_ in args.vpc_links.items()
-        if spec_.target_arn and ":loadbalancer/net/" in spec_.target_arn
-    }
+    # A target may be an Output (the package's `vpcLinks.<name>.targetArn`): the body waits for
+    # it, and is unknown in a preview before that NLB exists.
+    targets = pulumi.Output.from_input(
+        {link: spec_.target_arn for link, spec_ in args.vpc_links.items() if spec_.target_arn}
+    )
     board = aws.cloudwatch.Dashboard(
         f"{name}-dashboard",
         dashboard_name=f"{name}-{args.stage_name}",
-        dashboard_body=region.apply(lambda r: dashboard_body(name, r, balancers)),
+        dashboard_body=pulumi.Output.all(region, targets).apply(
+            lambda known: dashboard_body(name, known[0], network_balancers(known[1]))
+        ),
         opts=opts,
     )
     url = pulumi.Output.all(region, board.dashboard_name).apply(
@@ -172,6 +174,15 @@ def _alarms(
         opts=opts,
     )
     return {"canary5xxRate": rate.name, "canaryLatency": latency.name}
+
+
+def network_balancers(targets: Mapping[str, str]) -> dict[str, str]:
+    """Link name to `net/<name>/<id>` (the NLB's metric dimension), for the links to an NLB."""
+    return {
+        link: arn.split(":loadbalancer/", 1)[1]
+        for link, arn in targets.items()
+        if ":loadbalancer/net/" in arn
+    }
 
 
 def dashboard_body(component: str, region: str, balancers: Mapping[str, str]) -> str:

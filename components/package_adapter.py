@@ -8,6 +8,15 @@ field, and leaves numbers as the engine sent them: floats, integers included (it
 is overwritten by the next line). So `to_args` checks every value's type against
 `package_args`, restores integers, and names each problem by its schema path
 (`vpcLinks.blue.targetArn`, `routes[0].method`), as config errors name the config key.
+
+An input declared `pulumi.Input[str]` may arrive as a `pulumi.Output`: the engine sends
+Construct's inputs as output values to a provider that accepts outputs (pulumi/pulumi
+`sdk/go/common/resource/plugin/provider_plugin.go`, `Construct`, `KeepOutputValues`), which the
+Python server declares (`pulumi/provider/server.py`, `Configure`); the server deserializes them
+as Outputs with their dependencies and secrecy (`_construct_inputs`), unknown in a preview.
+Such an Output is passed through unread: the specs check its text only when it is a plain
+string (`components/input_text.py`). An Output where a plain value is declared is refused by
+path, as any other wrong type.
 """
 
 import dataclasses
@@ -15,8 +24,10 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
+
+import pulumi
 
 from components.args import InvalidArgsError, PrivateRestApiArgs
 from components.authorizer_spec import AuthorizerSpec
@@ -94,6 +105,19 @@ def _spec(build: type[Any], value: object, where: str, problems: list[tuple[str,
     fields = _given(value)
     if build is VpcLinkSpec and "id" in fields:
         fields["vpc_link_id"] = fields.pop("id")
+    output_target = isinstance(fields.get("target_arn"), pulumi.Output)
+    if build is VpcLinkSpec and output_target and "kind" not in fields:
+        # The default (v1, an NLB) is safe for text only: an ALB's ARN given as text is refused
+        # by its form, an Output's is not read before the link exists.
+        problems.append(
+            (
+                schema_path(f"{where}.kind"),
+                "is required when targetArn is an output of another resource: its text is not "
+                "known before the link is created, so it cannot show an NLB from an ALB. Give "
+                "kind: v1 for a VPC link to an NLB (a V2 link's targetArn must be text).",
+            )
+        )
+        return None
     try:
         return build(**fields)
     except ValueError as error:
@@ -132,10 +156,19 @@ def _specs(typed: PrivateRestApiInputs, problems: list[tuple[str, str]]) -> dict
 def _convert(value: Any, hint: Any, where: str, problems: list[tuple[str, str]]) -> Any:
     """`value` as `hint` (a `package_args` annotation), or a problem at `where`."""
     origin, type_args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is types.UnionType:
+    if origin in (types.UnionType, typing.Union):
         if value is None:
             return None
-        (inner,) = [arg for arg in type_args if arg is not type(None)]
+        if isinstance(value, pulumi.Output) and any(map(_is_output, type_args)):
+            return value  # an input: its text is checked by the spec when it is known
+        # `X | None`, or `pulumi.Input[X] | None` (X, Awaitable[X], Output[X], None): X.
+        (inner,) = [
+            arg
+            for arg in type_args
+            if arg is not type(None)
+            and not _is_output(arg)
+            and typing.get_origin(arg) is not Awaitable
+        ]
         return _convert(value, inner, where, problems)
     if origin in (list, dict):
         return _container(value, origin, type_args[-1], where, problems)
@@ -146,6 +179,13 @@ def _convert(value: Any, hint: Any, where: str, problems: list[tuple[str, str]])
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _enum(value, hint, where, problems)
     return _scalar(value, hint, where, problems)
+
+
+def _is_output(hint: Any) -> bool:
+    """`Output[X]`, or the forward reference "Output[T]" that `pulumi.Input` holds."""
+    if isinstance(hint, typing.ForwardRef):
+        return hint.__forward_arg__.startswith("Output[")
+    return typing.get_origin(hint) is pulumi.Output
 
 
 def _container(
@@ -190,7 +230,9 @@ def _scalar(value: Any, hint: type, where: str, problems: list[tuple[str, str]])
 def _dataclass(value: Any, hint: Any, where: str, problems: list[tuple[str, str]]) -> Any:
     if not isinstance(value, Mapping):
         return _wrong(where, "an object", value, problems)
-    hints = typing.get_type_hints(hint)
+    # The annotations as objects (package_args has no string annotations: the analyzer refuses
+    # them); `get_type_hints` would try to evaluate `pulumi.Input`'s forward reference to Output.
+    hints = {field.name: field.type for field in dataclasses.fields(hint)}
     known = {field.name for field in dataclasses.fields(hint)}
     for unknown in sorted(set(value) - known):
         problems.append((schema_path(_join(where, unknown)), "is not an input; remove it."))
@@ -228,4 +270,14 @@ def _join(where: str, name: str) -> str:
 
 
 def _wrong(where: str, expected: str, value: Any, problems: list[tuple[str, str]]) -> None:
+    if isinstance(value, pulumi.Output):
+        problems.append(
+            (
+                schema_path(where),
+                f"expected {expected}, got an output of another resource (or a secret). This "
+                "input is plain: the component reads it before it registers anything (the "
+                "schema marks it plain); give the value itself.",
+            )
+        )
+        return
     problems.append((schema_path(where), f"expected {expected}, got {type(value).__name__}."))

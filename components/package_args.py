@@ -10,10 +10,21 @@ becomes required. Every field with a default is therefore `X | None = None` here
 `package_adapter.to_args` lets `PrivateRestApiArgs` supply the default, one source for it.
 The enums are the args' own, each in the spec module of its concept: one source for the
 program, the config keys and the schema.
+
+Inputs and plain values. A field that names another resource by its ARN or id, and that the
+component passes to a resource as it is, is `pulumi.Input[str]`: a program in any language may
+give the Output of a resource it creates (an NLB's ARN, a web ACL's ARN, a link's id), and the
+resource this component registers depends on it. Every other field is plain (`"plain": true` in
+the schema), because the component reads it before it registers anything: it decides which
+resources exist and their names (links and their names, routes, authorizers, canary, enums,
+switches), or it is written into the OpenAPI document, whose checks and digest (the deployment's
+redeploy trigger) are settled first (`vpcEndpointIds`, authorizer ARNs, a V2 link's target).
 """
 
 from dataclasses import dataclass
 from typing import Any
+
+import pulumi
 
 from components.authorizer_spec import AuthorizerType
 from components.definition_spec import ApiDefinition
@@ -45,19 +56,26 @@ __all__ = [
 class VpcLink:
     """A VPC link the API can send traffic through: one this stack creates, or an existing one."""
 
-    target_arn: str | None = None
-    """V1: the NLB a new link targets. V2: the ALB or NLB the integrations reach through the link,
-    required for new and existing V2 links alike. Default: none."""
-    id: str | None = None
-    """Id of an existing link, owned by another stack or team. Default: none (create one)."""
+    target_arn: pulumi.Input[str] | None = None
+    """V1: the NLB a new link targets, as text or an output (an NLB of the same program; then
+    `kind` is required). V2: the ALB or NLB the integrations reach through the link, required for
+    new and existing V2 links alike, as text: it is written into the OpenAPI document.
+    Default: none."""
+    id: pulumi.Input[str] | None = None
+    """Id of an existing link, owned by another stack or team; text or an output. Default: none
+    (create one)."""
     kind: VpcLinkKind | None = None
-    """Link generation: v1 (an NLB) or v2 (subnets and security groups). Default: v1."""
+    """Link generation: v1 (an NLB) or v2 (subnets and security groups); plain, it decides which
+    resource the link is. Required when `targetArn` is an output, whose text cannot show an NLB
+    from an ALB before the link is created. Default: v1."""
     description: str | None = None
     """Description of a new V1 link (V2 links have none). Default: none."""
     subnet_ids: list[str] | None = None
-    """Subnets a new V2 link places its network interfaces in. Default: []."""
+    """Subnets a new V2 link places its network interfaces in; plain, their ids and count are
+    checked before the link is registered. Default: []."""
     security_group_ids: list[str] | None = None
-    """Security groups of a new V2 link's network interfaces. Default: []."""
+    """Security groups of a new V2 link's network interfaces; plain, checked as `subnetIds`.
+    Default: []."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +103,11 @@ class Authorizer:
     type: AuthorizerType
     """TOKEN or REQUEST (a Lambda authorizer) or COGNITO_USER_POOLS. Required."""
     function_arn: str | None = None
-    """Lambda function ARN, for TOKEN and REQUEST. Default: none."""
+    """Lambda function ARN, for TOKEN and REQUEST; plain, it is written into the OpenAPI document
+    (the authorizer's URI). Default: none."""
     provider_arns: list[str] | None = None
-    """Cognito user pool ARNs, for COGNITO_USER_POOLS. Default: []."""
+    """Cognito user pool ARNs, for COGNITO_USER_POOLS; plain, written into the OpenAPI document.
+    Default: []."""
     identity_source: str | None = None
     """Where the caller's identity is read. Default: "method.request.header.Authorization"."""
     result_ttl_seconds: int | None = None
@@ -139,7 +159,8 @@ class PrivateRestApiInputs:
     endpoint_type: EndpointType | None = None
     """REGIONAL, EDGE or PRIVATE. Default: REGIONAL."""
     vpc_endpoint_ids: list[str] | None = None
-    """Interface VPC endpoints (execute-api) allowed to call a PRIVATE API. Default: []."""
+    """Interface VPC endpoints (execute-api) allowed to call a PRIVATE API; plain, they are
+    written into the resource policy and the OpenAPI document. Default: []."""
     timeout_ms: int | None = None
     """Integration timeout in ms, 50 to 29000 (to 300000 with `allowLongTimeout`).
     Default: 29000."""
@@ -167,8 +188,9 @@ class PrivateRestApiInputs:
     """Detailed CloudWatch metrics per method. Default: false."""
     client_certificate: bool | None = None
     """Create a client certificate the backend can use to verify API Gateway. Default: false."""
-    web_acl_arn: str | None = None
-    """WAFv2 web ACL to associate with the stage (REGIONAL and EDGE). Default: none."""
+    web_acl_arn: pulumi.Input[str] | None = None
+    """WAFv2 web ACL to associate with the stage (REGIONAL and EDGE), as text or an output (a web
+    ACL of the same program). Default: none."""
     api_definition: ApiDefinition | None = None
     """openapi (one OpenAPI document, the RestApi's body) or resources (one Resource, Method and
     Integration per route). Default: openapi."""

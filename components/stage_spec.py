@@ -6,6 +6,7 @@ import enum
 import re
 
 from components.arns import check_web_acl_arn
+from components.input_text import StrInput, known_text
 from components.problems import Problem
 
 
@@ -72,18 +73,22 @@ def check_log_retention(days: int) -> None:
 
 
 def web_acl_problems(
-    web_acl_arn: str | None, endpoint_type: str, link_region: str | None
+    web_acl_arn: StrInput | None, endpoint_type: str, link_region: str | None
 ) -> list[Problem]:
-    """A REGIONAL web ACL of the API's own region, on a stage that is not a PRIVATE API's."""
+    """A REGIONAL web ACL of the API's own region, on a stage that is not a PRIVATE API's: its
+    ARN's form and region where the text is known. An Output's form and region are left to AWS
+    WAF, whose AssociateWebACL takes a regional web ACL of the resource's region (developer
+    guide, "Associating or disassociating a web ACL"); its exact refusal was not verified here."""
     if web_acl_arn is None:
         return []
+    arn = known_text(web_acl_arn)
     try:
-        acl_region = check_web_acl_arn(web_acl_arn)
+        acl_region = check_web_acl_arn(arn) if arn is not None else None
     except ValueError as error:
         return [("web_acl_arn", str(error))]
     if endpoint_type == "PRIVATE":
         return [("web_acl_arn", "WAF cannot be associated with a PRIVATE API's stage.")]
-    if link_region is not None and acl_region != link_region:
+    if acl_region is not None and link_region is not None and acl_region != link_region:
         return [
             (
                 "web_acl_arn",

@@ -3,7 +3,8 @@
 The Python language host runs this directory (`python <plugin-dir> <engine-address>`, as
 `pulumi.provider.experimental.host` expects); the component lives in the repository's
 `components/`, one level up, which is put on the path so the package and the program build the
-very same component. The package name is the first part of the component's type token.
+very same component. The package name is the first part of the component's type token; its
+version is the git tag the package was added at (`components/package_version.py`).
 """
 
 import sys
@@ -14,6 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pulumi.provider.experimental import component_provider_host
 
 from components.package_component import PACKAGE, PrivateRestApi
+from components.package_version import version
 
 if __name__ == "__main__":
-    component_provider_host([PrivateRestApi], PACKAGE)
+    # Not resolved: the install directory's own name carries the version.
+    PLUGIN_DIR = Path(__file__).absolute().parent
+    component_provider_host([PrivateRestApi], PACKAGE, version=version(PLUGIN_DIR))

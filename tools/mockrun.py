@@ -146,6 +146,11 @@ class _CloudMocks(pulumi.runtime.Mocks):
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
         state = dict(args.inputs)
+        if args.resource_id == pulumi.runtime.rpc.UNKNOWN:
+            # A read of an id not known yet (a preview): the engine does not run it, and the
+            # resource's outputs stay unknown (pulumi/pulumi pkg/resource/deploy/step.go,
+            # `ReadStep.Apply`).
+            return args.resource_id, state
         if args.resource_id:  # a read: the resource already exists
             if args.typ == "pulumi:pulumi:StackReference":
                 # What the referenced stack exported (tools/mockcloud.py).

@@ -16,12 +16,13 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.provider.experimental.schema import generate_schema
 
 from components.package_component import PACKAGE, PrivateRestApi
+from components.package_version import UNRELEASED
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SCHEMA_JSON = PROJECT_DIR / "package" / "schema.json"
-#: What the host reports when no version is passed (`component_provider_host`): the version a
-#: team pins is the git tag `pulumi package add` names, not a field of the schema.
-VERSION = "0.0.0"
+#: The committed schema's version: a checkout's, not released. The provider serves its schema
+#: with the version of the tag it was added at (`components/package_version.py`).
+VERSION = UNRELEASED
 
 
 def schema() -> dict[str, Any]:

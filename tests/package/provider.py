@@ -15,13 +15,13 @@ PYTHON = PROJECT_DIR / "venv" / "bin" / "python"
 
 @contextmanager
 def started(
-    engine_address: str = "127.0.0.1:0",
+    engine_address: str = "127.0.0.1:0", plugin_dir: Path = PLUGIN_DIR
 ) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
     """`python -u <plugin dir> <engine>` in the plugin directory, as the Python language host
     runs a PulumiPlugin.yaml plugin (pulumi/provider/experimental/host.py); a stub on its port."""
     process = subprocess.Popen(
-        [str(PYTHON), "-u", str(PLUGIN_DIR), engine_address],
-        cwd=PLUGIN_DIR,
+        [str(PYTHON), "-u", str(plugin_dir), engine_address],
+        cwd=plugin_dir,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
