@@ -22,13 +22,13 @@ func main() {
 			VpcLinks: map[string]privateapi.VpcLinkArgs{
 				"blue": {
 					Kind:             &v2,
-					TargetArn:        &albArn,
+					TargetArn:        pulumi.String(albArn),
 					SubnetIds:        []string{"subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"},
 					SecurityGroupIds: securityGroupIds,
 				},
 				"green": {
 					Kind:             &v2,
-					TargetArn:        &albArn,
+					TargetArn:        pulumi.String(albArn),
 					SubnetIds:        []string{"subnet-0d4e5f60718293a4b", "subnet-0e5f60718293a4b5c"},
 					SecurityGroupIds: securityGroupIds,
 				},

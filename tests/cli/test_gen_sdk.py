@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -192,12 +193,17 @@ def go_vet(go_project: Path) -> str:
 # copies: without `canary` and `observability` none of the three gets one; with `canary` renamed
 # `aaaCanary` all three do. So the SDK does not compile, before the example is looked at;
 # docs/package.md says so.
-GO_SDK_ERROR = "sdks/private-api/privateapi/privateRestApi.go:157:25: undefined: AuthorizerArgs"
+# The line moves with the schema (where `Authorizers` falls among the args); the file, the column
+# and the error do not.
+GO_SDK_ERROR = "sdks/private-api/privateapi/privateRestApi.go:<line>:25: undefined: AuthorizerArgs"
 
 
 def test_the_go_sdk_fails_to_compile_only_for_the_known_generator_gap(go_vet: str) -> None:
     errors = [line for line in go_vet.splitlines()[1:] if line and not line.startswith("#")]
-    assert (go_vet.splitlines()[0], errors) == ("exit 1", [GO_SDK_ERROR]), go_vet
+    pattern = re.escape(GO_SDK_ERROR).replace("<line>", r"\d+")
+    assert go_vet.splitlines()[0] == "exit 1", go_vet
+    assert len(errors) == 1, go_vet
+    assert re.fullmatch(pattern, errors[0]), go_vet
 
 
 @pytest.mark.xfail(strict=True, reason=f"pkg/v3 v3.276.0's Go generator: {GO_SDK_ERROR}")

@@ -7,6 +7,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
+import pulumi
 import pytest
 from pulumi.provider.experimental.component import ComponentProvider
 
@@ -135,7 +136,10 @@ def test_the_package_enums_are_the_args_own() -> None:
     args_hints = typing.get_type_hints(PrivateRestApiArgs)
     enums = {
         name: found
-        for name, hint in typing.get_type_hints(PrivateRestApiInputs).items()
+        # `pulumi.Input[str]` names `T` and `Output` as forward references of pulumi.output.
+        for name, hint in typing.get_type_hints(
+            PrivateRestApiInputs, localns=vars(pulumi.output)
+        ).items()
         if (found := _enum_of(hint)) is not None
     }
     assert sorted(enums) == [
