@@ -37,9 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tools import policy_client, preview, report, route_notes
+from tools import pack_config, preview, report, route_notes
 from tools.evaluation import (
-    PROVIDER_CONFIG,
     Evaluation,
     config_warnings,
     evaluate,
@@ -50,28 +49,10 @@ from tools.evaluation import (
 from tools.pack_session import (
     CheckError,
     PackSession,
-    Violation,
     config_message,
     pack_env,
 )
 from tools.report import document_json, plan_json, render_table
-
-__all__ = [
-    "PROVIDER_CONFIG",
-    "CheckError",
-    "Evaluation",
-    "PackSession",
-    "Violation",
-    "config_warnings",
-    "document_json",
-    "evaluate",
-    "evaluate_change",
-    "load_config",
-    "pack_env",
-    "parse_assignment",
-    "plan_json",
-    "render_table",
-]
 from tools.warn_once import warnings_once
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -135,8 +116,8 @@ def check_policy_config_file(policy_config: Path) -> None:
     if not policy_config.is_file():
         raise CheckError(f"no policy pack config file at {policy_config}")
     try:
-        policy_client.load_policy_config(policy_config)
-    except policy_client.PolicyConfigError as error:
+        pack_config.load_policy_config(policy_config)
+    except pack_config.PolicyConfigError as error:
         raise CheckError(config_message(policy_config, error)) from None
 
 
