@@ -14,6 +14,7 @@ from typing import Any
 from pulumi.runtime.proto import analyzer_pb2
 
 from tools import policy_client
+from tools.pack_config import PolicyConfig, parse_policy_config
 from tools.pack_messages import level_name, severity_name, stack_resource, to_struct
 
 
@@ -127,6 +128,17 @@ def stack_request(resources: Sequence[Resource]) -> analyzer_pb2.AnalyzeStackReq
 
 class PolicyPackClient(policy_client.PolicyPackClient):
     """The stack check's client, with one call per resource as the tests write them."""
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def configure(self, policy_config: Mapping[str, Any]) -> dict[str, PolicyConfig]:
+        """Configure the pack from a `--policy-pack-config` document (a dict), as the CLI does.
+
+        Returns the configuration sent: every policy, defaults filled in.
+        """
+        return self._configure(parse_policy_config(policy_config))
 
     def analyze(self, resource: Resource) -> list[Diagnostic]:
         """What the engine asks before it creates or updates one resource.

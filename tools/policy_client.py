@@ -34,7 +34,6 @@ from tools.pack_config import (
     PolicyPackError,
     load_policy_config,
     pack_info,
-    parse_policy_config,
     reconcile_policy_config,
     shim_interpreter,
 )
@@ -168,11 +167,7 @@ class PolicyPackClient:
         if stack is not None:
             self.configure_stack(stack)
         if configure:
-            self.configure({})
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+            self._configure({})
 
     def __enter__(self) -> Self:
         return self
@@ -207,11 +202,6 @@ class PolicyPackClient:
                 return int(line.split()[1])
         return None
 
-    @property
-    def output(self) -> str:
-        """What the pack printed after its port (stdout and stderr), last lines only."""
-        return "".join(self._output)
-
     # --- Calls ----------------------------------------------------------------------------------
 
     def _call(self, method: str, request: Any, *, optional: bool = False) -> Any:
@@ -245,13 +235,6 @@ class PolicyPackClient:
         if request is None:
             return False
         return self._call("ConfigureStack", request, optional=True) is not None
-
-    def configure(self, policy_config: Mapping[str, Any]) -> dict[str, PolicyConfig]:
-        """Configure the pack from a `--policy-pack-config` document (a dict), as the CLI does.
-
-        Returns the configuration sent: every policy, defaults filled in.
-        """
-        return self._configure(parse_policy_config(policy_config))
 
     def configure_from_file(self, path: Path) -> dict[str, PolicyConfig]:
         """`pulumi preview --policy-pack-config <path>`."""
