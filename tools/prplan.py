@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tools import evaluation, mockrun, pack_session, preview, route_notes, stackcheck, stackfiles
+from tools import evaluation, mockrun, pack_session, preview, stackcheck, stackfiles
 from tools.report import (
     Base,
     StackPlan,
@@ -211,51 +211,16 @@ def plan_stacks(
             config = policy_configs.get(stack, policy_configs.get(""))
             with program_modules(project_dir):
                 try:
-                    head, plan = check_head(
-                        project_dir, stack, overrides, before, config, base_config=base_config
+                    head_config = evaluation.load_config(project_dir, stack, overrides)
+                    previous = evaluation.Evaluation(stack, base_config or head_config, before)
+                    head, plan = stackcheck.check_change(
+                        project_dir, stack, head_config, config, before=previous
                     )
                 except CheckError as error:
                     raise CheckError(f"{stack}: {error}") from None
             status = "changed" if stack in at_base else "new"
             plans.append(StackPlan(stack, status, plan, head, head.config.project))
     return plans
-
-
-def check_head(
-    project_dir: Path,
-    stack: str,
-    overrides: dict[str, Any],
-    before: mockrun.ProgramRun,
-    policy_config: Path | None,
-    *,
-    base_config: stackfiles.StackConfig | None = None,
-) -> tuple[evaluation.Evaluation, preview.Plan]:
-    """The head of one stack, planned from `before` and checked by the pack (as `--compare`)."""
-    config = evaluation.load_config(project_dir, stack, overrides)
-    session = pack_session.PackSession(
-        pack_session.pack_env(config), policy_config, pack_dir=stackcheck.PACK_DIR
-    )
-    with session:
-        session.start()  # the pack starts on the other core while the program runs
-        try:
-            previous = evaluation.Evaluation(stack=stack, config=base_config or config, run=before)
-            head, plan = evaluation.evaluate_change(project_dir, stack, previous, config)
-            # What `pulumi up` would leave undone or cannot do, as --compare says it.
-            plan.notes = [
-                *route_notes.removal_notes(previous, head),
-                *route_notes.endpoint_notes(previous, head),
-                *route_notes.canary_notes(previous, head),
-            ]
-        except CheckError:
-            if policy_config is not None:
-                session.check_config()  # a bad policy pack config is reported first
-            raise
-        for resource in head.run.resources:
-            session.analyze(resource)
-        head.violations = session.finish(head.run.resources)
-    head.timings.update(session.timings)
-    head.warnings = evaluation.config_warnings(config)
-    return head, plan
 
 
 # --- text and JSON ------------------------------------------------------------------------------
