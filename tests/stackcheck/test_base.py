@@ -297,3 +297,14 @@ def test_a_route_removed_in_resources_mode_is_flagged_with_the_command_that_fini
     [warning] = [line for line in out.splitlines() if "GET /health" in line]
     assert warning.startswith("> Route GET /health is removed, but stays live")
     assert "pulumi up --stack dev --replace 'urn:pulumi:dev::private-api::" in warning
+
+
+def test_a_pull_request_unsetting_stream_gets_the_note_compare_gives(repo: Path) -> None:
+    """--base checks each changed stack as --compare does (stackcheck.check_change), notes too."""
+    dev = repo / "Pulumi.dev.yaml"
+    dev.write_text(dev.read_text() + "  private-api:responseTransferMode: STREAM\n")
+    commit(repo, "dev: stream")
+    edit(dev, "  private-api:responseTransferMode: STREAM\n", "")
+    commit(repo, "dev: responseTransferMode unset")
+    [stack] = plan_json(repo, "dev")["stacks"]
+    assert any("the provider keeps STREAM unless told BUFFERED" in n for n in stack["notes"])
