@@ -89,8 +89,13 @@ class PackSession:
     def __enter__(self) -> PackSession:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+    def __exit__(self, _type: object, error: BaseException | None, _tb: object) -> None:
+        """End the pack; a CheckError of the program's gives way to a refused pack config."""
+        try:
+            if isinstance(error, CheckError) and self.policy_config is not None:
+                self.check_config()  # a bad policy pack config is reported first
+        finally:
+            self.close()
 
     def start(self) -> None:
         """Start the pack in the background (once); calls made meanwhile wait for it."""

@@ -89,14 +89,9 @@ def check(
     with PackSession(pack_env(config), policy_config, pack_dir=PACK_DIR) as session:
         if policy_config is not None:
             session.start()
-        try:
-            evaluation = evaluate(
-                project_dir, stack, overrides, config=config, on_register=session.analyze
-            )
-        except CheckError:
-            if policy_config is not None:
-                session.check_config()  # a bad policy pack config is reported first
-            raise
+        evaluation = evaluate(
+            project_dir, stack, overrides, config=config, on_register=session.analyze
+        )
         evaluation.violations = session.finish(evaluation.run.resources)
     return _checked(evaluation, session, config), None
 
@@ -116,22 +111,17 @@ def check_change(
     """
     with PackSession(pack_env(config), policy_config, pack_dir=PACK_DIR) as session:
         session.start()
-        try:
-            previous = before() if callable(before) else before
-            evaluation, change = evaluate_change(project_dir, stack, previous, config)
-            # What `pulumi up` would leave undone or cannot do.
-            change.notes = [
-                *route_notes.removal_notes(previous, evaluation),
-                *route_notes.endpoint_notes(previous, evaluation),
-                *route_notes.canary_notes(previous, evaluation),
-                *route_notes.transfer_mode_notes(previous, evaluation),
-            ]
-            for resource in evaluation.run.resources:
-                session.analyze(resource)
-        except CheckError:
-            if policy_config is not None:
-                session.check_config()  # a bad policy pack config is reported first
-            raise
+        previous = before() if callable(before) else before
+        evaluation, change = evaluate_change(project_dir, stack, previous, config)
+        # What `pulumi up` would leave undone or cannot do.
+        change.notes = [
+            *route_notes.removal_notes(previous, evaluation),
+            *route_notes.endpoint_notes(previous, evaluation),
+            *route_notes.canary_notes(previous, evaluation),
+            *route_notes.transfer_mode_notes(previous, evaluation),
+        ]
+        for resource in evaluation.run.resources:
+            session.analyze(resource)
         evaluation.violations = session.finish(evaluation.run.resources)
     return _checked(evaluation, session, config), change
 
