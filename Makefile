@@ -20,7 +20,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when a requirements file changes.
-$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt policy/requirements.txt
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt requirements-tools.txt policy/requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 

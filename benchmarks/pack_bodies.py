@@ -20,7 +20,9 @@ from typing import Any
 import grpc
 import yaml
 
-from tools.policy_client import PolicyPackClient, PolicyPackError, Resource, StackContext
+from tests.pack_client import PolicyPackClient, Resource
+from tools.pack_config import PolicyPackError
+from tools.pack_messages import StackContext
 
 REST_API = "aws:apigateway/restApi:RestApi"
 STACK = StackContext(project="private-api", stack="bench", dry_run=True)

@@ -26,7 +26,8 @@ from typing import Any
 
 from benchmarks import pack_bodies
 from benchmarks.machine import machine
-from tools.policy_client import PolicyPackClient, Resource, StackContext
+from tests.pack_client import PolicyPackClient, Resource
+from tools.pack_messages import StackContext
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PACK_DIR = PROJECT_DIR / "policy"

@@ -75,7 +75,8 @@ def set_args(routes: int, links: int) -> list[str]:
 
 def measure_one(routes: int, links: int) -> dict[str, Any]:
     """Runs in a child process: check one size, with timings and peak memory."""
-    from tools import pack_session, policy_client, stackcheck  # noqa: PLC0415 (their import counts here)
+    from tests import pack_client  # noqa: PLC0415
+    from tools import pack_session, stackcheck  # noqa: PLC0415 (their import counts here)
 
     evaluation, _ = stackcheck.check(PROJECT_DIR, "dev", overrides(routes, links))
     program_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -84,10 +85,10 @@ def measure_one(routes: int, links: int) -> dict[str, Any]:
     managed = [r for r in evaluation.run.resources if not r.read]
     # Per-resource latency, measured apart from the check: one call at a time, client to reply.
     latencies = []
-    env = stackcheck.pack_env(evaluation.config)
-    with policy_client.PolicyPackClient.start(stackcheck.PACK_DIR, env=env) as pack:
+    env = pack_session.pack_env(evaluation.config)
+    with pack_client.PolicyPackClient.start(stackcheck.PACK_DIR, env=env) as pack:
         for recorded in managed:
-            request = policy_client.Resource(
+            request = pack_client.Resource(
                 urn=recorded.urn,
                 type=recorded.type,
                 name=recorded.name,

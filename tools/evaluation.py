@@ -17,7 +17,7 @@ from typing import Any
 import pulumi
 import yaml
 
-from tools import mockrun, preview, stackfiles
+from tools import goyaml, mockrun, preview, stackfiles, stackproject
 from tools.pack_session import CheckError, Violation
 
 PROVIDER_CONFIG = Path(__file__).with_name("provider_config.json")
@@ -50,7 +50,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not sep or not key:
         raise CheckError(f"'{text}' is not KEY=VALUE (for example activeVpcLink=green)")
     try:
-        return key, stackfiles.parse_value(value) if value else ""
+        return key, goyaml.parse_value(value) if value else ""
     except yaml.YAMLError as error:
         raise CheckError(f"the value of {key} is not valid YAML: {error}") from None
 
@@ -58,7 +58,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 def load_config(project_dir: Path, stack: str, overrides: dict[str, Any]) -> stackfiles.StackConfig:
     try:
         return stackfiles.load(project_dir, stack, overrides)
-    except stackfiles.StackFileError as error:
+    except stackproject.StackFileError as error:
         raise CheckError(str(error)) from None
 
 

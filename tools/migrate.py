@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from tools import gates, smoke
+from tools import gates, smoke, smoke_http
 from tools.migration import (
     EXIT,
     SCHEDULES,
@@ -109,14 +109,8 @@ def report(result: Result, out: TextIO, as_json: bool) -> None:
 def smoke_probe(stack: Stack, sigv4: bool) -> Callable[[float], str | None]:
     """The smoke check's canary probes (tools/smoke.py) as one more gate at the end of a bake:
     enough GET / requests to reach a canary of that share with 99 % confidence, all answering."""
-    url = smoke.target_url(smoke.stack_invoke_url(stack.name), "/")
-    sign = (
-        smoke.signer(
-            smoke.Credentials.from_environment(os.environ), smoke.url_region(url, os.environ)
-        )
-        if sigv4
-        else None
-    )
+    url = smoke_http.target_url(smoke.stack_invoke_url(stack.name), "/")
+    sign = smoke_http.signer(smoke_http.url_region(url, os.environ)) if sigv4 else None
 
     def probe(percent: float) -> str | None:
         ok = smoke.check_canary(
@@ -196,7 +190,7 @@ def main(argv: Sequence[str] | None = None, clock: Any = None, metrics: Any = No
                 file=sys.stderr,
             )
             return EXIT_INTERRUPTED
-    except (StackError, smoke.SmokeError, ValueError, LookupError) as error:
+    except (StackError, smoke_http.SmokeError, ValueError, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     report(result, out, args.json)

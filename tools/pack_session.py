@@ -89,8 +89,13 @@ class PackSession:
     def __enter__(self) -> PackSession:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+    def __exit__(self, _type: object, error: BaseException | None, _tb: object) -> None:
+        """End the pack; a CheckError of the program's gives way to a refused pack config."""
+        try:
+            if isinstance(error, CheckError) and self.policy_config is not None:
+                self.check_config()  # a bad policy pack config is reported first
+        finally:
+            self.close()
 
     def start(self) -> None:
         """Start the pack in the background (once); calls made meanwhile wait for it."""
@@ -107,7 +112,7 @@ class PackSession:
             with self._lock:
                 self.pack = pack  # close() ends it from now on
             if self.policy_config is not None:
-                given = policy_client.load_policy_config(self.policy_config)
+                given = pack_config.load_policy_config(self.policy_config)
                 pack_config.check_policy_names(pack.get_info(), given)
                 pack.configure_from_file(self.policy_config)
             with self._lock:
@@ -166,7 +171,7 @@ class PackSession:
         """Wait for the pack to be configured; raise CheckError if the config was refused."""
         self.start()
         self._ready.wait()
-        if isinstance(self._error, policy_client.PolicyConfigError):
+        if isinstance(self._error, pack_config.PolicyConfigError):
             raise CheckError(config_message(self.policy_config, self._error))
 
     def wait(self) -> policy_client.PolicyPackClient:
@@ -224,7 +229,7 @@ class PackSession:
 
 def _stack_entry(resource: mockrun.RecordedResource) -> analyzer_pb2.AnalyzerResource:
     """One resource of `AnalyzeStack`: its final outputs (state), not its inputs."""
-    entry = policy_client.stack_resource(
+    entry = pack_messages.stack_resource(
         type_=resource.type,
         urn=resource.urn,
         name=resource.name,
@@ -275,7 +280,7 @@ def _wire(resource: mockrun.RecordedResource, what: str) -> bytes:
     """The resource's inputs or state as a serialized Struct, as the engine sends them."""
     data = resource.wire.get(what)
     if data is None:
-        data = policy_client.to_struct(_for_pack(getattr(resource, what))).SerializeToString()
+        data = pack_messages.to_struct(_for_pack(getattr(resource, what))).SerializeToString()
     assert isinstance(data, bytes)
     return data
 
@@ -283,7 +288,7 @@ def _wire(resource: mockrun.RecordedResource, what: str) -> bytes:
 def _for_pack(value: Any) -> Any:
     """A recorded value with mockrun's unknown marker replaced by the engine's, for the pack."""
     if value is mockrun.UNKNOWN:
-        return policy_client.UNKNOWN
+        return pack_messages.UNKNOWN
     if isinstance(value, dict):
         return {k: _for_pack(v) for k, v in value.items()}
     if isinstance(value, list):

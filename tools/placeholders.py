@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from tools import stackfiles
+from tools import stackfiles, stackproject
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PLACEHOLDER_ACCOUNT = "123456789012"
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None, project_dir: Path = PROJECT_DIR) -> 
         return 2
     try:
         config = stackfiles.load(project_dir, args[0])
-    except stackfiles.StackFileError as error:
+    except stackproject.StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     keys = placeholder_keys(config)

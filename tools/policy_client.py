@@ -2,7 +2,7 @@
 
     with PolicyPackClient.start(Path("policy"), env={"PULUMI_STACK": "prod"}) as pack:
         pack.configure_from_file(Path("policy/config/strict.json"))
-        diagnostics = pack.analyze(resource) + pack.analyze_stack(resources)
+        reply = pack.analyze_future(request).result()
 
 `start` runs `python -u -m pulumi.policy <engine address> .` in the pack directory with the
 interpreter the CLI's analyzer shim would use (the pack's `virtualenv`), reads the port the pack
@@ -20,7 +20,7 @@ import queue
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final, Self
@@ -29,62 +29,19 @@ import grpc
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from tools.pack_config import (
-    ENFORCEMENT_LEVELS,
     PackInfo,
     PolicyConfig,
-    PolicyConfigError,
-    PolicyInfo,
     PolicyPackError,
     load_policy_config,
     pack_info,
-    pack_interpreter,
-    parse_policy_config,
     reconcile_policy_config,
     shim_interpreter,
 )
 from tools.pack_messages import (
-    SECRET_SIG,
-    SIG_KEY,
-    UNKNOWN,
-    UNKNOWN_SENTINEL,
-    Diagnostic,
-    Provider,
-    Resource,
-    Secret,
     StackContext,
-    analyze_request,
-    diagnostics,
     level_value,
-    serialize,
-    stack_request,
-    stack_resource,
     to_struct,
 )
-
-__all__ = [
-    "ENFORCEMENT_LEVELS",
-    "SECRET_SIG",
-    "SIG_KEY",
-    "UNKNOWN",
-    "UNKNOWN_SENTINEL",
-    "Diagnostic",
-    "PackInfo",
-    "PolicyConfig",
-    "PolicyConfigError",
-    "PolicyInfo",
-    "PolicyPackError",
-    "Provider",
-    "Resource",
-    "Secret",
-    "StackContext",
-    "load_policy_config",
-    "pack_interpreter",
-    "parse_policy_config",
-    "reconcile_policy_config",
-    "serialize",
-    "stack_resource",
-    "to_struct",
-]
 
 # protobuf ships no type stubs (types-protobuf is not a dependency): use it untyped.
 empty_pb2: Any = importlib.import_module("google.protobuf.empty_pb2")
@@ -140,7 +97,7 @@ class PolicyPackClient:
         rpc_timeout: float = 300.0,
         configure: bool = True,
         stack: StackContext | None = None,
-    ) -> PolicyPackClient:
+    ) -> Self:
         """Start the pack as the CLI does and connect; configure its defaults unless told not to.
 
         Runs `<python> -u -m pulumi.policy <engine address> .` with the pack directory as the
@@ -210,11 +167,7 @@ class PolicyPackClient:
         if stack is not None:
             self.configure_stack(stack)
         if configure:
-            self.configure({})
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+            self._configure({})
 
     def __enter__(self) -> Self:
         return self
@@ -248,11 +201,6 @@ class PolicyPackClient:
             if line.startswith(field_name + ":"):
                 return int(line.split()[1])
         return None
-
-    @property
-    def output(self) -> str:
-        """What the pack printed after its port (stdout and stderr), last lines only."""
-        return "".join(self._output)
 
     # --- Calls ----------------------------------------------------------------------------------
 
@@ -288,13 +236,6 @@ class PolicyPackClient:
             return False
         return self._call("ConfigureStack", request, optional=True) is not None
 
-    def configure(self, policy_config: Mapping[str, Any]) -> dict[str, PolicyConfig]:
-        """Configure the pack from a `--policy-pack-config` document (a dict), as the CLI does.
-
-        Returns the configuration sent: every policy, defaults filled in.
-        """
-        return self._configure(parse_policy_config(policy_config))
-
     def configure_from_file(self, path: Path) -> dict[str, PolicyConfig]:
         """`pulumi preview --policy-pack-config <path>`."""
         return self._configure(load_policy_config(Path(path)))
@@ -308,14 +249,6 @@ class PolicyPackClient:
             entry.properties.CopyFrom(to_struct(config.properties))
         self._call("Configure", request)
         return reconciled
-
-    def analyze(self, resource: Resource) -> list[Diagnostic]:
-        """What the engine asks before it creates or updates one resource.
-
-        As the engine does, a diagnostic the pack left without a URN is the resource's.
-        """
-        reply = self._call("Analyze", analyze_request(resource))
-        return diagnostics(reply, default_urn=resource.urn)
 
     def analyze_future(self, request: analyzer_pb2.AnalyzeRequest) -> grpc.Future:
         """Send one `Analyze` without waiting: the engine's calls overlap, and so may these.
@@ -332,10 +265,6 @@ class PolicyPackClient:
         if self._closed:
             raise PolicyPackError("the policy pack client is closed")
         return self._stub.AnalyzeStack(request, timeout=self.rpc_timeout)
-
-    def analyze_stack(self, resources: Sequence[Resource]) -> list[Diagnostic]:
-        """What the engine asks once every resource of the stack is known."""
-        return diagnostics(self._call("AnalyzeStack", stack_request(resources)))
 
 
 def _port(

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tools import mockrun, policy_client
+from tools import mockrun, pack_messages
 
 # protobuf ships no type stubs (types-protobuf is not a dependency): use it untyped.
 struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
@@ -258,7 +258,7 @@ def _json(value: Any) -> str:
 def _secret_keys(resource: mockrun.RecordedResource) -> set[str]:
     """Top-level inputs whose value holds a secret, as the SDK marked it on the wire."""
     data = resource.wire.get("inputs")
-    if not isinstance(data, bytes) or policy_client.SECRET_SIG.encode() not in data:
+    if not isinstance(data, bytes) or pack_messages.SECRET_SIG.encode() not in data:
         return set()
     values = json_format.MessageToDict(struct_pb2.Struct.FromString(data))
     return {k for k, v in values.items() if _holds_secret(v)}
@@ -266,7 +266,7 @@ def _secret_keys(resource: mockrun.RecordedResource) -> set[str]:
 
 def _holds_secret(value: Any) -> bool:
     if isinstance(value, dict):
-        if value.get(policy_client.SIG_KEY) == policy_client.SECRET_SIG:
+        if value.get(pack_messages.SIG_KEY) == pack_messages.SECRET_SIG:
             return True
         return any(_holds_secret(v) for v in value.values())
     if isinstance(value, list):

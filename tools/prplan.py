@@ -5,7 +5,7 @@
 The base is read from git without touching the working tree or the repository's admin files: the
 commit's tree at the project's path is exported (`git archive`) into a temporary directory, and
 its own `Pulumi.yaml`, stack files and program are evaluated there, under the same mocks as the
-head. The plan between the two is the engine's (`tools.preview`, via `stackcheck.evaluate_change`:
+head. The plan between the two is the engine's (`tools.preview`, via `evaluation.evaluate_change`:
 replaced resources get new ids, so what refers to them changes too); the policy pack then checks
 the head, as a preview of the pull request would. A stack that has no stack file at the base plans
 as all creates; one the pull request removes plans as all deletes, and is not checked.
@@ -30,9 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tools import mockrun, preview, route_notes, stackcheck, stackfiles
+from tools import evaluation, mockrun, pack_session, preview, stackcheck, stackfiles
 from tools.report import (
-    MARKER,
     Base,
     StackPlan,
     dump_json,
@@ -41,9 +40,7 @@ from tools.report import (
     render_text,
 )
 
-__all__ = ["MARKER", "Base", "StackPlan", "render_markdown"]
-
-CheckError = stackcheck.CheckError
+CheckError = pack_session.CheckError
 
 
 # --- the base, from git -----------------------------------------------------------------------
@@ -202,11 +199,11 @@ def plan_stacks(
             if stack in at_base:
                 with program_modules(base_dir):
                     try:
-                        evaluation = stackcheck.evaluate(base_dir, stack, overrides)
+                        evaluated = evaluation.evaluate(base_dir, stack, overrides)
                     except CheckError as error:
                         raise CheckError(f"{stack} at {base.label}: {error}") from None
-                before, project = evaluation.run, evaluation.config.project
-                base_config = evaluation.config
+                before, project = evaluated.run, evaluated.config.project
+                base_config = evaluated.config
             if stack not in at_head:
                 plan = preview.plan(before, mockrun.ProgramRun())
                 plans.append(StackPlan(stack, "removed", plan, None, project))
@@ -214,51 +211,16 @@ def plan_stacks(
             config = policy_configs.get(stack, policy_configs.get(""))
             with program_modules(project_dir):
                 try:
-                    head, plan = check_head(
-                        project_dir, stack, overrides, before, config, base_config=base_config
+                    head_config = evaluation.load_config(project_dir, stack, overrides)
+                    previous = evaluation.Evaluation(stack, base_config or head_config, before)
+                    head, plan = stackcheck.check_change(
+                        project_dir, stack, head_config, config, before=previous
                     )
                 except CheckError as error:
                     raise CheckError(f"{stack}: {error}") from None
             status = "changed" if stack in at_base else "new"
             plans.append(StackPlan(stack, status, plan, head, head.config.project))
     return plans
-
-
-def check_head(
-    project_dir: Path,
-    stack: str,
-    overrides: dict[str, Any],
-    before: mockrun.ProgramRun,
-    policy_config: Path | None,
-    *,
-    base_config: stackfiles.StackConfig | None = None,
-) -> tuple[stackcheck.Evaluation, preview.Plan]:
-    """The head of one stack, planned from `before` and checked by the pack (as `--compare`)."""
-    config = stackcheck.load_config(project_dir, stack, overrides)
-    session = stackcheck.PackSession(
-        stackcheck.pack_env(config), policy_config, pack_dir=stackcheck.PACK_DIR
-    )
-    with session:
-        session.start()  # the pack starts on the other core while the program runs
-        try:
-            previous = stackcheck.Evaluation(stack=stack, config=base_config or config, run=before)
-            head, plan = stackcheck.evaluate_change(project_dir, stack, previous, config)
-            # What `pulumi up` would leave undone or cannot do, as --compare says it.
-            plan.notes = [
-                *route_notes.removal_notes(previous, head),
-                *route_notes.endpoint_notes(previous, head),
-                *route_notes.canary_notes(previous, head),
-            ]
-        except CheckError:
-            if policy_config is not None:
-                session.check_config()  # a bad policy pack config is reported first
-            raise
-        for resource in head.run.resources:
-            session.analyze(resource)
-        head.violations = session.finish(head.run.resources)
-    head.timings.update(session.timings)
-    head.warnings = stackcheck.config_warnings(config)
-    return head, plan
 
 
 # --- text and JSON ------------------------------------------------------------------------------
@@ -272,7 +234,7 @@ def main(args: Any, project_dir: Path) -> int:
                 "--compare and --base cannot be used together: --base plans the working tree's "
                 "own changes; edit the stack file instead"
             )
-        overrides = dict(stackcheck.parse_assignment(text) for text in args.sets)
+        overrides = dict(evaluation.parse_assignment(text) for text in args.sets)
         configs = stackcheck.policy_configs(args)
         base, _ = resolve(project_dir, args.base)
         stacks = [args.stack] if args.stack else None

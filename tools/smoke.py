@@ -20,11 +20,13 @@ bounded in time (`--canary-deadline`); the check prints how many it sends and wh
 probability a cap leaves. The percent is `--canary-percent`, or, for a stack, its config
 `canary.percent` (`pulumi config get --path canary.percent`).
 
-`--sigv4` signs each request with AWS Signature Version 4 from the environment's credentials
-(`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, as
-`aws-actions/configure-aws-credentials` exports them), for routes with `authorization: AWS_IAM`.
+`--sigv4` signs each request with AWS Signature Version 4 (botocore's signer and credentials:
+`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, as
+`aws-actions/configure-aws-credentials` exports them, or a profile), for routes with
+`authorization: AWS_IAM`.
 
-Standard library only, so it runs before (or without) any install step.
+Standard library only without `--sigv4`, so it runs before (or without) any install step;
+`--sigv4` needs botocore (`python -m pip install -r requirements-tools.txt`).
 
 Exit status: 0 the expected status came back (and, during a canary, every one of the n requests
 did), 1 it did not before the deadline (or a canary request failed, or the n requests did not fit
@@ -48,28 +50,13 @@ from typing import TextIO
 
 from tools import cert_expiry
 from tools.smoke_http import (
-    BODY_EXCERPT_CHARS,
     Answer,
-    Credentials,
     SmokeError,
-    excerpt,
     fetch,
     signer,
-    sigv4_headers,
     target_url,
     url_region,
 )
-
-__all__ = [
-    "BODY_EXCERPT_CHARS",
-    "Credentials",
-    "SmokeError",
-    "excerpt",
-    "signer",
-    "sigv4_headers",
-    "target_url",
-    "url_region",
-]
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 OUTPUT_NAME = "invokeUrl"
@@ -361,7 +348,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sigv4",
         action="store_true",
-        help="sign requests with the environment's AWS credentials (routes with AWS_IAM auth)",
+        help="sign requests with AWS credentials as botocore finds them (AWS_IAM routes)",
     )
     return parser.parse_args(argv)
 
@@ -380,11 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         percent = args.canary_percent
         if percent is None:
             percent = stack_canary_percent(args.stack) if args.url is None else 0.0
-        sign = (
-            signer(Credentials.from_environment(os.environ), url_region(url, os.environ))
-            if args.sigv4
-            else None
-        )
+        sign = signer(url_region(url, os.environ)) if args.sigv4 else None
     except SmokeError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR

@@ -1,13 +1,11 @@
 """The smoke check's requests: one GET that reports rather than raises, and SigV4 signing.
 
-Standard library only, as tools/smoke.py is (it runs before any install step).
+The GET uses the standard library only, as tools/smoke.py does (it runs before any install step);
+`--sigv4` signs with botocore (requirements-tools.txt), imported only then.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import hmac
 import http.client
 import re
 import time
@@ -26,7 +24,6 @@ DIAGNOSTIC_HEADERS = ("x-amzn-ErrorType", "x-amzn-RequestId", "x-amz-apigw-id")
 _EXECUTE_API_HOST = re.compile(
     r"^[a-z0-9]+\.execute-api\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$"
 )
-_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 class SmokeError(Exception):
@@ -45,25 +42,6 @@ class Answer:
     def describe(self) -> str:
         text = f"{self.summary} in {self.elapsed:.2f}s"
         return f"{text}: {self.body}" if self.body else text
-
-
-@dataclass(frozen=True)
-class Credentials:
-    access_key: str
-    secret_key: str
-    session_token: str | None = None
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Credentials:
-        access_key = environ.get("AWS_ACCESS_KEY_ID", "")
-        secret_key = environ.get("AWS_SECRET_ACCESS_KEY", "")
-        if not access_key or not secret_key:
-            raise SmokeError(
-                "--sigv4 needs AWS credentials in the environment (AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY, plus AWS_SESSION_TOKEN for a role); in GitHub Actions, "
-                "aws-actions/configure-aws-credentials exports them"
-            )
-        return cls(access_key, secret_key, environ.get("AWS_SESSION_TOKEN") or None)
 
 
 def target_url(base: str, path: str) -> str:
@@ -152,65 +130,6 @@ def fetch(url: str, timeout: float, headers: Mapping[str, str] | None = None) ->
 # --- AWS Signature Version 4 ----------------------------------------------------------------------
 
 
-def _hmac(key: bytes, text: str) -> bytes:
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
-
-
-def _quote(text: str) -> str:
-    return urllib.parse.quote(text, safe="-_.~")
-
-
-def sigv4_headers(
-    method: str,
-    url: str,
-    *,
-    region: str,
-    credentials: Credentials,
-    now: dt.datetime,
-    service: str = "execute-api",
-) -> dict[str, str]:
-    """Headers that sign a body-less request (AWS SigV4, as botocore signs execute-api calls)."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.netloc.lower()
-    amz_date = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    day = amz_date[:8]
-    canonical_uri = urllib.parse.quote(parts.path or "/", safe="/~")
-    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    canonical_query = "&".join(f"{_quote(k)}={_quote(v)}" for k, v in sorted(query))
-    signed = {"host": host, "x-amz-date": amz_date}
-    if credentials.session_token:
-        signed["x-amz-security-token"] = credentials.session_token
-    names = sorted(signed)
-    canonical_headers = "".join(f"{name}:{signed[name].strip()}\n" for name in names)
-    signed_headers = ";".join(names)
-    canonical_request = "\n".join(
-        [method, canonical_uri, canonical_query, canonical_headers, signed_headers, _EMPTY_SHA256]
-    )
-    scope = f"{day}/{region}/{service}/aws4_request"
-    string_to_sign = "\n".join(
-        [
-            "AWS4-HMAC-SHA256",
-            amz_date,
-            scope,
-            hashlib.sha256(canonical_request.encode("utf-8")).hexdigest(),
-        ]
-    )
-    key = ("AWS4" + credentials.secret_key).encode("utf-8")
-    for part in (day, region, service, "aws4_request"):
-        key = _hmac(key, part)
-    signature = hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    headers = {
-        "X-Amz-Date": amz_date,
-        "Authorization": (
-            f"AWS4-HMAC-SHA256 Credential={credentials.access_key}/{scope}, "
-            f"SignedHeaders={signed_headers}, Signature={signature}"
-        ),
-    }
-    if credentials.session_token:
-        headers["X-Amz-Security-Token"] = credentials.session_token
-    return headers
-
-
 def url_region(url: str, environ: Mapping[str, str]) -> str:
     """The region to sign for: from an execute-api host name, else AWS_REGION/AWS_DEFAULT_REGION."""
     match = _EXECUTE_API_HOST.match(urllib.parse.urlsplit(url).hostname or "")
@@ -225,11 +144,38 @@ def url_region(url: str, environ: Mapping[str, str]) -> str:
     return region
 
 
-def signer(credentials: Credentials, region: str) -> Callable[[str], Mapping[str, str]]:
-    """Sign each attempt afresh: a signature is valid for five minutes, a deadline can be longer."""
+def signer(region: str) -> Callable[[str], Mapping[str, str]]:
+    """Sign each attempt afresh: a signature is valid for five minutes, a deadline can be longer.
+
+    botocore's SigV4 for `execute-api`, with botocore's credentials: the environment's (as
+    aws-actions/configure-aws-credentials exports them, a session token included), a profile,
+    SSO or a role; refreshable ones are refreshed before each signature.
+    """
+    try:
+        import botocore.session  # noqa: PLC0415 (only --sigv4 needs the AWS SDK)
+        from botocore.auth import SigV4Auth  # noqa: PLC0415
+        from botocore.awsrequest import AWSRequest  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError  # noqa: PLC0415
+    except ImportError:
+        raise SmokeError(
+            "--sigv4 signs with botocore, which is not installed: "
+            "python -m pip install -r requirements-tools.txt"
+        ) from None
+    try:
+        credentials = botocore.session.get_session().get_credentials()
+    except BotoCoreError as error:
+        raise SmokeError(f"--sigv4 could not read AWS credentials: {error}") from None
+    if credentials is None:
+        raise SmokeError(
+            "--sigv4 needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, plus "
+            "AWS_SESSION_TOKEN for a role, or a profile); in GitHub Actions, "
+            "aws-actions/configure-aws-credentials exports them"
+        )
+    auth = SigV4Auth(credentials, "execute-api", region)
 
     def sign(url: str) -> Mapping[str, str]:
-        now = dt.datetime.now(dt.UTC)
-        return sigv4_headers("GET", url, region=region, credentials=credentials, now=now)
+        request = AWSRequest(method="GET", url=url)
+        auth.add_auth(request)
+        return dict(request.headers.items())
 
     return sign

@@ -33,13 +33,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tools import policy_client, preview, report, route_notes
+from tools import pack_config, preview, report, route_notes
 from tools.evaluation import (
-    PROVIDER_CONFIG,
     Evaluation,
     config_warnings,
     evaluate,
@@ -50,28 +49,11 @@ from tools.evaluation import (
 from tools.pack_session import (
     CheckError,
     PackSession,
-    Violation,
     config_message,
     pack_env,
 )
 from tools.report import document_json, plan_json, render_table
-
-__all__ = [
-    "PROVIDER_CONFIG",
-    "CheckError",
-    "Evaluation",
-    "PackSession",
-    "Violation",
-    "config_warnings",
-    "document_json",
-    "evaluate",
-    "evaluate_change",
-    "load_config",
-    "pack_env",
-    "parse_assignment",
-    "plan_json",
-    "render_table",
-]
+from tools.stackfiles import StackConfig
 from tools.warn_once import warnings_once
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -94,39 +76,61 @@ def check(
     """
     if policy_config is not None:
         check_policy_config_file(policy_config)
-    before_config = load_config(project_dir, stack, overrides)
-    config = before_config
+    config = load_config(project_dir, stack, overrides)
     if compare_with is not None:
-        config = load_config(project_dir, stack, {**overrides, **compare_with})
-    change: preview.Plan | None = None
+        changed = load_config(project_dir, stack, {**overrides, **compare_with})
+        return check_change(
+            project_dir,
+            stack,
+            changed,
+            policy_config,
+            before=lambda: evaluate(project_dir, stack, overrides, config=config),
+        )
     with PackSession(pack_env(config), policy_config, pack_dir=PACK_DIR) as session:
-        if policy_config is not None or compare_with is not None:
+        if policy_config is not None:
             session.start()
-        try:
-            if compare_with is None:
-                evaluation = evaluate(
-                    project_dir, stack, overrides, config=config, on_register=session.analyze
-                )
-            else:
-                before = evaluate(project_dir, stack, overrides, config=before_config)
-                evaluation, change = evaluate_change(project_dir, stack, before, config)
-                change.notes = [
-                    *route_notes.removal_notes(before, evaluation),
-                    *route_notes.endpoint_notes(before, evaluation),
-                    *route_notes.canary_notes(before, evaluation),
-                    *route_notes.transfer_mode_notes(before, evaluation),
-                ]
-                for resource in evaluation.run.resources:
-                    session.analyze(resource)
-        except CheckError:
-            if policy_config is not None:
-                session.check_config()  # a bad policy pack config is reported first
-            raise
+        evaluation = evaluate(
+            project_dir, stack, overrides, config=config, on_register=session.analyze
+        )
         evaluation.violations = session.finish(evaluation.run.resources)
+    return _checked(evaluation, session, config), None
+
+
+def check_change(
+    project_dir: Path,
+    stack: str,
+    config: StackConfig,
+    policy_config: Path | None,
+    *,
+    before: Evaluation | Callable[[], Evaluation],
+) -> tuple[Evaluation, preview.Plan]:
+    """The stack as `config` makes it, planned from `before` (or what it evaluates) and checked
+    by the pack: `--compare`, and the head of each stack with `--base` (tools/prplan.py).
+
+    The pack starts first, on the other core, while the program runs.
+    """
+    with PackSession(pack_env(config), policy_config, pack_dir=PACK_DIR) as session:
+        session.start()
+        previous = before() if callable(before) else before
+        evaluation, change = evaluate_change(project_dir, stack, previous, config)
+        # What `pulumi up` would leave undone or cannot do.
+        change.notes = [
+            *route_notes.removal_notes(previous, evaluation),
+            *route_notes.endpoint_notes(previous, evaluation),
+            *route_notes.canary_notes(previous, evaluation),
+            *route_notes.transfer_mode_notes(previous, evaluation),
+        ]
+        for resource in evaluation.run.resources:
+            session.analyze(resource)
+        evaluation.violations = session.finish(evaluation.run.resources)
+    return _checked(evaluation, session, config), change
+
+
+def _checked(evaluation: Evaluation, session: PackSession, config: StackConfig) -> Evaluation:
     evaluation.timings.update(session.timings)
     evaluation.pack_peak_kib = session.pack.peak_memory_kib if session.pack else None
     evaluation.warnings = config_warnings(config)
-    return evaluation, change
+    return evaluation
 
 
 def check_policy_config_file(policy_config: Path) -> None:
@@ -135,8 +139,8 @@ def check_policy_config_file(policy_config: Path) -> None:
     if not policy_config.is_file():
         raise CheckError(f"no policy pack config file at {policy_config}")
     try:
-        policy_client.load_policy_config(policy_config)
-    except policy_client.PolicyConfigError as error:
+        pack_config.load_policy_config(policy_config)
+    except pack_config.PolicyConfigError as error:
         raise CheckError(config_message(policy_config, error)) from None
 
 

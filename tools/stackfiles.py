@@ -42,9 +42,6 @@ from tools.goyaml import (
     Yaml12Loader,
     check_duplicate_keys,
     go_json,
-    load_yaml,
-    parse_value,
-    resolve_tag,
     scalar_text,
     stack_value,
     string_keys,
@@ -59,15 +56,6 @@ from tools.stackproject import (
     stack_config_dir,
     valid,
 )
-
-__all__ = [
-    "GoTime",
-    "StackFileError",
-    "go_json",
-    "load_yaml",
-    "parse_value",
-    "resolve_tag",
-]
 
 #: What a `secure:` value becomes: the program sees a secret string, never the ciphertext.
 SECRET_PLACEHOLDER = "[secret]"  # noqa: S105 (a stand-in shown instead of a secret)

@@ -23,7 +23,7 @@ import pytest
 
 from tests.cli.conftest import PulumiCli
 from tests.stackcheck.test_stackfiles import PROJECT, PROJECT_ERRORS, RIGHT_TYPES, WRONG_TYPES
-from tools import stackfiles
+from tools import stackfiles, stackproject
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +91,7 @@ def ours(project: Path) -> str:
     """Our reader's refusal, or "" when it accepts."""
     try:
         stackfiles.load(project, "test")
-    except stackfiles.StackFileError as error:
+    except stackproject.StackFileError as error:
         return str(error).removeprefix("Pulumi.yaml: ")
     return ""
 

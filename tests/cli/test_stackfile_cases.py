@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli.conftest import PROJECT_DIR, PulumiCli, project_copy
 from tests.stackcheck.test_stackfiles import RESOLVED, YAML_11_BOOLEANS
-from tools import stackfiles
+from tools import goyaml, stackfiles
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +68,7 @@ CASES = list(dict.fromkeys([*RESOLVED, *GENERATED]))
 #: Cases the CLI refuses in any position: Go's encoding/json cannot write NaN or an infinity, and
 #: the CLI writes every value as JSON as it reads the file. test_refusals has them.
 NOT_JSON = {
-    t for t in CASES if stackfiles.resolve_tag(t) == "float" and t.lower().endswith(("inf", "nan"))
+    t for t in CASES if goyaml.resolve_tag(t) == "float" and t.lower().endswith(("inf", "nan"))
 }
 
 

@@ -261,7 +261,7 @@ def test_make_targets_run_the_scripts() -> None:
 def test_a_plan_comment_over_githubs_limit_is_posted_truncated(tmp_path: Path) -> None:
     """GitHub refuses a comment over 65,536 characters (scripts/pr-comment.sh): the script cuts it
     at a line end, keeps the marker first, and says so, instead of failing the job."""
-    from tools import prplan  # noqa: PLC0415
+    from tools import report  # noqa: PLC0415
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -273,7 +273,7 @@ def test_a_plan_comment_over_githubs_limit_is_posted_truncated(tmp_path: Path) -
     )
     (bin_dir / "gh").chmod(0o755)
     plan = tmp_path / "plan.md"
-    plan.write_text(prplan.MARKER + "\n" + "| `GET /ä` | 29000 => 20000 |\n" * 3000)
+    plan.write_text(report.MARKER + "\n" + "| `GET /ä` | 29000 => 20000 |\n" * 3000)
     assert len(plan.read_text()) > 65536
     result = subprocess.run(
         [str(ROOT / "scripts" / "pr-comment.sh"), str(plan)],
@@ -291,7 +291,7 @@ def test_a_plan_comment_over_githubs_limit_is_posted_truncated(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     body = posted.read_text()
     assert len(body) <= 65536
-    assert body.startswith(prplan.MARKER + "\n")
+    assert body.startswith(report.MARKER + "\n")
     assert body.rstrip().endswith("(its job summary and log).")
     assert "**Truncated:**" in body
     assert "more than GitHub's 65536: posting it truncated" in result.stderr

@@ -7,7 +7,6 @@ whole module takes a few seconds.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import random
 import re
 import socket
@@ -24,7 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tools import smoke
+from tools import smoke, smoke_http
 
 
 @dataclass(frozen=True)
@@ -269,11 +268,11 @@ def test_redirect_is_reported_not_followed(capsys: pytest.CaptureFixture[str]) -
 
 def test_body_excerpt_is_one_short_line() -> None:
     raw = ("line one\r\n\x1b[31mred\x1b[0m\n::error::x " + "y" * 500).encode()
-    text = smoke.excerpt(raw)
+    text = smoke_http.excerpt(raw)
     assert not set(text) & {"\n", "\r", "\x1b"}
-    assert len(text) == smoke.BODY_EXCERPT_CHARS
+    assert len(text) == smoke_http.BODY_EXCERPT_CHARS
     assert text.endswith("…")
-    assert smoke.excerpt(b"\xff\xfe ok") == "\ufffd\ufffd ok"
+    assert smoke_http.excerpt(b"\xff\xfe ok") == "\ufffd\ufffd ok"
 
 
 # --- reading the stack output -------------------------------------------------------------------
@@ -364,57 +363,12 @@ def test_only_http_urls_are_checked(capsys: pytest.CaptureFixture[str], url: str
 
 def test_invoke_url_and_path_are_joined_with_one_slash() -> None:
     base = "https://a1b2c3.execute-api.us-east-1.amazonaws.com/prod"
-    assert smoke.target_url(base, "/") == base + "/"
-    assert smoke.target_url(base + "/", "/orders/1") == base + "/orders/1"
-    assert smoke.target_url(base, "orders") == base + "/orders"
+    assert smoke_http.target_url(base, "/") == base + "/"
+    assert smoke_http.target_url(base + "/", "/orders/1") == base + "/orders/1"
+    assert smoke_http.target_url(base, "orders") == base + "/orders"
 
 
 # --- SigV4 --------------------------------------------------------------------------------------
-
-# AWS's Signature Version 4 test suite: credentials, date and expected signatures.
-SUITE_CREDENTIALS = smoke.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-SUITE_DATE = dt.datetime(2015, 8, 30, 12, 36, tzinfo=dt.UTC)
-
-
-@pytest.mark.parametrize(
-    ("url", "signature"),
-    [
-        (
-            "https://example.amazonaws.com/",
-            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
-        ),
-        (  # get-vanilla-query-order-key-case: parameters are sorted
-            "https://example.amazonaws.com/?Param2=value2&Param1=value1",
-            "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500",
-        ),
-    ],
-)
-def test_sigv4_matches_the_aws_test_suite(url: str, signature: str) -> None:
-    headers = smoke.sigv4_headers(
-        "GET",
-        url,
-        region="us-east-1",
-        credentials=SUITE_CREDENTIALS,
-        now=SUITE_DATE,
-        service="service",
-    )
-    assert headers == {
-        "X-Amz-Date": "20150830T123600Z",
-        "Authorization": (
-            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-            f"SignedHeaders=host;x-amz-date, Signature={signature}"
-        ),
-    }
-
-
-def test_sigv4_signs_the_session_token_too() -> None:
-    credentials = smoke.Credentials("AKID", "secret", "token/with+chars")
-    headers = smoke.sigv4_headers(
-        "GET", "https://x.example/", region="eu-west-1", credentials=credentials, now=SUITE_DATE
-    )
-    assert headers["X-Amz-Security-Token"] == "token/with+chars"
-    assert "SignedHeaders=host;x-amz-date;x-amz-security-token," in headers["Authorization"]
-    assert "/20150830/eu-west-1/execute-api/aws4_request," in headers["Authorization"]
 
 
 def test_signed_request_through_the_local_server(
@@ -437,8 +391,12 @@ def test_signed_request_through_the_local_server(
 def test_sigv4_without_credentials_is_a_clear_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+    # botocore's other sources: no files, no instance metadata (this machine's own must not count).
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     code, out, err, _ = run_smoke(
         capsys, "--url", "https://a1.execute-api.us-east-1.amazonaws.com/prod", "--sigv4"
     )
@@ -449,10 +407,13 @@ def test_sigv4_without_credentials_is_a_clear_error(
 
 def test_region_comes_from_the_execute_api_host() -> None:
     url = "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/prod/"
-    assert smoke.url_region(url, {}) == "eu-central-1"
-    assert smoke.url_region("https://api.example.com/", {"AWS_REGION": "us-east-2"}) == "us-east-2"
-    with pytest.raises(smoke.SmokeError, match="set AWS_REGION"):
-        smoke.url_region("https://api.example.com/", {})
+    assert smoke_http.url_region(url, {}) == "eu-central-1"
+    assert (
+        smoke_http.url_region("https://api.example.com/", {"AWS_REGION": "us-east-2"})
+        == "us-east-2"
+    )
+    with pytest.raises(smoke_http.SmokeError, match="set AWS_REGION"):
+        smoke_http.url_region("https://api.example.com/", {})
 
 
 # --- during a canary ----------------------------------------------------------------------------

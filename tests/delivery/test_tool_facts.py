@@ -14,10 +14,10 @@ from pathlib import Path
 import pulumi_aws
 import pytest
 
-from tools import cert_expiry, placeholders, smoke, stackfiles
+from tools import cert_expiry, goyaml, placeholders, smoke
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = stackfiles.load_yaml((ROOT / "Pulumi.yaml").read_text())
+PROJECT = goyaml.load_yaml((ROOT / "Pulumi.yaml").read_text())
 TOKEN = re.compile(r"aws:([a-z0-9]+)/[A-Za-z0-9]+:[A-Za-z0-9]+")
 CONFIG_KEY = re.compile(r"private-api:([a-z][A-Za-z0-9]*)")
 

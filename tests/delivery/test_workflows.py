@@ -657,15 +657,15 @@ esac
 )
 def test_the_comment_is_posted_once_then_updated(tmp_path: Path, found: str, expected: str) -> None:
     """scripts/pr-comment.sh with a stand-in gh: it looks for its own comment by the marker
-    tools/prplan.py writes, among github-actions[bot]'s, and edits it rather than adding one."""
-    from tools import prplan  # noqa: PLC0415
+    tools/report.py writes, among github-actions[bot]'s, and edits it rather than adding one."""
+    from tools import report  # noqa: PLC0415
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "gh").write_text(FAKE_GH)
     (bin_dir / "gh").chmod(0o755)
     plan, calls = tmp_path / "plan.md", tmp_path / "calls"
-    plan.write_text(prplan.MARKER + "\n## Stack check\n")
+    plan.write_text(report.MARKER + "\n## Stack check\n")
     env = {
         "PATH": f"{bin_dir}:/usr/bin:/bin",
         "GH_CALLS": str(calls),
@@ -689,7 +689,7 @@ def test_the_comment_is_posted_once_then_updated(tmp_path: Path, found: str, exp
     listing, call = calls.read_text().splitlines()
     assert listing.startswith("api --paginate repos/acme/api/issues/7/comments?per_page=100 --jq ")
     assert '.user.login == "github-actions[bot]"' in listing
-    assert f'startswith("{prplan.MARKER}")' in listing
+    assert f'startswith("{report.MARKER}")' in listing
     assert call == expected.format(plan=plan)
     calls.unlink()
     other = tmp_path / "other.md"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.policy_client import PolicyPackClient
+from tests.pack_client import PolicyPackClient
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policy"
 

@@ -27,8 +27,9 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from tests.pack_client import Resource
 from tools import mockrun
-from tools.policy_client import UNKNOWN, Resource, to_struct
+from tools.pack_messages import UNKNOWN, to_struct
 
 json_format: Any = importlib.import_module("google.protobuf.json_format")
 

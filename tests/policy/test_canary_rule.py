@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.pack_client import Resource
 from tests.policy.support import (
     NLB_A,
     NLB_B,
@@ -15,7 +16,7 @@ from tests.policy.support import (
     private_api,
     with_props,
 )
-from tools.policy_client import UNKNOWN, Resource
+from tools.pack_messages import UNKNOWN
 
 RULE = "canary-uses-stack-vpc-link"
 

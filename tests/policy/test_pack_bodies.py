@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.pack_client import Diagnostic, PolicyPackClient, Resource
 from tests.policy.support import STAGE, fake_id, urn
 from tests.program.harness import shipped
 from tools import mockrun
-from tools.policy_client import UNKNOWN, Diagnostic, PolicyPackClient, Resource
+from tools.pack_messages import UNKNOWN
 
 pytestmark = pytest.mark.slow
 

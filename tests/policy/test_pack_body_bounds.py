@@ -19,9 +19,10 @@ import pytest
 import rules
 import yaml
 
+from tests.pack_client import Diagnostic, PolicyPackClient, Provider, Resource
 from tests.policy.support import STAGE, engine_props, fake_id, urn
 from tests.policy.test_pack_bodies import VPC_LINK_EXPRESSION, openapi_body, private, rest_api
-from tools.policy_client import UNKNOWN, Diagnostic, PolicyPackClient, Provider, Resource
+from tools.pack_messages import UNKNOWN
 
 pytestmark = pytest.mark.slow
 

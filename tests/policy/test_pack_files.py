@@ -12,14 +12,8 @@ import pytest
 import rules
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
-from tools.policy_client import (
-    PackInfo,
-    PolicyInfo,
-    PolicyPackClient,
-    Resource,
-    load_policy_config,
-    reconcile_policy_config,
-)
+from tests.pack_client import PolicyPackClient, Resource
+from tools.pack_config import PackInfo, PolicyInfo, load_policy_config, reconcile_policy_config
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policy"
 

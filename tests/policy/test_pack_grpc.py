@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.pack_client import Diagnostic, PolicyPackClient, Resource
 from tests.policy.support import (
     ALB,
     DELETE,
@@ -28,14 +29,8 @@ from tests.policy.support import (
     with_props,
 )
 from tests.program.harness import evaluate
-from tools.policy_client import (
-    UNKNOWN,
-    UNKNOWN_SENTINEL,
-    Diagnostic,
-    PolicyConfigError,
-    PolicyPackClient,
-    Resource,
-)
+from tools.pack_config import PolicyConfigError
+from tools.pack_messages import UNKNOWN, UNKNOWN_SENTINEL
 
 pytestmark = pytest.mark.slow
 

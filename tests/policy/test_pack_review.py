@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.pack_client import Diagnostic, PolicyPackClient, Provider, Resource
 from tests.policy.support import (
     INTEGRATION,
     STAGE,
@@ -24,14 +25,8 @@ from tests.policy.support import (
     with_props,
 )
 from tools import stackcheck
-from tools.policy_client import (
-    Diagnostic,
-    PolicyPackClient,
-    PolicyPackError,
-    Provider,
-    Resource,
-    Secret,
-)
+from tools.pack_config import PolicyPackError
+from tools.pack_messages import Secret
 
 pytestmark = pytest.mark.slow
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from tests.pack_client import Diagnostic, PolicyPackClient, Resource
 from tests.policy.support import NLB_A, REGION, STAGE, VPC_LINK, private_api, urn, with_props
 from tests.policy.test_pack_bodies import openapi_body, private, rest_api
-from tools.policy_client import UNKNOWN, Diagnostic, PolicyPackClient, Resource, Secret
+from tools.pack_messages import UNKNOWN, Secret
 
 pytestmark = pytest.mark.slow
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.pack_client import Diagnostic, PolicyPackClient, Resource
 from tests.policy.support import for_pack
 from tests.program.harness import evaluate, shipped
-from tools.policy_client import Diagnostic, PolicyPackClient, Resource
 
 pytestmark = pytest.mark.slow
 

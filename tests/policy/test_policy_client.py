@@ -11,25 +11,25 @@ from typing import Any
 
 import pytest
 
-from tools.policy_client import (
-    SECRET_SIG,
-    SIG_KEY,
-    UNKNOWN,
-    UNKNOWN_SENTINEL,
-    Diagnostic,
+from tests.pack_client import Diagnostic, PolicyPackClient, Resource
+from tools.pack_config import (
     PackInfo,
     PolicyConfig,
     PolicyConfigError,
     PolicyInfo,
-    PolicyPackClient,
     PolicyPackError,
-    Resource,
-    Secret,
-    StackContext,
     load_policy_config,
     pack_interpreter,
     parse_policy_config,
     reconcile_policy_config,
+)
+from tools.pack_messages import (
+    SECRET_SIG,
+    SIG_KEY,
+    UNKNOWN,
+    UNKNOWN_SENTINEL,
+    Secret,
+    StackContext,
     serialize,
     to_struct,
 )

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
+from tests.pack_client import Resource
 from tests.policy import support
 from tests.policy.support import INTEGRATION, VPC_LINK, check, check_stack
-from tools.policy_client import UNKNOWN, Resource
+from tools.pack_messages import UNKNOWN
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: Any character a property can hold: the engine sends properties as protobuf Structs, whose

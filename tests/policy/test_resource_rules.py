@@ -19,7 +19,7 @@ from tests.policy.support import (
     Outcome,
     check,
 )
-from tools.policy_client import UNKNOWN, Secret
+from tools.pack_messages import UNKNOWN, Secret
 
 PRIVATE = {
     "type": "HTTP_PROXY",

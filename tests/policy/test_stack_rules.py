@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.pack_client import Resource
 from tests.policy.support import (
     DELETE,
     DEPLOYMENT,
@@ -35,7 +36,7 @@ from tests.policy.support import (
     with_props,
     without,
 )
-from tools.policy_client import UNKNOWN, Resource
+from tools.pack_messages import UNKNOWN
 
 SHAPES = {
     "preview": {"preview": True},

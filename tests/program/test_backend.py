@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from tests.program.harness import PROJECT_DIR, evaluate
-from tools import mockcloud, mockrun, stackfiles
+from tools import goyaml, mockcloud, mockrun, stackfiles
 
 BACKEND_DIR = PROJECT_DIR / "examples" / "backend"
 SCHEMA = PROJECT_DIR.parent / "shared" / "schemas" / "pulumi-project.schema.json"
@@ -39,7 +39,7 @@ def backend() -> mockrun.ProgramRun:
 
 @pytest.mark.skipif(not SCHEMA.is_file(), reason="the engine's project schema is in ../shared")
 def test_the_backend_project_follows_the_engines_schema() -> None:
-    project = stackfiles.load_yaml((BACKEND_DIR / "Pulumi.yaml").read_text())
+    project = goyaml.load_yaml((BACKEND_DIR / "Pulumi.yaml").read_text())
     jsonschema.validate(project, json.loads(SCHEMA.read_text()))
     assert project["runtime"]["options"] == {"toolchain": "pip", "virtualenv": "venv"}
     assert (BACKEND_DIR / "requirements.txt").is_file()

@@ -12,7 +12,7 @@ import yaml
 
 from config_keys import KEYS
 from tests.program.harness import PROJECT_DIR
-from tools import stackfiles
+from tools import goyaml, stackfiles, stackproject
 
 SCHEMA = PROJECT_DIR.parent / "shared" / "schemas" / "pulumi-project.schema.json"
 
@@ -62,7 +62,7 @@ def declared_schema(decl: dict[str, Any]) -> dict[str, Any]:
 
 def test_defaults_have_their_declared_types() -> None:
     """The CLI refuses a project whose default does not match its type."""
-    config = stackfiles.load_yaml((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
+    config = goyaml.load_yaml((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
     for name, decl in config.items():
         if "default" in decl:
             validator = jsonschema.Draft7Validator(declared_schema(decl))
@@ -106,14 +106,14 @@ def write_project(tmp_path: Path, stack_config_text: str) -> Path:
 def test_loader_reads_an_unnamespaced_key_as_the_projects_like_the_cli(tmp_path: Path) -> None:
     """CLI v3.276.0 rewrites `activeVpcLink` to `private-api:activeVpcLink` (tests/cli)."""
     project_dir = write_project(tmp_path, "config:\n  activeVpcLink: blue\n")
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         stackfiles.load(project_dir, "test")
     assert str(caught.value).endswith("values 'integrationUri' and 'vpcLinks'")
 
 
 def test_loader_reports_missing_required_keys_like_the_cli(tmp_path: Path) -> None:
     project_dir = write_project(tmp_path, "config:\n  private-api:activeVpcLink: blue\n")
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         stackfiles.load(project_dir, "test")
     assert str(caught.value) == (
         "Stack 'test' is missing configuration values 'integrationUri' and 'vpcLinks'"
@@ -136,7 +136,7 @@ def test_loader_checks_declared_types_like_the_cli(
     stack["config"].update(yaml.safe_load(line))
     project_dir = write_project(tmp_path, yaml.safe_dump(stack))
     key = line.split(":")[1]
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         stackfiles.load(project_dir, "test")
     assert f"configuration key '{key}' must be of type '{type_name}'" in str(caught.value)
 
@@ -156,7 +156,7 @@ def test_unknown_stack_names_the_stacks_there_are() -> None:
         p.name[len("Pulumi.") : -len(".yaml")] for p in PROJECT_DIR.glob("Pulumi.*.yaml")
     )
     assert len(shipped) > 1
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         stackfiles.load(PROJECT_DIR, "no such stack")
     assert str(caught.value) == (
         "no stack named 'no such stack' (no Pulumi.no such stack.yaml); "

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.stackcheck.conftest import PROJECT_DIR, run_cli, run_main
-from tools import mockrun, preview, prplan
+from tools import mockrun, preview, prplan, report
 
 #: Left out of the copy: what the command does not need (the pack's venv is linked instead).
 IGNORED = shutil.ignore_patterns(
@@ -121,7 +121,7 @@ def test_a_link_switch_reads_as_one_line_in_the_markdown(repo: Path) -> None:
     result = run_cli("prod", "--base", "HEAD~1", "--format", "markdown", cwd=repo)
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert text.startswith(prplan.MARKER + "\n")
+    assert text.startswith(report.MARKER + "\n")
     headline = f"### prod: 1 to update: stage variables vpcLinkId `{blue}` → `{green}`"
     assert headline in text.splitlines()
     # What a reader sees once GitHub renders it (the heading's # and the code spans' backticks).
@@ -271,12 +271,12 @@ def test_markdown_too_long_for_a_comment_leaves_the_diff_text_out() -> None:
         )
         for i in range(40)
     ]
-    entry = prplan.StackPlan("prod", "new", preview.Plan(steps, {}), None, "private-api")
-    base = prplan.Base("main", "0" * 40)
-    full = prplan.render_markdown([entry], base)
+    entry = report.StackPlan("prod", "new", preview.Plan(steps, {}), None, "private-api")
+    base = report.Base("main", "0" * 40)
+    full = report.render_markdown([entry], base)
     assert "```text" in full
     assert "<details><summary>40 resources</summary>" in full  # a long table is collapsed too
-    short = prplan.render_markdown([entry], base, max_chars=len(full) - 1)
+    short = report.render_markdown([entry], base, max_chars=len(full) - 1)
     assert "```text" not in short
     assert "| `+` | `m39` | `aws:apigateway/method:Method` | create |" in short
     assert f"`python -m tools.stackcheck --base {'0' * 40}` prints it" in short
@@ -297,3 +297,14 @@ def test_a_route_removed_in_resources_mode_is_flagged_with_the_command_that_fini
     [warning] = [line for line in out.splitlines() if "GET /health" in line]
     assert warning.startswith("> Route GET /health is removed, but stays live")
     assert "pulumi up --stack dev --replace 'urn:pulumi:dev::private-api::" in warning
+
+
+def test_a_pull_request_unsetting_stream_gets_the_note_compare_gives(repo: Path) -> None:
+    """--base checks each changed stack as --compare does (stackcheck.check_change), notes too."""
+    dev = repo / "Pulumi.dev.yaml"
+    dev.write_text(dev.read_text() + "  private-api:responseTransferMode: STREAM\n")
+    commit(repo, "dev: stream")
+    edit(dev, "  private-api:responseTransferMode: STREAM\n", "")
+    commit(repo, "dev: responseTransferMode unset")
+    [stack] = plan_json(repo, "dev")["stacks"]
+    assert any("the provider keeps STREAM unless told BUFFERED" in n for n in stack["notes"])

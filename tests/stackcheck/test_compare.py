@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.stackcheck.conftest import compare_json, run_cli, steps
-from tools import mockrun, policy_client, preview, stackcheck
+from tools import mockrun, pack_messages, preview, stackcheck
 
 NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/"
 BLUE = NLB + "orders-blue/0a1b2c3d4e5f6a7b"
@@ -197,8 +197,8 @@ def test_the_output_is_the_same_on_every_run() -> None:
 def test_secret_inputs_are_shown_as_secret() -> None:
     def resource(value: str) -> mockrun.RecordedResource:
         inputs = {"variables": {"token": value}, "stageName": "prod"}
-        wire = policy_client.to_struct(
-            {"variables": policy_client.Secret({"token": value}), "stageName": "prod"}
+        wire = pack_messages.to_struct(
+            {"variables": pack_messages.Secret({"token": value}), "stageName": "prod"}
         ).SerializeToString()
         return mockrun.RecordedResource(
             urn="urn:pulumi:prod::private-api::aws:apigateway/stage:Stage::s",

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tests.stackcheck.conftest import run_cli, run_main
-from tools import stackcheck
+from tools import evaluation, stackcheck
 
-PROVIDER_CONFIG: dict[str, Any] = json.loads(stackcheck.PROVIDER_CONFIG.read_text())
+PROVIDER_CONFIG: dict[str, Any] = json.loads(evaluation.PROVIDER_CONFIG.read_text())
 
 
 def vars_module() -> Path:

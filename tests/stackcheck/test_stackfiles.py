@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.stackcheck.conftest import DEV_STACK, PROJECT_DIR, WriteProject
-from tools import stackcheck, stackfiles
+from tools import evaluation, goyaml, stackcheck, stackfiles, stackproject
 
 # --- YAML: what yaml.v3 decodes an unquoted scalar to (into Go's interface{}) -------------------
 
@@ -88,13 +88,13 @@ RESOLVED: dict[str, Any] = {
 
 @pytest.mark.parametrize(("text", "value"), RESOLVED.items(), ids=RESOLVED.keys())
 def test_unquoted_scalars_resolve_as_yaml_v3_resolves_them(text: str, value: Any) -> None:
-    loaded = stackfiles.load_yaml(f"value: {text}\n")["value"]
+    loaded = goyaml.load_yaml(f"value: {text}\n")["value"]
     assert loaded == value
-    assert type(loaded) is type(value) or isinstance(loaded, stackfiles.GoTime)
+    assert type(loaded) is type(value) or isinstance(loaded, goyaml.GoTime)
 
 
 def test_quoted_scalars_stay_strings() -> None:
-    assert stackfiles.load_yaml("a: 'OFF'\nb: \"010\"\nc: !!str true\n") == {
+    assert goyaml.load_yaml("a: 'OFF'\nb: \"010\"\nc: !!str true\n") == {
         "a": "OFF",
         "b": "010",
         "c": "true",
@@ -107,7 +107,7 @@ def test_a_date_default_is_a_time_not_a_string(tmp_path: Path) -> None:
         "name: p\nruntime: python\nconfig:\n  d: {type: string, default: 2024-01-02}\n"
     )
     (tmp_path / "Pulumi.s.yaml").write_text("config: {}\n")
-    with pytest.raises(stackfiles.StackFileError, match="not of the expected type 'string'"):
+    with pytest.raises(stackproject.StackFileError, match="not of the expected type 'string'"):
         stackfiles.load(tmp_path, "s")
 
 
@@ -133,23 +133,23 @@ YAML_11_BOOLEANS = [
 
 @given(st.sampled_from(YAML_11_BOOLEANS), st.sampled_from(["", "- ", "k: "]))
 def test_yaml_11_booleans_are_never_booleans(word: str, prefix: str) -> None:
-    loaded = stackfiles.load_yaml(prefix + word)
+    loaded = goyaml.load_yaml(prefix + word)
     value = loaded if prefix == "" else (loaded[0] if prefix == "- " else loaded["k"])
     assert value == word
 
 
 @given(st.integers(min_value=-(2**63), max_value=2**64 - 1))
 def test_every_go_integer_reads_back(number: int) -> None:
-    assert stackfiles.load_yaml(str(number)) == number
+    assert goyaml.load_yaml(str(number)) == number
     if number >= 0:
-        assert stackfiles.load_yaml(hex(number)) == number
-        assert stackfiles.load_yaml(f"0o{number:o}") == number
+        assert goyaml.load_yaml(hex(number)) == number
+        assert goyaml.load_yaml(f"0o{number:o}") == number
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_every_float_reads_back(number: float) -> None:
     text = repr(number)
-    loaded = stackfiles.load_yaml(text)
+    loaded = goyaml.load_yaml(text)
     assert loaded == number
 
 
@@ -184,10 +184,10 @@ def test_logging_level_off_unquoted_passes_the_stack_check(
 
 
 def test_set_reads_its_value_as_a_stack_file_would() -> None:
-    assert stackcheck.parse_assignment("loggingLevel=OFF") == ("loggingLevel", "OFF")
-    assert stackcheck.parse_assignment("timeoutMs=010") == ("timeoutMs", 8)
-    assert stackcheck.parse_assignment("stageName='x y'") == ("stageName", "x y")
-    assert stackcheck.parse_assignment("tags={a: on, b: 010}") == ("tags", {"a": "on", "b": 8})
+    assert evaluation.parse_assignment("loggingLevel=OFF") == ("loggingLevel", "OFF")
+    assert evaluation.parse_assignment("timeoutMs=010") == ("timeoutMs", 8)
+    assert evaluation.parse_assignment("stageName='x y'") == ("stageName", "x y")
+    assert evaluation.parse_assignment("tags={a: on, b: 010}") == ("tags", {"a": "on", "b": 8})
 
 
 def test_a_tab_inside_a_value_reaches_the_program_not_a_yaml_error(
@@ -196,10 +196,10 @@ def test_a_tab_inside_a_value_reaches_the_program_not_a_yaml_error(
     """YAML 1.2 (yaml.v3) reads a tab between a scalar's characters as part of it; PyYAML refuses
     it, which reported a tab in integrationUri as invalid YAML instead of the program's check."""
     uri = "https://orders.internal\t.example.com"
-    assert stackcheck.parse_assignment(f"integrationUri={uri}") == ("integrationUri", uri)
-    assert stackfiles.load_yaml("a: b\tc\nd:\n- e\tf\n") == {"a": "b\tc", "d": ["e\tf"]}
+    assert evaluation.parse_assignment(f"integrationUri={uri}") == ("integrationUri", uri)
+    assert goyaml.load_yaml("a: b\tc\nd:\n- e\tf\n") == {"a": "b\tc", "d": ["e\tf"]}
     with pytest.raises(yaml.YAMLError):
-        stackfiles.load_yaml("a:\n\tb: c\n")  # an indentation tab is still refused
+        goyaml.load_yaml("a:\n\tb: c\n")  # an indentation tab is still refused
     stack = DEV_STACK.replace(
         "private-api:integrationUri: ", "private-api:integrationUri: https://a\tb.example.com #"
     )
@@ -235,13 +235,13 @@ GO_JSON = [
 
 @pytest.mark.parametrize(("value", "text"), GO_JSON)
 def test_go_json_writes_what_encoding_json_writes(value: Any, text: str) -> None:
-    assert stackfiles.go_json(value) == text
+    assert goyaml.go_json(value) == text
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, {1: "a"}])
 def test_go_json_fails_where_go_fails(value: Any) -> None:
     with pytest.raises(ValueError, match="json: unsupported"):
-        stackfiles.go_json(value)
+        goyaml.go_json(value)
 
 
 json_values = st.recursive(
@@ -268,12 +268,12 @@ def same(read: Any, value: Any) -> bool:
 
 @given(json_values)
 def test_go_json_is_json_with_the_same_values(value: Any) -> None:
-    assert same(json.loads(stackfiles.go_json(value)), value)
+    assert same(json.loads(goyaml.go_json(value)), value)
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f != 0))
 def test_go_floats_use_an_exponent_only_outside_1e_minus_6_to_1e21(number: float) -> None:
-    text = stackfiles.go_json(number)
+    text = goyaml.go_json(number)
     assert float(text) == number
     assert ("e" in text) == (abs(number) < 1e-6 or abs(number) >= 1e21)
     assert not text.endswith(".0")
@@ -311,7 +311,7 @@ def load(write_project: WriteProject, project_config: str, stack_config: str = "
 def test_missing_keys_are_listed_as_the_cli_lists_them(
     write_project: WriteProject, declared: str, message: str
 ) -> None:
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         load(write_project, declared)
     assert str(caught.value) == f"Stack 'test' is missing configuration {message}"
 
@@ -333,7 +333,7 @@ WRONG_TYPES = [
 def test_wrong_types_are_named_as_the_cli_names_them(
     write_project: WriteProject, declared: str, value: str, type_name: str
 ) -> None:
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         load(write_project, f"  k: {declared}\n", f"  p:k: {value}\n")
     assert (
         str(caught.value)
@@ -381,7 +381,7 @@ def test_keys_parse_as_config_parse_key(
 @pytest.mark.parametrize("key", ["a:b:c", "a:b:c:d", "::", "a:conf:b"])
 def test_keys_the_cli_cannot_parse_are_refused(write_project: WriteProject, key: str) -> None:
     with pytest.raises(
-        stackfiles.StackFileError, match=f"could not parse {key} as a configuration key"
+        stackproject.StackFileError, match=f"could not parse {key} as a configuration key"
     ):
         load(write_project, "", f"  '{key}': v\n")
 
@@ -425,7 +425,7 @@ PROJECT_ERRORS = {
     ("declared", "message"), PROJECT_ERRORS.values(), ids=PROJECT_ERRORS.keys()
 )
 def test_projects_the_cli_refuses(write_project: WriteProject, declared: str, message: str) -> None:
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         load(write_project, declared)
     assert message in str(caught.value)
 
@@ -454,7 +454,7 @@ def test_defaults_reach_the_program_as_the_cli_writes_them(write_project: WriteP
 
 def test_secret_keys_must_be_encrypted(write_project: WriteProject) -> None:
     declared = "  token: {type: string, secret: true}\n"
-    with pytest.raises(stackfiles.StackFileError) as caught:
+    with pytest.raises(stackproject.StackFileError) as caught:
         load(write_project, declared, "  p:token: plain\n")
     assert str(caught.value) == (
         "Stack 'test' with configuration key 'token' must be encrypted as it's secret"
@@ -483,7 +483,7 @@ def test_legacy_config_directory_moves_the_stack_files(tmp_path: Path) -> None:
         "name: p\nruntime: python\nconfig: stacks\nstackConfigDir: stacks\n"
     )
     with pytest.raises(
-        stackfiles.StackFileError, match="Should not use both config and stackConfigDir"
+        stackproject.StackFileError, match="Should not use both config and stackConfigDir"
     ):
         stackfiles.load(tmp_path, "dev")
 
@@ -499,4 +499,4 @@ def test_shipped_project_loads_with_the_cli_loader_as_with_pyyaml_where_they_agr
     """The shipped files use no construct where YAML 1.1 and yaml.v3 differ."""
     for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
         text = (PROJECT_DIR / name).read_text()
-        assert stackfiles.load_yaml(text) == yaml.safe_load(text), name
+        assert goyaml.load_yaml(text) == yaml.safe_load(text), name

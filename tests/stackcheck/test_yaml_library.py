@@ -19,7 +19,7 @@ import pytest
 
 from tests.cli.test_stackfile_cases import GENERATED
 from tests.stackcheck.test_stackfiles import RESOLVED
-from tools import stackfiles
+from tools import goyaml
 
 ruamel_yaml = pytest.importorskip("ruamel.yaml")
 
@@ -55,7 +55,7 @@ def _read(read: Any, text: str) -> str:
         value = read(f"k: {text}\n")["k"]
     except Exception as error:  # noqa: BLE001 (a refusal is a result to compare)
         return type(error).__name__
-    if isinstance(value, stackfiles.GoTime):
+    if isinstance(value, goyaml.GoTime):
         match = re.fullmatch(r"([^.]+?)(?:(\.\d{1,6})\d*)?(Z|[+-]\d\d:\d\d)", value)
         assert match is not None, value
         head, fraction, zone = match.groups()
@@ -74,6 +74,6 @@ def test_ruamel_yaml_12_differs_from_yaml_v3_where_the_table_says() -> None:
     found = {
         text
         for text in cases
-        if _read(stackfiles.load_yaml, text) != _read(lambda t: library.load(StringIO(t)), text)
+        if _read(goyaml.load_yaml, text) != _read(lambda t: library.load(StringIO(t)), text)
     }
     assert found == set().union(*DIFFERENCES.values())
