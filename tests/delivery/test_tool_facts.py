@@ -85,3 +85,25 @@ def test_every_provider_token_a_tool_names_is_pulumi_aws(token: str) -> None:
     assert any(f"'{token}'" in s.read_text() or f'"{token}"' in s.read_text() for s in sources), (
         token
     )
+
+
+#: The program as issue 19 counts it: the component and what reads the stack's config for it.
+PROGRAM = ("components", "stack_config.py", "config_values.py", "config_keys.py", "preflight.py")
+
+
+def lines(paths: list[Path]) -> int:
+    return sum(len(path.read_text().splitlines()) for path in paths)
+
+
+def test_the_tools_stay_smaller_than_the_program() -> None:
+    """The developers' guide: tools stay smaller than the program they check (`wc -l`)."""
+    program = [ROOT / "__main__.py"]
+    for name in PROGRAM:
+        path = ROOT / name
+        program.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    tools = lines(sorted((ROOT / "tools").rglob("*.py")))
+    assert tools < lines(program), (
+        f"tools/ has {tools} lines against the program's {lines(program)}: cut what no longer "
+        "earns its place (a library that does it, a test-only helper moved to tests/) before "
+        "adding more."
+    )
