@@ -5,7 +5,7 @@
 #   scripts/demo.sh destroy  destroy `dev` first (its VPC link holds the NLB), then the backend
 #   scripts/demo.sh check    only the prerequisites (the CLI, credentials, a region)
 # Both stacks deploy to your AWS environment's region (AWS_REGION, or the profile's). Costs about
-# $0.03 an hour while it exists (README.md, 'Start').
+# $0.03 an hour while it exists (docs/demo.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
