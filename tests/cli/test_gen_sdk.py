@@ -12,6 +12,8 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,18 @@ def test_the_typescript_example_compiles_against_the_generated_sdk(ts_project: P
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@contextmanager
+def edited(copy: Path, example: Path, old: str, new: str) -> Iterator[None]:
+    """The example's copy with one edit (`old` must be there), restored afterwards."""
+    source = example.read_text()
+    assert old in source
+    try:
+        copy.write_text(source.replace(old, new, 1))
+        yield
+    finally:
+        copy.write_text(source)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "error"),
     [
@@ -137,14 +151,8 @@ def test_the_typescript_example_compiles_against_the_generated_sdk(ts_project: P
     ],
 )
 def test_tsc_fails_on_a_wrong_example(ts_project: Path, old: str, new: str, error: str) -> None:
-    index = ts_project / "index.ts"
-    source = (EXAMPLES / "typescript" / "index.ts").read_text()
-    assert old in source
-    try:
-        index.write_text(source.replace(old, new, 1))
+    with edited(ts_project / "index.ts", EXAMPLES / "typescript" / "index.ts", old, new):
         done = tsc(ts_project)
-    finally:
-        index.write_text(source)
     assert done.returncode != 0
     assert error in done.stdout, done.stdout
 
@@ -246,13 +254,7 @@ def test_the_go_example_vets_with_the_missing_type_supplied(shimmed_go_project: 
 def test_go_vet_fails_on_a_wrong_example(
     shimmed_go_project: Path, old: str, new: str, error: str
 ) -> None:
-    main = shimmed_go_project / "main.go"
-    source = (EXAMPLES / "go" / "main.go").read_text()
-    assert old in source
-    try:
-        main.write_text(source.replace(old, new, 1))
+    with edited(shimmed_go_project / "main.go", EXAMPLES / "go" / "main.go", old, new):
         out = vet(shimmed_go_project)
-    finally:
-        main.write_text(source)
     assert out.startswith("exit 1")
     assert error in out, out
