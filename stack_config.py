@@ -27,6 +27,7 @@ from components.backend_tls import insecure_tls_warning
 from components.document import load_document
 
 # The resource policy's text is built by the component; its length is what the quota counts.
+from components.endpoint_spec import endpoint_id_texts
 from components.integration import private_api_policy
 from components.link_spec import (
     VpcLinkSpec,
@@ -212,9 +213,10 @@ def _warnings(args: PrivateRestApiArgs) -> list[tuple[str, str]]:
                 f"or let `make migrate TO={args.canary.vpc_link}` do it in steps.",
             )
         )
-    if args.endpoint_type == "PRIVATE":
+    endpoint_ids = endpoint_id_texts(args.vpc_endpoint_ids)  # config gives text only
+    if args.endpoint_type == "PRIVATE" and endpoint_ids is not None:
         # The policy text is the component's; its length is what API Gateway's quota counts.
-        warning = resource_policy_warning(private_api_policy(args.vpc_endpoint_ids))
+        warning = resource_policy_warning(private_api_policy(endpoint_ids))
         if warning is not None:
             found.append(("vpcEndpointIds", warning))
     return found

@@ -96,8 +96,10 @@ class PrivateRestApiArgs:
     stage_variable: str = "vpcLinkId"
     #: REGIONAL, EDGE or PRIVATE. Default: REGIONAL.
     endpoint_type: EndpointType = EndpointType.REGIONAL
-    #: Interface VPC endpoints (execute-api) allowed to call a PRIVATE API. Default: [].
-    vpc_endpoint_ids: list[str] = field(default_factory=list)
+    #: Interface VPC endpoints (execute-api) allowed to call a PRIVATE API; each may be an Output
+    #: (an `aws.ec2.VpcEndpoint` of the same program: then it is given to the RestApi's endpoint
+    #: configuration and policy rather than written into the OpenAPI body). Default: [].
+    vpc_endpoint_ids: list[StrInput] = field(default_factory=list)
     #: Integration timeout in ms, 50 to 29000 (to 300000 with `allow_long_timeout`). Default: 29000.
     timeout_ms: int = MAX_TIMEOUT_MS
     #: Allow timeouts above 29000 ms, up to 300000 (needs a raised account quota). Default: False.

@@ -9,6 +9,7 @@ import enum
 import re
 from collections.abc import Sequence
 
+from components.input_text import StrInput, known_text
 from components.problems import Problem, not_one_of
 
 
@@ -40,8 +41,11 @@ IP_ADDRESS_TYPES: tuple[str, ...] = tuple(member.value for member in IpAddressTy
 VPC_ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
 
 
-def endpoint_problems(endpoint_type: str, vpc_endpoint_ids: Sequence[str]) -> list[Problem]:
-    """The endpoint type, and the VPC endpoint ids a PRIVATE API needs and no other takes."""
+def endpoint_problems(endpoint_type: str, vpc_endpoint_ids: Sequence[StrInput]) -> list[Problem]:
+    """The endpoint type, and the VPC endpoint ids a PRIVATE API needs and no other takes.
+
+    An id may be an Output (a `aws.ec2.VpcEndpoint` of the same program): it counts, and its
+    form is left to API Gateway, which refuses an id that is not a VPC endpoint's."""
     found = not_one_of("endpoint_type", endpoint_type, ENDPOINT_TYPES)
     private = endpoint_type == EndpointType.PRIVATE
     if private and not vpc_endpoint_ids:
@@ -55,10 +59,16 @@ def endpoint_problems(endpoint_type: str, vpc_endpoint_ids: Sequence[str]) -> li
         found.append(("vpc_endpoint_ids", "VPC endpoint ids only apply to PRIVATE APIs."))
     found.extend(
         ("vpc_endpoint_ids", f"'{vpce}' is not a VPC endpoint id (vpce-...).")
-        for vpce in vpc_endpoint_ids
-        if VPC_ENDPOINT_ID.match(vpce) is None
+        for vpce in map(known_text, vpc_endpoint_ids)
+        if vpce is not None and VPC_ENDPOINT_ID.match(vpce) is None
     )
     return found
+
+
+def endpoint_id_texts(vpc_endpoint_ids: Sequence[StrInput]) -> list[str] | None:
+    """The ids as text where every one is text now; None where any is an Output."""
+    texts = [known_text(vpce) for vpce in vpc_endpoint_ids]
+    return None if None in texts else [text for text in texts if text is not None]
 
 
 def ip_address_type_problems(ip_address_type: str | None, endpoint_type: str) -> list[Problem]:

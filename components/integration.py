@@ -16,6 +16,8 @@ import pulumi_aws as aws
 from components.arns import LAMBDA_ARN
 from components.authorizer_spec import AuthorizerSpec
 from components.backend_uri import check_integration_uri
+from components.endpoint_spec import endpoint_id_texts
+from components.input_text import StrInput
 from components.route_spec import RouteSpec
 
 #: The request validator both modes attach to every method: path parameters must be present.
@@ -104,3 +106,13 @@ def private_api_policy(vpc_endpoint_ids: Sequence[str]) -> str:
         },
         sort_keys=True,
     )
+
+
+def private_api_policy_input(vpc_endpoint_ids: Sequence[StrInput]) -> StrInput:
+    """`private_api_policy` of ids that may be Outputs: the same text, as text where every id is
+    text, or as an Output of it (a string built in `apply`, no resource) that carries the ids'
+    dependencies and is unknown in a preview until they are known."""
+    texts = endpoint_id_texts(vpc_endpoint_ids)
+    if texts is not None:
+        return private_api_policy(texts)
+    return pulumi.Output.all(*vpc_endpoint_ids).apply(private_api_policy)

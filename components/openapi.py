@@ -16,15 +16,20 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pulumi
+
 from components import import_rules
 from components.args import PrivateRestApiArgs
 from components.authorizer_spec import AuthorizerSpec
+from components.endpoint_spec import endpoint_id_texts
+from components.input_text import StrInput
 from components.integration import (
     VALIDATOR_NAME,
     authorizer_invoke_uri,
     backend_uri,
     connection_id_expression,
     private_api_policy,
+    private_api_policy_input,
 )
 from components.route_spec import RouteSpec, path_parameters
 
@@ -212,7 +217,18 @@ def _with_api_extensions(
             VALIDATOR_NAME: {"validateRequestParameters": True, "validateRequestBody": False}
         }
         document["x-amazon-apigateway-request-validator"] = VALIDATOR_NAME
-    if args.endpoint_type == "PRIVATE":
+    vpc_endpoint_ids = endpoint_id_texts(args.vpc_endpoint_ids)
+    # Ids given as Outputs (a VPC endpoint of the same program) are not known before the body is
+    # settled, so neither they nor the policy naming them are in it: the RestApi's own
+    # `endpoint_configuration.vpc_endpoint_ids` and `policy` carry them. After each overwrite
+    # import the provider compares those arguments with what PutRestApi returned and patches
+    # the difference back in the same update (terraform-provider-aws
+    # internal/service/apigateway/rest_api.go, `resourceRestAPIWithBodyUpdateOperations`:
+    # `remove`/`add` per id on /endpointConfiguration/vpcEndpointIds, `replace /policy` unless
+    # `awspolicy.PoliciesAreEquivalent`), before the deployment, which depends on the RestApi.
+    # Between the two calls the API has no endpoint ids and no policy (denied to everyone, and
+    # not deployed), which text ids avoid.
+    if args.endpoint_type == "PRIVATE" and vpc_endpoint_ids is not None:
         # Overwrite resets every REST API property the body leaves out, the endpoint
         # configuration and the policy included; the provider then adds the endpoint ids back
         # (terraform-provider-aws, internal/service/apigateway/rest_api.go,
@@ -222,7 +238,7 @@ def _with_api_extensions(
         # object"); the root is Swagger 2.0's place. A team's servers each get it; a document
         # without servers gets one, url "/" (the import's default basePath mode, ignore, drops
         # a server's path).
-        configuration = {"vpcEndpointIds": sorted(args.vpc_endpoint_ids)}
+        configuration = {"vpcEndpointIds": sorted(vpc_endpoint_ids)}
         servers = document.get("servers")
         if not isinstance(servers, list) or not servers:
             servers = [{"url": "/"}]
@@ -232,9 +248,7 @@ def _with_api_extensions(
             else server
             for server in servers
         ]
-        document["x-amazon-apigateway-policy"] = json.loads(
-            private_api_policy(args.vpc_endpoint_ids)
-        )
+        document["x-amazon-apigateway-policy"] = json.loads(private_api_policy(vpc_endpoint_ids))
     return document
 
 
@@ -274,10 +288,11 @@ def redeploy_settings(args: PrivateRestApiArgs) -> dict[str, Any]:
     sets: the resource policy (always, None when not PRIVATE, as the digest always held it), the
     endpoint type and the IP address type, the last two only when not API Gateway's default, so
     a stack that leaves them alone keeps its digest on upgrade. A PRIVATE API's VPC endpoint ids
-    are in the document (servers). Binary media types, when set, are here too.
+    are in the document (servers) when given as text; as Outputs, only in the policy, which is
+    then an Output (`private_api_policy_input`). Binary media types, when set, are here too.
     """
     settings: dict[str, Any] = {
-        "policy": private_api_policy(args.vpc_endpoint_ids)
+        "policy": private_api_policy_input(args.vpc_endpoint_ids)
         if args.endpoint_type == "PRIVATE"
         else None
     }
@@ -291,10 +306,19 @@ def redeploy_settings(args: PrivateRestApiArgs) -> dict[str, Any]:
     return settings
 
 
-def deployment_trigger(document: str, settings: Mapping[str, Any]) -> str:
+def deployment_trigger(document: str, settings: Mapping[str, Any]) -> StrInput:
     """The one redeploy trigger, both modes: a digest of the canonical document and of
     `redeploy_settings`. Links, canaries, tags and stage settings live on the stage and are left
     out. With only the policy set this is the digest openapi mode always took (`{"body",
-    "policy"}`), so such a stack keeps its deployment where its body is unchanged.
+    "policy"}`), so such a stack keeps its deployment where its body is unchanged. A policy given
+    as an Output (VPC endpoint ids of the same program) makes the trigger an Output of the same
+    digest, unknown in a preview until the ids are known.
     """
+    policy = settings.get("policy")
+    if isinstance(policy, pulumi.Output):
+        return policy.apply(lambda text: _digest(document, {**settings, "policy": text}))
+    return _digest(document, settings)
+
+
+def _digest(document: str, settings: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical({**settings, "body": document}).encode()).hexdigest()

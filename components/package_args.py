@@ -18,7 +18,9 @@ resource this component registers depends on it. Every other field is plain (`"p
 the schema), because the component reads it before it registers anything: it decides which
 resources exist and their names (links and their names, routes, authorizers, canary, enums,
 switches), or it is written into the OpenAPI document, whose checks and digest (the deployment's
-redeploy trigger) are settled first (`vpcEndpointIds`, authorizer ARNs, a V2 link's target).
+redeploy trigger) are settled first (authorizer ARNs, a V2 link's target). `vpcEndpointIds` is a
+plain list of inputs: its items may be Outputs (then the RestApi's endpoint configuration and
+policy carry them, not the document), its length is read first.
 """
 
 from dataclasses import dataclass
@@ -158,9 +160,10 @@ class PrivateRestApiInputs:
     """Stage variable that holds the active link's id. Default: "vpcLinkId"."""
     endpoint_type: EndpointType | None = None
     """REGIONAL, EDGE or PRIVATE. Default: REGIONAL."""
-    vpc_endpoint_ids: list[str] | None = None
-    """Interface VPC endpoints (execute-api) allowed to call a PRIVATE API; plain, they are
-    written into the resource policy and the OpenAPI document. Default: []."""
+    vpc_endpoint_ids: list[pulumi.Input[str]] | None = None
+    """Interface VPC endpoints (execute-api) allowed to call a PRIVATE API, each as text or an
+    output (a VPC endpoint of the same program); the list itself is plain, its length checked
+    first. Default: []."""
     timeout_ms: int | None = None
     """Integration timeout in ms, 50 to 29000 (to 300000 with `allowLongTimeout`).
     Default: 29000."""

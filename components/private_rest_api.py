@@ -16,7 +16,9 @@ import pulumi_aws as aws
 
 from components import import_rules, links, openapi, routes, stage
 from components.args import InvalidArgsError, PrivateRestApiArgs
-from components.integration import authorizer_permission, private_api_policy
+from components.endpoint_spec import endpoint_id_texts
+from components.input_text import StrInput
+from components.integration import authorizer_permission, private_api_policy_input
 
 TYPE_TOKEN = "private-api:index:PrivateRestApi"  # noqa: S105 (a type token, not a secret)
 
@@ -75,7 +77,8 @@ class PrivateRestApi(pulumi.ComponentResource):
         link_ids = self._links(name, args, tags, child)
 
         private = args.endpoint_type == "PRIVATE"
-        policy = private_api_policy(args.vpc_endpoint_ids) if private else None
+        # Text, or an Output where an id is one (the same text once known).
+        policy = private_api_policy_input(args.vpc_endpoint_ids) if private else None
         openapi_mode = args.api_definition == "openapi"
         # Who holds the resource policy. `policy` on RestApi is optional and computed
         # (terraform-provider-aws rest_api.go, `IAMPolicyDocumentSchemaOptionalComputed`): left
@@ -92,7 +95,7 @@ class PrivateRestApi(pulumi.ComponentResource):
         #   value makes both the import and the patch carry the policy wanted now: "" is what
         #   RestApiPolicy's own Delete sends to remove a policy, and the patch skips it.
         if openapi_mode:
-            api_policy: str | None = policy if policy is not None else ""
+            api_policy: StrInput | None = policy if policy is not None else ""
         else:
             api_policy = None
         self.rest_api = aws.apigateway.RestApi(
@@ -100,7 +103,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             description=f"{name}: private integrations through a VPC link",
             endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(
                 types=args.endpoint_type,
-                vpc_endpoint_ids=sorted(args.vpc_endpoint_ids) if private else None,
+                vpc_endpoint_ids=self._endpoint_ids(args) if private else None,
                 # Here in both modes: AWS's "IP address types for REST APIs" says an OpenAPI
                 # definition cannot set it. Whether the provider re-applies it after an
                 # overwrite import of the body (as it does vpcEndpointIds) was not verified.
@@ -263,6 +266,21 @@ class PrivateRestApi(pulumi.ComponentResource):
                 link_name, args.vpc_links[link_name], link, in_use=link_name in in_use
             )
         return link_ids
+
+    @staticmethod
+    def _endpoint_ids(args: PrivateRestApiArgs) -> pulumi.Input[list[str]]:
+        """The VPC endpoint ids, sorted: as text where all are text (what the body holds too),
+        else an Output of the list that carries the ids' dependencies.
+
+        This argument is what holds Output ids (the body cannot): the provider re-applies it
+        after every overwrite import, removing ids the import left that it lacks and adding
+        its own (terraform-provider-aws rest_api.go, `resourceRestAPIWithBodyUpdateOperations`,
+        Create and Update), and `vpc_endpoint_ids` is a set there, so its order is not a diff.
+        """
+        texts = endpoint_id_texts(args.vpc_endpoint_ids)
+        if texts is not None:
+            return sorted(texts)
+        return pulumi.Output.all(*args.vpc_endpoint_ids).apply(sorted)
 
     @staticmethod
     def _documents(name: str, args: PrivateRestApiArgs) -> tuple[dict[str, Any], str | None]:

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.args import PrivateRestApiArgs
 from components.client_certificate import ClientCertificates, client_certificates
+from components.input_text import StrInput
 from components.observability import Observability, canary_access_log_group, observe
 
 
@@ -54,7 +55,7 @@ def access_log_format() -> str:
 def deployment(
     name: str,
     rest_api: aws.apigateway.RestApi,
-    trigger: str,
+    trigger: StrInput,
     depends_on: Sequence[pulumi.Resource],
     parent: pulumi.Resource,
     *,

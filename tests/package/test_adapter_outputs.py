@@ -129,3 +129,36 @@ def test_an_output_where_a_plain_value_belongs_is_named_by_its_path(
     ((where, message),) = raised.value.problems
     assert where == field
     assert "got an output of another resource (or a secret). This input is plain" in message
+
+
+def private(ids: Any) -> dict[str, Any]:
+    return inputs(
+        {"blue": {"targetArn": NLB.format("b")}}, endpointType="PRIVATE", vpcEndpointIds=ids
+    )
+
+
+def test_endpoint_id_outputs_reach_the_args_unread_beside_text_ones(
+    host: ComponentProvider,
+) -> None:
+    unknown, odd = output(None), output("not an endpoint id")
+    args = to_args(hosted(host, private([unknown, "vpce-0123456789abcdef0", odd])))
+    assert args.vpc_endpoint_ids == [unknown, "vpce-0123456789abcdef0", odd]
+
+
+def test_a_text_endpoint_id_beside_an_output_is_still_checked(host: ComponentProvider) -> None:
+    with pytest.raises(PackageInputError, match=r"vpcEndpointIds: 'vpc-123' is not a VPC endpoint"):
+        to_args(hosted(host, private([output(None), "vpc-123"])))
+
+
+def test_a_private_api_without_endpoint_ids_is_still_refused(host: ComponentProvider) -> None:
+    with pytest.raises(PackageInputError, match=r"vpcEndpointIds: a PRIVATE API needs"):
+        to_args(hosted(host, private([])))
+
+
+def test_the_endpoint_list_as_one_output_is_refused_by_its_path(host: ComponentProvider) -> None:
+    """The list is plain (its length decides PRIVATE's check): its items may be outputs."""
+    with pytest.raises(PackageInputError) as raised:
+        to_args(hosted(host, private(output(None))))
+    ((where, message),) = raised.value.problems
+    assert where == "vpcEndpointIds"
+    assert message.startswith("expected a list, got an output of another resource")

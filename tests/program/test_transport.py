@@ -137,7 +137,9 @@ def test_insecure_skip_verification_on_http_is_warned_as_doing_nothing(
 def trigger(values: dict[str, Any], stack: str) -> str:
     """The deployment's trigger for these stack-file values (`openapi.deployment_trigger`)."""
     args = parse(values, stack=stack)
-    return deployment_trigger(canonical(api_document(args, title=stack)), redeploy_settings(args))
+    digest = deployment_trigger(canonical(api_document(args, title=stack)), redeploy_settings(args))
+    assert isinstance(digest, str)  # text ids: text
+    return digest
 
 
 def test_insecure_skip_verification_redeploys() -> None:
