@@ -226,8 +226,10 @@ def _with_api_extensions(
     # internal/service/apigateway/rest_api.go, `resourceRestAPIWithBodyUpdateOperations`:
     # `remove`/`add` per id on /endpointConfiguration/vpcEndpointIds, `replace /policy` unless
     # `awspolicy.PoliciesAreEquivalent`), before the deployment, which depends on the RestApi.
-    # Between the two calls the API has no endpoint ids and no policy (denied to everyone, and
-    # not deployed), which text ids avoid.
+    # Between the two calls the REST API has no endpoint ids and no policy: the stage keeps the
+    # deployed policy, but the endpoint associations may go and come back (the provider's own
+    # comment: "The VPC endpoints deletion and immediate recreation can cause a race
+    # condition"; not verified against AWS). Text ids avoid that (docs/package.md).
     if args.endpoint_type == "PRIVATE" and vpc_endpoint_ids is not None:
         # Overwrite resets every REST API property the body leaves out, the endpoint
         # configuration and the policy included; the provider then adds the endpoint ids back

@@ -276,6 +276,13 @@ class PrivateRestApi(pulumi.ComponentResource):
         after every overwrite import, removing ids the import left that it lacks and adding
         its own (terraform-provider-aws rest_api.go, `resourceRestAPIWithBodyUpdateOperations`,
         Create and Update), and `vpc_endpoint_ids` is a set there, so its order is not a diff.
+        pulumi-aws's docstring says as much ("If the argument value is provided and is different
+        than the OpenAPI value, the argument value will override the OpenAPI value"), and so it
+        says of `policy`; both are `pulumi.Input`s. The body's extension has no endpoint type
+        (developer guide, "x-amazon-apigateway-endpoint-configuration object": only
+        disableExecuteApiEndpoint, vpcEndpointIds, and ipAddressType for HTTP APIs), so PRIVATE
+        is this argument's in both cases. Not verified: that PutRestApi always returns an
+        endpoint configuration (the provider's add loop reads it without a nil check).
         """
         texts = endpoint_id_texts(args.vpc_endpoint_ids)
         if texts is not None:
