@@ -72,3 +72,34 @@ def test_the_cache_key_covers_the_language_hosts_source(tmp_path: Path) -> None:
     with (copy / "cli" / "langhost" / "main.go").open("a") as host:
         host.write("// changed\n")
     assert where() != before
+
+
+def test_a_change_to_the_script_builds_a_new_directory(tmp_path: Path) -> None:
+    """The script decides what the directory holds (the links, codegen-python/), so a cached
+    directory from an older script is never taken for one it would build now."""
+    copy = tmp_path / "repo"
+    (copy / "scripts").mkdir(parents=True)
+    shutil.copy(SCRIPT, copy / "scripts")
+    shutil.copytree(PROJECT_DIR / "cli", copy / "cli")
+    script = copy / "scripts" / SCRIPT.name
+    env = {**os.environ, "PULUMI_CLI_CACHE": str(tmp_path / "cache")}
+
+    def where() -> str:
+        done = subprocess.run(
+            [str(script), "--path"], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    before = where()
+    with script.open("a") as changed:
+        changed.write("# changed\n")
+    assert where() != before
+
+
+def test_the_workflow_caches_the_cli_by_what_the_script_hashes() -> None:
+    hashed = re.search(r'hash="\$\(cat ([^|]+)\|', SCRIPT.read_text())
+    workflow = (PROJECT_DIR / ".github" / "workflows" / "pull-request.yml").read_text()
+    key = re.search(r"key: pulumi-cli-.*hashFiles\(([^)]*)\)", workflow)
+    assert hashed is not None
+    assert key is not None
+    assert [name.strip(" '") for name in key[1].split(",")] == hashed[1].split()
