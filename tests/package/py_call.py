@@ -2,11 +2,10 @@
 with `ast` and never run: keyword arguments whose values are literals (strings, numbers,
 booleans, lists, dicts), module-level names bound to such literals, the SDK's `...Args(...)`
 classes called with keywords, and the SDK's enum members (`sdk.VpcLinkKind.V2`, matched loosely:
-`loose`). Keywords are
-the SDK's snake_case names, given back as the schema's camelCase ones; a keyword no schema name
-maps to is kept as written, so the schema check names it. Anything else is an error, so a
-construct this reader does not know cannot pass unchecked. The type checker's own check is
-tests/cli/test_gen_sdk.py (mypy against the generated SDK)."""
+`loose`). Keywords are the SDK's snake_case names, given back as the schema's camelCase ones; a
+keyword no schema name maps to is kept as written, so the schema check names it. Anything else is
+an error, so a construct this reader does not know cannot pass unchecked. The type checker's own
+check is tests/cli/test_gen_sdk.py (mypy against the generated SDK)."""
 
 import ast
 import re
