@@ -4,11 +4,14 @@
 #   scripts/pulumi-cli.sh          build them if the cache lacks them, then print `pulumi version`
 #   scripts/pulumi-cli.sh --path   print where the CLI is (or will be); build nothing
 # Everything lands in one directory, ${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/private-api}/
-# pulumi-<version>-<hash of cli/go.mod, go.sum and langhost/main.go>/, reused while those are
-# unchanged: `pulumi`, pulumi-language-nodejs and pulumi-language-go (cli/langhost, codegen only:
-# the CLI finds language plugins beside its own binary, or on PATH). The tests in tests/cli/ run
-# them (docs/cli.md). No provider plugin: `pulumi preview` of this program still needs the AWS
-# provider, which this builds nothing of, and the hosts cannot run a program.
+# pulumi-<version>-<hash of cli/go.mod, go.sum, langhost/main.go and this script>/, reused while
+# those are unchanged: `pulumi`, pulumi-language-nodejs and pulumi-language-go (cli/langhost, codegen only:
+# the CLI finds language plugins beside its own binary, or on PATH), and the same host as
+# codegen-python/pulumi-language-python, out of the CLI's sight unless that directory is put on
+# PATH (the gen-sdk tests do): a Python host beside the CLI would be started for this project's
+# own Python program. The tests in tests/cli/ run them (docs/cli.md). No provider plugin:
+# `pulumi preview` of this program still needs the AWS provider, which this builds nothing of,
+# and the hosts cannot run a program.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +21,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 # A require line, alone or in a block (replace lines name "=>"; none replaces pkg/v3).
 version="$(awk '!/=>/ { for (i = 1; i < NF; i++) if ($i == "github.com/pulumi/pulumi/pkg/v3") { print $(i + 1); exit } }' cli/go.mod)"
 [[ -n "${version}" ]] || die "cli/go.mod does not require github.com/pulumi/pulumi/pkg/v3; restore the pin."
-hash="$(cat cli/go.mod cli/go.sum cli/langhost/main.go | sha256sum | cut -c1-12)"
+# This script too: it decides what the directory holds (the links, codegen-python/), so a directory
+# an older script built is never taken for the one this one would build.
+hash="$(cat cli/go.mod cli/go.sum cli/langhost/main.go scripts/pulumi-cli.sh | sha256sum | cut -c1-12)"
 dir="${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/private-api}/pulumi-${version}-${hash}"
 bin="${dir}/pulumi"
 
@@ -49,6 +54,9 @@ if [[ ! -x "${bin}" ]]; then
     for language in nodejs go; do
       ln -f "${dir}/build/langhost" "${dir}/pulumi-language-${language}"
     done
+    # Python's link apart: only a caller that puts codegen-python/ on PATH gets it.
+    mkdir -p "${dir}/codegen-python"
+    ln -f "${dir}/build/langhost" "${dir}/codegen-python/pulumi-language-python"
     rm "${dir}/build/langhost"
     # The CLI last: its presence is what marks the directory complete.
     mv "${dir}/build/pulumi" "${bin}"

@@ -1,15 +1,18 @@
 // Command langhost is a codegen-only Pulumi language host: it answers the CLI's GeneratePackage
 // call, which is all `pulumi package gen-sdk` asks of a language plugin, with the code generators
-// of the pinned github.com/pulumi/pulumi/pkg/v3 (the ones the real pulumi-language-nodejs and
-// pulumi-language-go hosts call from their GeneratePackage). scripts/pulumi-cli.sh builds it once and links
-// it as pulumi-language-nodejs and pulumi-language-go beside the CLI; the name it is started under
-// picks the language. Not python: with a Python host present, the CLI would start this one for
-// the project's own Python program (tests/cli/test_refusals.py relies on the CLI stopping at
-// "failed to load language plugin python"), and no SDK in Python is needed: Python programs use
-// the component directly.
+// of the pinned github.com/pulumi/pulumi/pkg/v3 (the ones the real pulumi-language-nodejs,
+// pulumi-language-go and pulumi-language-python hosts call from their GeneratePackage).
+// scripts/pulumi-cli.sh builds it once and links it as pulumi-language-nodejs and
+// pulumi-language-go beside the CLI, and as pulumi-language-python in the codegen-python/
+// subdirectory; the name it is started under picks the language. The Python link is kept apart
+// because the CLI finds language plugins beside its own binary and on PATH: with a Python host
+// there, it would start this one for the project's own Python program (tests/cli/test_refusals.py
+// relies on the CLI stopping at "failed to load language plugin python"). Only the gen-sdk tests
+// put codegen-python/ on PATH.
 //
 // Why not the real hosts: their modules (github.com/pulumi/pulumi/sdk/nodejs/cmd/
-// pulumi-language-nodejs/v3 and .../sdk/go/pulumi-language-go/v3) are not served by the Go module
+// pulumi-language-nodejs/v3, .../sdk/go/pulumi-language-go/v3 and
+// .../sdk/python/cmd/pulumi-language-python/v3) are not served by the Go module
 // proxy this project installs from (403 "This module version is not available", docs/cli.md). Everything else a language host does
 // (run a program, install dependencies, pack, link) answers Unimplemented here: this is for SDK
 // generation only, never for `pulumi up`.
@@ -30,6 +33,7 @@ import (
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -56,6 +60,11 @@ var generators = map[string]generator{
 			return nil, errors.New("overlays are not supported for Go")
 		}
 		return gogen.GeneratePackage(tool, pkg, req.LocalDependencies)
+	},
+	"python": func(tool string, pkg *schema.Package, req *pulumirpc.GeneratePackageRequest,
+		loader schema.ReferenceLoader,
+	) (map[string][]byte, error) {
+		return python.GeneratePackage(tool, pkg, req.ExtraFiles, loader)
 	},
 }
 
@@ -119,7 +128,7 @@ func main() {
 	language := strings.TrimPrefix(name, "pulumi-language-")
 	generate, ok := generators[language]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "error: started as %q; link this binary as pulumi-language-nodejs or pulumi-language-go\n", name)
+		fmt.Fprintf(os.Stderr, "error: started as %q; link this binary as pulumi-language-nodejs, pulumi-language-go or pulumi-language-python\n", name)
 		os.Exit(2)
 	}
 	if len(os.Args) > 1 && os.Args[1] == "-version" {

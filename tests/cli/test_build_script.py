@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import PROJECT_DIR
 
 SCRIPT = PROJECT_DIR / "scripts" / "pulumi-cli.sh"
@@ -51,24 +53,47 @@ def test_no_go_is_one_clear_error(tmp_path: Path) -> None:
     assert len(done.stderr.splitlines()) == 1
 
 
-def test_the_cache_key_covers_the_language_hosts_source(tmp_path: Path) -> None:
-    """A change to cli/langhost builds a new directory, as a new pin does: the hosts beside a
-    cached CLI are always the ones the source describes."""
+@pytest.mark.parametrize(
+    ("changed", "comment"),
+    [
+        # The hosts beside a cached CLI are always the ones the source describes.
+        (Path("cli") / "langhost" / "main.go", "// changed\n"),
+        # The script decides what the directory holds (the links, codegen-python/): a directory
+        # an older script built is never taken for one this one would build.
+        (Path("scripts") / SCRIPT.name, "# changed\n"),
+    ],
+)
+def test_the_cache_key_covers_the_hosts_source_and_the_script(
+    tmp_path: Path, changed: Path, comment: str
+) -> None:
+    """A change to either builds a new directory, as a new pin does."""
     copy = tmp_path / "repo"
     (copy / "scripts").mkdir(parents=True)
     shutil.copy(SCRIPT, copy / "scripts")
     shutil.copytree(PROJECT_DIR / "cli", copy / "cli")
-    script = copy / "scripts" / SCRIPT.name
     env = {**os.environ, "PULUMI_CLI_CACHE": str(tmp_path / "cache")}
 
     def where() -> str:
         done = subprocess.run(
-            [str(script), "--path"], env=env, capture_output=True, text=True, check=True
+            [str(copy / "scripts" / SCRIPT.name), "--path"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return done.stdout.strip()
 
     before = where()
     assert before == run("--path", cache=tmp_path / "cache").stdout.strip()
-    with (copy / "cli" / "langhost" / "main.go").open("a") as host:
-        host.write("// changed\n")
+    with (copy / changed).open("a") as edited:
+        edited.write(comment)
     assert where() != before
+
+
+def test_the_workflow_caches_the_cli_by_what_the_script_hashes() -> None:
+    hashed = re.search(r'hash="\$\(cat ([^|]+)\|', SCRIPT.read_text())
+    workflow = (PROJECT_DIR / ".github" / "workflows" / "pull-request.yml").read_text()
+    key = re.search(r"key: pulumi-cli-.*hashFiles\(([^)]*)\)", workflow)
+    assert hashed is not None
+    assert key is not None
+    assert [name.strip(" '") for name in key[1].split(",")] == hashed[1].split()

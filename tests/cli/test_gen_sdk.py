@@ -1,17 +1,23 @@
 """`pulumi package gen-sdk` from the committed schema (package/schema.json) with the pinned CLI and
 the codegen-only language hosts beside it (scripts/pulumi-cli.sh, cli/langhost), then the
 examples compiled against the SDKs it made: examples/typescript with `tsc --noEmit`, from its
-committed package-lock.json, and examples/go with `go vet` (which builds it). Each check is also
-shown to fail on a misspelt property. Without npm or Go these fail under CI=true and skip
-otherwise, as a missing CLI does (conftest.py)."""
+committed package-lock.json, examples/go with `go vet` (which builds it), and examples/python
+with mypy. Each check is also shown to fail on a misspelt property. Without npm or Go these fail
+under CI=true and skip otherwise, as a missing CLI does (conftest.py).
+
+The Python host is the same binary, linked apart in codegen-python/ of the CLI's directory:
+only these tests put that on PATH, so every other test's CLI finds no Python language host
+(tests/cli/test_refusals.py relies on that)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +30,8 @@ SCHEMA = PROJECT_DIR / "package" / "schema.json"
 EXAMPLES = PROJECT_DIR / "examples"
 # Where `pulumi package add` puts the nodejs SDK, and the name its package.json gives it.
 TS_SDK_DIR = Path("sdks") / "private-api"
+# Where scripts/pulumi-cli.sh links the Python codegen host, out of the CLI's own sight.
+PYTHON_HOST_DIR = "codegen-python"
 
 
 def tool(name: str) -> str:
@@ -47,11 +55,28 @@ def run(
 
 
 @pytest.fixture(scope="module")
-def sdks(pulumi_cli: PulumiCli, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """<out>/nodejs and <out>/go, as `pulumi package gen-sdk` writes them."""
+def gen_sdk_cli(pulumi_cli: PulumiCli) -> PulumiCli:
+    """The session's CLI with the Python codegen host on PATH too."""
+    hosts = pulumi_cli.binary.parent / PYTHON_HOST_DIR
+    if not (hosts / "pulumi-language-python").is_file():
+        pytest.fail(f"no {hosts}/pulumi-language-python: rebuild with scripts/pulumi-cli.sh")
+    path = os.pathsep.join([str(hosts), pulumi_cli.env["PATH"]])
+    return dataclasses.replace(pulumi_cli, env={**pulumi_cli.env, "PATH": path})
+
+
+def test_the_python_host_is_not_beside_the_cli(pulumi_cli: PulumiCli) -> None:
+    """The CLI finds language plugins beside its binary: a Python host there would be started for
+    this project's own Python program in every other test."""
+    assert not (pulumi_cli.binary.parent / "pulumi-language-python").exists()
+    assert str(pulumi_cli.binary.parent / PYTHON_HOST_DIR) not in pulumi_cli.env["PATH"]
+
+
+@pytest.fixture(scope="module")
+def sdks(gen_sdk_cli: PulumiCli, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """<out>/nodejs, <out>/go and <out>/python, as `pulumi package gen-sdk` writes them."""
     out = tmp_path_factory.mktemp("sdks")
-    for language in ("nodejs", "go"):
-        pulumi_cli.run(
+    for language in ("nodejs", "go", "python"):
+        gen_sdk_cli.run(
             "package", "gen-sdk", str(SCHEMA), "--language", language, "--out", str(out), cwd=out
         )
     return out
@@ -67,6 +92,12 @@ def test_gen_sdk_writes_the_go_sdk(sdks: Path) -> None:
     go_files = list((sdks / "go").rglob("privateRestApi.go"))
     assert len(go_files) == 1, sorted(p.name for p in (sdks / "go").rglob("*"))
     assert "func NewPrivateRestApi(" in go_files[0].read_text()
+
+
+def test_gen_sdk_writes_the_python_sdk(sdks: Path) -> None:
+    component = (sdks / "python" / "pulumi_private_api" / "private_rest_api.py").read_text()
+    assert "class PrivateRestApi(pulumi.ComponentResource):" in component
+    assert "vpc_links: Mapping[str, 'VpcLinkArgs']," in component
 
 
 def test_gen_sdk_refuses_a_wrong_type_but_not_a_dangling_reference(
@@ -258,3 +289,54 @@ def test_go_vet_fails_on_a_wrong_example(
         out = vet(shimmed_go_project)
     assert out.startswith("exit 1")
     assert error in out, out
+
+
+@pytest.fixture(scope="module")
+def py_project(sdks: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of examples/python with the generated SDK where `pulumi package add` puts it."""
+    project = tmp_path_factory.mktemp("py") / "python"
+    shutil.copytree(EXAMPLES / "python", project, ignore=shutil.ignore_patterns("venv", "sdks"))
+    shutil.copytree(sdks / "python", project / "sdks" / "private-api")
+    return project
+
+
+def mypy(project: Path) -> subprocess.CompletedProcess[str]:
+    """mypy --strict on the program, the SDK found through MYPYPATH (as an installed package's
+    types would be) and its own modules not reported on: the program is what is checked. The
+    pulumi SDK is the one of the interpreter running the tests."""
+    env = {**os.environ, "MYPYPATH": str(project / "sdks" / "private-api")}
+    # No cache: an edit of the same size within the same second would look unchanged to it.
+    flags = ["--strict", "--follow-imports=silent", "--cache-dir=/dev/null"]
+    cmd = [sys.executable, "-m", "mypy", *flags, "__main__.py"]
+    return run(cmd, cwd=project, env=env)
+
+
+def test_the_python_example_type_checks_against_the_generated_sdk(py_project: Path) -> None:
+    done = mypy(py_project)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            "stage_name=",
+            "stage_nmae=",
+            'Unexpected keyword argument "stage_nmae" for overloaded function "PrivateRestApi"',
+        ),
+        (
+            "target_arn=",
+            "target_anr=",
+            'Unexpected keyword argument "target_anr" for "VpcLinkArgs"',
+        ),
+        ("private_api.VpcLinkKind.V2", "private_api.VpcLinkKind.V3", 'has no attribute "V3"'),
+        ("api.rest_api_id)", "api.rest_api)", '"PrivateRestApi" has no attribute "rest_api"'),
+    ],
+)
+def test_mypy_fails_on_a_wrong_python_example(
+    py_project: Path, old: str, new: str, error: str
+) -> None:
+    with edited(py_project / "__main__.py", EXAMPLES / "python" / "__main__.py", old, new):
+        done = mypy(py_project)
+    assert done.returncode == 1
+    assert error in done.stdout, done.stdout

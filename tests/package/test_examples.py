@@ -1,8 +1,9 @@
-"""The package's example programs (examples/yaml, examples/typescript; docs/package.md points at
-them) hold to the committed schema: every input they set is an input of the schema, of its type,
-the required ones given; every output they read is an output. The component's own checks accept
-their inputs too (package_adapter.to_args), so an example is a valid API, not only well-typed.
-The compilers' check against the generated SDKs is tests/cli/test_gen_sdk.py."""
+"""The package's example programs (examples/yaml, examples/typescript, examples/python;
+docs/package.md points at them) hold to the committed schema: every input they set is an input of
+the schema, of its type, the required ones given; every output they read is an output. The
+component's own checks accept their inputs too (package_adapter.to_args), so an example is a
+valid API, not only well-typed. The compilers' and mypy's checks against the generated SDKs are
+tests/cli/test_gen_sdk.py."""
 
 import copy
 import json
@@ -16,6 +17,7 @@ from pulumi.provider.experimental.component import ComponentProvider
 
 from components import package_adapter
 from components.package_component import PrivateRestApi
+from tests.package import py_call
 from tests.package.ts_literal import component_args
 from tools import package_schema
 
@@ -23,6 +25,7 @@ PROJECT_DIR = package_schema.PROJECT_DIR
 EXAMPLES = PROJECT_DIR / "examples"
 YAML_PROGRAM = EXAMPLES / "yaml" / "Pulumi.yaml"
 TS_PROGRAM = EXAMPLES / "typescript" / "index.ts"
+PY_PROGRAM = EXAMPLES / "python" / "__main__.py"
 DOC = PROJECT_DIR / "docs" / "package.md"
 PROJECT_SCHEMA = PROJECT_DIR.parent / "shared" / "schemas" / "pulumi-project.schema.json"
 COMPONENT = "private-api:index:PrivateRestApi"
@@ -107,6 +110,26 @@ def ts_problems(source: str) -> list[str]:
     return found + output_problems("exports", read)
 
 
+def property_names() -> set[str]:
+    """Every input name of the component and of its object types: the Python SDK's keywords."""
+    schema = package_schema.schema()
+    names = set(schema["resources"][COMPONENT]["inputProperties"])
+    for declared in schema["types"].values():
+        names.update(declared.get("properties", {}))
+    return names
+
+
+def py_problems(source: str) -> list[str]:
+    args = py_call.component_args(source, "PrivateRestApi", enums(), property_names())
+    found = input_problems("api", args)
+    read = re.findall(r"^pulumi\.export\(\"\w+\", api\.(\w+)\)$", source, flags=re.MULTILINE)
+    outputs = {
+        py_call.snake(name): name
+        for name in package_schema.schema()["resources"][COMPONENT]["properties"]
+    }
+    return found + output_problems("exports", [outputs.get(name, name) for name in read])
+
+
 def yaml_program() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(YAML_PROGRAM.read_text(encoding="utf-8"))
     return loaded
@@ -120,11 +143,20 @@ def test_the_typescript_example_holds_to_the_schema() -> None:
     assert ts_problems(TS_PROGRAM.read_text(encoding="utf-8")) == []
 
 
+def test_the_python_example_holds_to_the_schema() -> None:
+    assert py_problems(PY_PROGRAM.read_text(encoding="utf-8")) == []
+
+
 def test_the_examples_set_the_same_inputs() -> None:
-    """One API, three languages: a change to one example is made to the others."""
+    """One API, four languages: a change to one example is made to the others (Go's is compiled
+    against the SDK, tests/cli/test_gen_sdk.py, not read here)."""
     (api,) = yaml_program()["resources"].values()
     ts = component_args(TS_PROGRAM.read_text(encoding="utf-8"), "PrivateRestApi", enums())
+    py = py_call.component_args(
+        PY_PROGRAM.read_text(encoding="utf-8"), "PrivateRestApi", enums(), property_names()
+    )
     assert ts == api["properties"]
+    assert py == api["properties"]
 
 
 def test_the_component_accepts_the_examples_inputs() -> None:
@@ -137,7 +169,7 @@ def test_the_component_accepts_the_examples_inputs() -> None:
     assert sorted(args.vpc_links) == ["blue", "green"]
 
 
-@pytest.mark.parametrize("project", ["yaml", "typescript", "go"])
+@pytest.mark.parametrize("project", ["yaml", "typescript", "go", "python"])
 def test_the_projects_record_the_package_as_package_add_does(project: str) -> None:
     loaded = yaml.safe_load((EXAMPLES / project / "Pulumi.yaml").read_text(encoding="utf-8"))
     assert loaded["packages"] == PACKAGE_ENTRY
@@ -147,7 +179,7 @@ def test_the_projects_record_the_package_as_package_add_does(project: str) -> No
 
 def test_the_page_points_at_every_example() -> None:
     page = DOC.read_text(encoding="utf-8")
-    for path in (YAML_PROGRAM, TS_PROGRAM, EXAMPLES / "go" / "main.go"):
+    for path in (YAML_PROGRAM, TS_PROGRAM, EXAMPLES / "go" / "main.go", PY_PROGRAM):
         if path.exists():
             assert str(path.relative_to(PROJECT_DIR)) in page, path
 
@@ -186,4 +218,35 @@ def test_the_reader_refuses_what_it_does_not_know(new: str) -> None:
     with pytest.raises(ValueError, match=r"\S"):
         component_args(
             source.replace("privateApi.VpcLinkKind.V2", new, 1), "PrivateRestApi", enums()
+        )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("stage_name=", "stage_nmae=", "Additional properties are not allowed ('stage_nmae'"),
+        ("tracing_enabled=True", 'tracing_enabled="yes"', "api.tracingEnabled: 'yes' is not"),
+        ("api.rest_api_id)", "api.rest_api)", "exports: the component has no output rest_api"),
+        ('method="GET"', 'method="GET", verb="GET"', "api.routes.0: Additional properties"),
+    ],
+)
+def test_the_check_refuses_a_wrong_python_example(old: str, new: str, problem: str) -> None:
+    source = PY_PROGRAM.read_text(encoding="utf-8")
+    assert old in source
+    found = py_problems(source.replace(old, new, 1))
+    assert any(problem in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    "new",
+    ["private_api.VpcLinkKind.V3", 'f"v{2}"', 'some_function("v2")', '"v" + "2"', "kind"],
+)
+def test_the_python_reader_refuses_what_it_does_not_know(new: str) -> None:
+    source = PY_PROGRAM.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\S"):
+        py_call.component_args(
+            source.replace("private_api.VpcLinkKind.V2", new, 1),
+            "PrivateRestApi",
+            enums(),
+            property_names(),
         )
