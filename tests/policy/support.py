@@ -404,3 +404,16 @@ def for_pack(value: Any) -> Any:
     if isinstance(value, list):
         return [for_pack(v) for v in value]
     return value
+
+
+def pack_resource(recorded: mockrun.RecordedResource) -> Resource:
+    """A resource the program registered under mocks, as the engine sends it to the pack."""
+    return Resource(
+        recorded.urn,
+        recorded.type,
+        recorded.name,
+        for_pack(recorded.inputs),
+        recorded.parent,
+        recorded.dependencies,
+        recorded.property_dependencies,
+    )

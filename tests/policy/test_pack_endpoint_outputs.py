@@ -15,7 +15,7 @@ from components import PrivateRestApi, PrivateRestApiArgs, VpcLinkSpec
 from components.args import EndpointType
 from components.definition_spec import ApiDefinition
 from tests.pack_client import Diagnostic, PolicyPackClient, Resource
-from tests.policy.support import for_pack
+from tests.policy.support import pack_resource
 from tools.mockrun import run_function
 from tools.pack_messages import UNKNOWN
 
@@ -48,18 +48,7 @@ def previewed(as_output: bool, mode: ApiDefinition) -> list[Resource]:
         )
 
     run = run_function(program, preview=True)
-    return [
-        Resource(
-            r.urn,
-            r.type,
-            r.name,
-            for_pack(r.inputs),
-            r.parent,
-            r.dependencies,
-            r.property_dependencies,
-        )
-        for r in run.resources
-    ]
+    return [pack_resource(r) for r in run.resources]
 
 
 def judged(pack: PolicyPackClient, resources: Sequence[Resource]) -> set[tuple[str, str, str]]:

@@ -23,7 +23,7 @@ from tests.policy.support import (
     STAGE,
     VPC_LINK,
     find,
-    for_pack,
+    pack_resource,
     private_api,
     urn,
     with_props,
@@ -320,18 +320,7 @@ def test_the_real_programs_preview_under_the_strict_profile(
     """The program under mocks, as a preview of new resources sends it: every id unknown."""
     run = evaluate(stack, preview=True)
 
-    resources = [
-        Resource(
-            r.urn,
-            r.type,
-            r.name,
-            for_pack(r.inputs),
-            r.parent,
-            r.dependencies,
-            r.property_dependencies,
-        )
-        for r in run.resources
-    ]
+    resources = [pack_resource(r) for r in run.resources]
     assert any(r.properties.get("restApi") is UNKNOWN for r in resources)
     pack.configure_from_file(PACK_DIR / "config" / "strict.json")
     found = analyze_all(pack, resources)
